@@ -1,0 +1,61 @@
+# Parley — run `make` to list the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+GO_TOOL := go tool -modfile=tools/go.mod
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: tools
+tools: ## install the pinned toolchain (Foundry, solc from npm; Go tools build on first use)
+	@bash scripts/toolchain.sh
+
+.PHONY: build
+build: ## build the parley binary into ./bin/parley
+	go build -o bin/parley ./cmd/parley
+
+.PHONY: dev
+dev: ## run the whole stack locally (coming: see README)
+	@echo "make dev is coming (issue 7); for now see 'make test'"
+
+.PHONY: test
+test: ## run every test suite (contracts, Go) and print "N passed, N failed"
+	@rm -rf .data/results
+	@status=0; \
+	bash scripts/test-contracts.sh || status=1; \
+	bash scripts/test-go.sh || status=1; \
+	bash scripts/ci/summary.sh || status=1; \
+	exit $$status
+
+.PHONY: test-contracts
+test-contracts: ## Foundry unit, fuzz and invariant tests and the gas snapshot check
+	@bash scripts/test-contracts.sh
+
+.PHONY: test-go
+test-go: ## Go tests (start their own Postgres and anvil)
+	@bash scripts/test-go.sh
+
+.PHONY: gas-snapshot
+gas-snapshot: tools ## rewrite .gas-snapshot from the gas tests
+	forge snapshot --isolate --match-path 'contracts/test/gas/*'
+
+.PHONY: generate
+generate: tools ## regenerate Go bindings (abigen v2), web ABIs and sqlc code
+	@bash scripts/generate.sh
+
+.PHONY: verify
+verify: ## fail when generated code is stale or sources are unformatted
+	@bash scripts/verify.sh
+
+.PHONY: fmt
+fmt: tools ## format Go and Solidity sources
+	gofmt -w $$(git ls-files '*.go' | grep -v '^bindings/')
+	forge fmt
+
+.PHONY: lint
+lint: tools ## go vet, gofmt check, forge fmt check
+	go vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^bindings/')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
+	forge fmt --check

@@ -18,6 +18,9 @@ for c in DeviceRegistry TipJar; do
   go tool -modfile=tools/go.mod abigen --v2 --abi "$tmp/$c.abi" --bin "$tmp/$c.bin" --pkg "$pkg" --type "$c" \
     --out "bindings/$pkg/$pkg.go"
 done
+if [ -f scripts/generate-api.sh ]; then
+  bash scripts/generate-api.sh
+fi
 if [ -f sqlc.yaml ]; then
   go tool -modfile=tools/go.mod sqlc generate
 fi

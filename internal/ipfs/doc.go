@@ -1,0 +1,32 @@
+// Package ipfs is Parley's embedded IPFS node: it stores every encrypted envelope as a raw block
+// (CIDv1, raw codec, sha2-256), pins it, serves it through boxo's trustless gateway at /ipfs/{cid},
+// and garbage-collects what the operator's retention policy unpinned.
+//
+// # Storage
+//
+// One LevelDB datastore (github.com/ipfs/go-ds-leveldb) under Config.Dir holds everything, so a
+// block, its pin and its pin time live and die together:
+//
+//   - /blocks/…        the blockstore (boxo/blockstore), verified against its hash on every read;
+//   - /pins/…          the pinner (boxo/pinning/pinner/dspinner);
+//   - /parley/pinat/…  and /parley/pintime/…  when each CID was pinned, for UnpinOlderThan.
+//
+// Writes are synced to disk before they return (go-ds-leveldb's default), so a PutRaw that
+// returned survives a crash of the process or the machine.
+//
+// # Lifecycle
+//
+// Open creates or reopens the node; Close releases the pinner and the datastore. Every method
+// called after Close returns ErrClosed. The HTTP handler from GatewayHandler fails its requests
+// with a server error once the node is closed, so stop the HTTP server first.
+//
+// # Concurrency
+//
+// A Node is safe for concurrent use. PutRaw holds the blockstore's pin lock from storing the
+// block until the pin is written, and GC holds the exclusive GC lock while it marks pinned
+// blocks and sweeps the rest, so GC never removes a block that a concurrent PutRaw is about to
+// pin. Close waits for the calls in flight.
+//
+// This package depends only on boxo, go-datastore and the standard library; it knows nothing of
+// envelopes beyond their bytes.
+package ipfs

@@ -1,0 +1,2 @@
+-- name: Ping :one
+SELECT 1::int AS ok;

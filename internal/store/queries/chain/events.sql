@@ -1,0 +1,44 @@
+-- Batched inserts: one statement per table and batch, each column passed as an array.
+-- ON CONFLICT on the natural key makes a replayed batch a no-op.
+
+-- name: InsertDeviceAdded :execrows
+INSERT INTO device_added (chain_id, tx_hash, log_index, block_number, block_hash, account, device_id,
+                          signing_key, key_agreement_key, suite, seq, device_sig, sig_valid)
+SELECT @chain_id::bigint, unnest(@tx_hashes::bytea[]), unnest(@log_indexes::int[]), unnest(@block_numbers::bigint[]), unnest(@block_hashes::bytea[]), unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), unnest(@signing_keys::bytea[]), unnest(@key_agreement_keys::bytea[]), unnest(@suites::smallint[]), unnest(@seqs::bigint[]), unnest(@device_sigs::bytea[]), unnest(@sig_valids::boolean[])
+ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING;
+
+-- name: InsertDeviceRevoked :execrows
+INSERT INTO device_revoked (chain_id, tx_hash, log_index, block_number, block_hash, account, device_id, seq)
+SELECT @chain_id::bigint, unnest(@tx_hashes::bytea[]), unnest(@log_indexes::int[]), unnest(@block_numbers::bigint[]), unnest(@block_hashes::bytea[]), unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), unnest(@seqs::bigint[])
+ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING;
+
+-- name: InsertKeyAgreementRotated :execrows
+INSERT INTO key_agreement_rotated (chain_id, tx_hash, log_index, block_number, block_hash, account, device_id,
+                                   key_agreement_key, seq, device_sig, sig_valid)
+SELECT @chain_id::bigint, unnest(@tx_hashes::bytea[]), unnest(@log_indexes::int[]), unnest(@block_numbers::bigint[]), unnest(@block_hashes::bytea[]), unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), unnest(@key_agreement_keys::bytea[]), unnest(@seqs::bigint[]), unnest(@device_sigs::bytea[]), unnest(@sig_valids::boolean[])
+ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING;
+
+-- name: InsertTips :execrows
+INSERT INTO tips (chain_id, tx_hash, log_index, block_number, block_hash, from_account, to_account, ref, token,
+                  amount, credited)
+SELECT @chain_id::bigint, unnest(@tx_hashes::bytea[]), unnest(@log_indexes::int[]), unnest(@block_numbers::bigint[]), unnest(@block_hashes::bytea[]), unnest(@from_accounts::bytea[]), unnest(@to_accounts::bytea[]), unnest(@refs::bytea[]), unnest(@tokens::bytea[]), unnest(@amounts::numeric[]), unnest(@credited::boolean[])
+ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING;
+
+-- name: InsertWithdrawals :execrows
+INSERT INTO withdrawals (chain_id, tx_hash, log_index, block_number, block_hash, account, to_account, amount)
+SELECT @chain_id::bigint, unnest(@tx_hashes::bytea[]), unnest(@log_indexes::int[]), unnest(@block_numbers::bigint[]), unnest(@block_hashes::bytea[]), unnest(@accounts::bytea[]), unnest(@to_accounts::bytea[]), unnest(@amounts::numeric[])
+ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING;
+
+-- name: DeleteEventsAbove :one
+-- Deletes the rows of every event table above a block (the rollback of a reorg) and
+-- returns how many rows went.
+WITH a AS (DELETE FROM device_added WHERE device_added.chain_id = @chain_id::bigint AND device_added.block_number > @block_number::bigint RETURNING 1),
+     r AS (DELETE FROM device_revoked WHERE device_revoked.chain_id = @chain_id::bigint AND device_revoked.block_number > @block_number::bigint RETURNING 1),
+     k AS (DELETE FROM key_agreement_rotated WHERE key_agreement_rotated.chain_id = @chain_id::bigint AND key_agreement_rotated.block_number > @block_number::bigint RETURNING 1),
+     t AS (DELETE FROM tips WHERE tips.chain_id = @chain_id::bigint AND tips.block_number > @block_number::bigint RETURNING 1),
+     w AS (DELETE FROM withdrawals WHERE withdrawals.chain_id = @chain_id::bigint AND withdrawals.block_number > @block_number::bigint RETURNING 1)
+SELECT ((SELECT count(*) FROM a) + (SELECT count(*) FROM r) + (SELECT count(*) FROM k) +
+        (SELECT count(*) FROM t) + (SELECT count(*) FROM w))::bigint AS deleted;
+
+-- name: ListDevices :many
+SELECT * FROM devices WHERE chain_id = @chain_id AND account = @account ORDER BY device_id;

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/parleychat/parley/internal/pgtest"
 	"github.com/parleychat/parley/internal/store"
 )

@@ -1,0 +1,545 @@
+package protocol
+
+import (
+	"cmp"
+	"crypto/hpke"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ipfs/go-cid"
+)
+
+// Session defaults (docs/protocol.md §4.4–4.5).
+const (
+	// DefaultMaxMessages is the number of messages after which a sender chain rotates.
+	DefaultMaxMessages = 1000
+	// DefaultMaxChainAge is the age after which a sender chain rotates.
+	DefaultMaxChainAge = 7 * 24 * time.Hour
+	// DefaultMaxSkip is the largest counter jump a receiver accepts within one chain.
+	DefaultMaxSkip = 1000
+	// DefaultSkippedKeyTTL is how long a receiver keeps the key of a skipped message.
+	DefaultSkippedKeyTTL = 7 * 24 * time.Hour
+	// DefaultMaxSkippedKeys bounds the skipped message keys a session keeps in total.
+	DefaultMaxSkippedKeys = 5000
+)
+
+const wrapInfoDomain = "parley/chain-key/v1"
+
+// Member is one device of a conversation member (this account's other devices included).
+type Member struct {
+	// Account is the member's account address.
+	Account common.Address
+	// DeviceID is the device id in the registry.
+	DeviceID uint32
+	// Keys are the device's public keys, checked against the registry by the caller.
+	Keys DeviceKeys
+}
+
+// SessionConfig configures a conversation Session.
+type SessionConfig struct {
+	// ConversationID identifies the conversation.
+	ConversationID [32]byte
+	// Account is this device's account.
+	Account common.Address
+	// DeviceID is this device's id.
+	DeviceID uint32
+	// Device holds this device's private keys.
+	Device *Device
+	// Epoch is the current membership epoch.
+	Epoch uint64
+	// Members lists every current device of every member; this device may be listed and is skipped.
+	Members []Member
+	// Rand is the randomness for chain keys, chain ids and frame nonces (default crypto/rand).
+	// HPKE encapsulation always uses crypto/rand.
+	Rand io.Reader
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// MaxMessages rotates the sender chain after this many messages (default DefaultMaxMessages).
+	MaxMessages uint32
+	// MaxChainAge rotates the sender chain after this age (default DefaultMaxChainAge).
+	MaxChainAge time.Duration
+	// MaxSkip is the largest accepted counter jump (default DefaultMaxSkip).
+	MaxSkip uint32
+	// SkippedKeyTTL is how long skipped message keys are kept (default DefaultSkippedKeyTTL).
+	SkippedKeyTTL time.Duration
+	// MaxSkippedKeys bounds the skipped keys kept in total (default DefaultMaxSkippedKeys).
+	MaxSkippedKeys int
+}
+
+type deviceRef struct {
+	account common.Address
+	device  uint32
+}
+
+type chainRef struct {
+	sender deviceRef
+	chain  [chainIDLen]byte
+}
+
+type recipient struct {
+	Member
+	kem hpke.PublicKey
+}
+
+type sendChain struct {
+	id       [chainIDLen]byte
+	ck       [32]byte
+	frameKey [32]byte
+	counter  uint32
+	epoch    uint64
+	created  time.Time
+}
+
+type skippedKey struct {
+	key   messageKey
+	at    time.Time
+	stale bool
+}
+
+type recvChain struct {
+	epoch    uint64
+	ck       [32]byte
+	next     uint32
+	frameKey [32]byte
+	skipped  map[uint32]*skippedKey
+}
+
+// Session is one device's state in one conversation: its sender chain, the receiver chains of the
+// other devices, and the DAG heads. It is safe for concurrent use.
+type Session struct {
+	mu         sync.Mutex
+	cfg        SessionConfig
+	self       deviceRef
+	members    map[deviceRef]recipient
+	send       *sendChain
+	rotate     bool
+	recv       map[chainRef]*recvChain
+	skippedLen int
+	heads      []cid.Cid
+	linked     []cid.Cid // recent prev links seen, so a late envelope already linked never becomes a head
+}
+
+// maxLinked bounds Session.linked.
+const maxLinked = 64
+
+// Message is an opened envelope.
+type Message struct {
+	// Sender is the sender's account.
+	Sender common.Address
+	// DeviceID is the sender's device id.
+	DeviceID uint32
+	// Kind is KindMessage or KindFrame.
+	Kind uint64
+	// Epoch is the membership epoch of the sender chain.
+	Epoch uint64
+	// Chain is the sender chain id.
+	Chain [chainIDLen]byte
+	// Counter is the message index in the chain.
+	Counter uint32
+	// Plaintext is the decrypted content.
+	Plaintext []byte
+	// CID is the envelope's CID (messages only).
+	CID cid.Cid
+	// Prev are the envelope's prev links.
+	Prev []cid.Cid
+}
+
+// NewSession creates a session; the first Seal starts a sender chain.
+func NewSession(cfg SessionConfig) (*Session, error) {
+	if cfg.Device == nil || cfg.DeviceID == 0 {
+		return nil, errors.New("protocol: session needs a device and a device id")
+	}
+	cfg.Rand = cmp.Or[io.Reader](cfg.Rand, rand.Reader)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cfg.MaxMessages = cmp.Or(cfg.MaxMessages, DefaultMaxMessages)
+	cfg.MaxChainAge = cmp.Or(cfg.MaxChainAge, DefaultMaxChainAge)
+	cfg.MaxSkip = cmp.Or(cfg.MaxSkip, DefaultMaxSkip)
+	cfg.SkippedKeyTTL = cmp.Or(cfg.SkippedKeyTTL, DefaultSkippedKeyTTL)
+	cfg.MaxSkippedKeys = cmp.Or(cfg.MaxSkippedKeys, DefaultMaxSkippedKeys)
+	s := &Session{cfg: cfg, self: deviceRef{cfg.Account, cfg.DeviceID}, recv: map[chainRef]*recvChain{}}
+	if err := s.setMembers(cfg.Epoch, cfg.Members); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SetMembers applies a membership change: the next Seal starts a new chain wrapped to the new
+// device set, and receiver chains of devices no longer present are dropped.
+func (s *Session) SetMembers(epoch uint64, members []Member) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.setMembers(epoch, members)
+}
+
+func (s *Session) setMembers(epoch uint64, members []Member) error {
+	next := make(map[deviceRef]recipient, len(members))
+	for _, m := range members {
+		ref := deviceRef{m.Account, m.DeviceID}
+		if ref == s.self {
+			continue
+		}
+		if err := m.Keys.Suite.check(); err != nil {
+			return err
+		}
+		pk, err := m.Keys.Suite.kem().NewPublicKey(m.Keys.KEMPublicKey)
+		if err != nil {
+			return fmt.Errorf("member %s/%d key: %w: %w", m.Account, m.DeviceID, ErrMalformed, err)
+		}
+		next[ref] = recipient{Member: m, kem: pk}
+	}
+	for ref, c := range s.recv {
+		if _, ok := next[ref.sender]; !ok {
+			for _, sk := range c.skipped {
+				if !sk.stale {
+					s.skippedLen--
+				}
+			}
+			delete(s.recv, ref)
+		}
+	}
+	s.cfg.Epoch, s.members, s.rotate = epoch, next, true
+	return nil
+}
+
+// Rotate makes the next Seal start a new sender chain (post-compromise recovery on demand).
+func (s *Session) Rotate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rotate = true
+}
+
+// Heads returns the CIDs the next envelope will link as prev.
+func (s *Session) Heads() []cid.Cid {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.heads)
+}
+
+// Seal encrypts a message for every member device and returns the signed envelope and its CID.
+func (s *Session) Seal(plaintext []byte) ([]byte, cid.Cid, error) {
+	if len(plaintext) > MaxPlaintextSize {
+		return nil, cid.Undef, fmt.Errorf("plaintext of %d bytes: %w", len(plaintext), ErrOversize)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.cfg.Now()
+	var wraps []Wrap
+	if s.needsRotation(now) {
+		var err error
+		if wraps, err = s.startChain(now); err != nil {
+			return nil, cid.Undef, err
+		}
+	}
+	c := s.send
+	env := s.header(KindMessage, c)
+	env.Counter = c.counter
+	env.Wraps = wraps
+	for _, h := range s.heads {
+		env.Prev = append(env.Prev, h.Bytes())
+	}
+	mk, next := ratchet(c.ck)
+	env.Ciphertext = mk.seal(env.aad(), plaintext)
+	b, err := s.sign(env)
+	if err != nil {
+		return nil, cid.Undef, err
+	}
+	c.ck, c.counter = next, c.counter+1
+	id := EnvelopeCID(b)
+	s.heads = []cid.Cid{id}
+	return b, id, nil
+}
+
+// SealFrame encrypts an ephemeral frame (typing, read receipt) under the current chain's frame key.
+// It returns ErrUnknownChain before the first Seal, since frames never carry key wraps.
+func (s *Session) SealFrame(plaintext []byte) ([]byte, error) {
+	if len(plaintext) > MaxFramePlaintextSize {
+		return nil, fmt.Errorf("frame of %d bytes: %w", len(plaintext), ErrOversize)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.send == nil {
+		return nil, fmt.Errorf("no sender chain yet: %w", ErrUnknownChain)
+	}
+	env := s.header(KindFrame, s.send)
+	env.Nonce = make([]byte, frameNonceLen)
+	if _, err := io.ReadFull(s.cfg.Rand, env.Nonce); err != nil {
+		return nil, fmt.Errorf("read frame nonce: %w", err)
+	}
+	env.Ciphertext = newAEAD(s.send.frameKey).Seal(nil, env.Nonce, plaintext, env.aad())
+	return s.sign(env)
+}
+
+func (s *Session) header(kind uint64, c *sendChain) *Envelope {
+	return &Envelope{
+		Version:      Version,
+		Kind:         kind,
+		Conversation: s.cfg.ConversationID[:],
+		Epoch:        c.epoch,
+		Sender:       s.self.account[:],
+		Device:       s.self.device,
+		Chain:        c.id[:],
+	}
+}
+
+func (s *Session) sign(env *Envelope) ([]byte, error) {
+	msg, err := env.SignedBytes()
+	if err != nil {
+		return nil, err
+	}
+	env.Signature = s.cfg.Device.Sign(msg)
+	return env.Encode()
+}
+
+func (s *Session) needsRotation(now time.Time) bool {
+	c := s.send
+	return s.rotate || c == nil || c.counter >= s.cfg.MaxMessages || now.Sub(c.created) >= s.cfg.MaxChainAge
+}
+
+// startChain draws a new chain id and chain key and wraps the key to every member device.
+func (s *Session) startChain(now time.Time) ([]Wrap, error) {
+	var fresh [chainIDLen + 32]byte
+	if _, err := io.ReadFull(s.cfg.Rand, fresh[:]); err != nil {
+		return nil, fmt.Errorf("read chain key: %w", err)
+	}
+	c := &sendChain{id: [chainIDLen]byte(fresh[:chainIDLen]), ck: [32]byte(fresh[chainIDLen:]), epoch: s.cfg.Epoch, created: now}
+	c.frameKey = hmacSHA256(c.ck[:], frameKeyLabel)
+	wraps, err := wrapChainKey(s.cfg.ConversationID, c, s.self, s.recipients())
+	if err != nil {
+		return nil, err
+	}
+	s.send, s.rotate = c, false
+	return wraps, nil
+}
+
+// recipients returns the member devices in a stable order (account, then device id).
+func (s *Session) recipients() []recipient {
+	out := make([]recipient, 0, len(s.members))
+	for _, r := range s.members {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b recipient) int {
+		if c := a.Account.Cmp(b.Account); c != 0 {
+			return c
+		}
+		return int(int64(a.DeviceID) - int64(b.DeviceID))
+	})
+	return out
+}
+
+// wrapInfo is the HPKE info of a chain-key wrap (docs/protocol.md §4.1).
+func wrapInfo(conv [32]byte, epoch uint64, sender deviceRef, chain [chainIDLen]byte, to deviceRef, suite Suite) []byte {
+	b := make([]byte, 0, len(wrapInfoDomain)+32+8+20+4+chainIDLen+20+4+1)
+	b = append(b, wrapInfoDomain...)
+	b = append(b, conv[:]...)
+	b = binary.BigEndian.AppendUint64(b, epoch)
+	b = append(b, sender.account[:]...)
+	b = binary.BigEndian.AppendUint32(b, sender.device)
+	b = append(b, chain[:]...)
+	b = append(b, to.account[:]...)
+	b = binary.BigEndian.AppendUint32(b, to.device)
+	return append(b, byte(suite))
+}
+
+func wrapChainKey(conv [32]byte, c *sendChain, sender deviceRef, to []recipient) ([]Wrap, error) {
+	wraps := make([]Wrap, len(to))
+	for i, r := range to {
+		ref := deviceRef{r.Account, r.DeviceID}
+		info := wrapInfo(conv, c.epoch, sender, c.id, ref, r.Keys.Suite)
+		sealed, err := hpke.Seal(r.kem, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, c.ck[:])
+		if err != nil {
+			return nil, fmt.Errorf("wrap chain key to %s/%d: %w", r.Account, r.DeviceID, err)
+		}
+		wraps[i] = Wrap{Account: r.Account.Bytes(), Device: r.DeviceID, Suite: uint8(r.Keys.Suite), Sealed: sealed}
+	}
+	return wraps, nil
+}
+
+// Open verifies and decrypts an envelope from another member device. It returns a sentinel error
+// (ErrMalformed, ErrOversize, ErrUnsupportedVersion, ErrWrongConversation, ErrUnknownSender,
+// ErrBadSignature, ErrUnknownChain, ErrNotRecipient, ErrDowngrade, ErrStaleKey, ErrDuplicate,
+// ErrTooManySkipped, ErrDecrypt) and leaves the session unchanged on any failure.
+func (s *Session) Open(b []byte) (*Message, error) {
+	env, err := DecodeEnvelope(b)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if [32]byte(env.Conversation) != s.cfg.ConversationID {
+		return nil, ErrWrongConversation
+	}
+	from := deviceRef{env.SenderAccount(), env.Device}
+	if from == s.self {
+		return nil, fmt.Errorf("own envelope: %w", ErrDuplicate)
+	}
+	m, ok := s.members[from]
+	if !ok {
+		return nil, fmt.Errorf("sender %s/%d: %w", from.account, from.device, ErrUnknownSender)
+	}
+	if err := env.VerifySignature(m.Keys.SigningKey); err != nil {
+		return nil, err
+	}
+	ref := chainRef{from, [chainIDLen]byte(env.Chain)}
+	msg := &Message{Sender: from.account, DeviceID: from.device, Kind: env.Kind, Epoch: env.Epoch, Chain: ref.chain, Counter: env.Counter}
+	c, known := s.recv[ref]
+	if env.Kind == KindFrame {
+		if !known {
+			return nil, ErrUnknownChain
+		}
+		if msg.Plaintext, err = newAEAD(c.frameKey).Open(nil, env.Nonce, env.Ciphertext, env.aad()); err != nil {
+			return nil, fmt.Errorf("open frame: %w", ErrDecrypt)
+		}
+		return msg, nil
+	}
+	if !known {
+		if c, err = s.unwrap(env, from, ref.chain); err != nil {
+			return nil, err
+		}
+	}
+	now := s.cfg.Now()
+	s.expireSkipped(now)
+	if msg.Plaintext, err = s.openInChain(c, env, now); err != nil {
+		return nil, err
+	}
+	if !known {
+		s.recv[ref] = c
+	}
+	s.evictSkipped()
+	msg.CID = EnvelopeCID(b)
+	for _, p := range env.Prev {
+		id, _ := cid.Cast(p) // validated by DecodeEnvelope
+		msg.Prev = append(msg.Prev, id)
+		s.heads = slices.DeleteFunc(s.heads, id.Equals)
+	}
+	s.linked = append(s.linked, msg.Prev...)
+	if len(s.linked) > maxLinked {
+		s.linked = s.linked[len(s.linked)-maxLinked:]
+	}
+	if !slices.ContainsFunc(s.linked, msg.CID.Equals) {
+		s.heads = append(s.heads, msg.CID)
+	}
+	if len(s.heads) > MaxPrev {
+		s.heads = s.heads[len(s.heads)-MaxPrev:]
+	}
+	return msg, nil
+}
+
+// unwrap opens this device's wrap of a new chain key.
+func (s *Session) unwrap(env *Envelope, from deviceRef, chain [chainIDLen]byte) (*recvChain, error) {
+	if len(env.Wraps) == 0 {
+		return nil, ErrUnknownChain
+	}
+	if env.Epoch < s.cfg.Epoch {
+		return nil, fmt.Errorf("new chain from epoch %d, current %d: %w", env.Epoch, s.cfg.Epoch, ErrStaleKey)
+	}
+	i := slices.IndexFunc(env.Wraps, func(w Wrap) bool {
+		return w.Device == s.self.device && common.BytesToAddress(w.Account) == s.self.account
+	})
+	if i < 0 {
+		return nil, ErrNotRecipient
+	}
+	w, own := env.Wraps[i], s.cfg.Device.suite
+	if Suite(w.Suite) != own {
+		if Suite(w.Suite) < own {
+			return nil, fmt.Errorf("wrap with suite %d to a suite %d device: %w", w.Suite, own, ErrDowngrade)
+		}
+		return nil, fmt.Errorf("wrap with suite %d to a suite %d device: %w", w.Suite, own, ErrMalformed)
+	}
+	info := wrapInfo(s.cfg.ConversationID, env.Epoch, from, chain, s.self, own)
+	ck, err := hpke.Open(s.cfg.Device.kem, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, w.Sealed)
+	if err != nil || len(ck) != 32 {
+		return nil, fmt.Errorf("open chain key wrap: %w", ErrDecrypt)
+	}
+	return &recvChain{epoch: env.Epoch, ck: [32]byte(ck), frameKey: hmacSHA256(ck, frameKeyLabel), skipped: map[uint32]*skippedKey{}}, nil
+}
+
+// openInChain decrypts env with the key of its counter, keeping keys of skipped counters. State
+// changes only when decryption succeeds.
+func (s *Session) openInChain(c *recvChain, env *Envelope, now time.Time) ([]byte, error) {
+	ctr, aad := env.Counter, env.aad()
+	if ctr < c.next {
+		sk, ok := c.skipped[ctr]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("counter %d already received: %w", ctr, ErrDuplicate)
+		case sk.stale:
+			return nil, fmt.Errorf("key of skipped counter %d expired: %w", ctr, ErrStaleKey)
+		}
+		pt, err := sk.key.open(aad, env.Ciphertext)
+		if err != nil {
+			return nil, err
+		}
+		delete(c.skipped, ctr)
+		s.skippedLen--
+		return pt, nil
+	}
+	if gap := ctr - c.next; gap > s.cfg.MaxSkip {
+		return nil, fmt.Errorf("counter jump of %d: %w", gap, ErrTooManySkipped)
+	}
+	ck := c.ck
+	skipped := make([]messageKey, 0, ctr-c.next)
+	for range ctr - c.next {
+		var mk messageKey
+		mk, ck = ratchet(ck)
+		skipped = append(skipped, mk)
+	}
+	mk, next := ratchet(ck)
+	pt, err := mk.open(aad, env.Ciphertext)
+	if err != nil {
+		return nil, err
+	}
+	for i, k := range skipped {
+		c.skipped[c.next+uint32(i)] = &skippedKey{key: k, at: now}
+	}
+	s.skippedLen += len(skipped)
+	c.ck, c.next = next, ctr+1
+	return pt, nil
+}
+
+// expireSkipped erases skipped keys older than the TTL, keeping their counters as stale markers
+// for another TTL so a late arrival is reported as ErrStaleKey rather than ErrDuplicate.
+func (s *Session) expireSkipped(now time.Time) {
+	for _, c := range s.recv {
+		for ctr, sk := range c.skipped {
+			age := now.Sub(sk.at)
+			switch {
+			case sk.stale && age >= 2*s.cfg.SkippedKeyTTL:
+				delete(c.skipped, ctr)
+			case !sk.stale && age >= s.cfg.SkippedKeyTTL:
+				s.markStale(sk)
+			}
+		}
+	}
+}
+
+func (s *Session) markStale(sk *skippedKey) {
+	sk.stale, sk.key = true, messageKey{}
+	s.skippedLen--
+}
+
+// evictSkipped erases the oldest live skipped keys beyond MaxSkippedKeys.
+func (s *Session) evictSkipped() {
+	for s.skippedLen > s.cfg.MaxSkippedKeys {
+		var oldest *skippedKey
+		for _, c := range s.recv {
+			for _, sk := range c.skipped {
+				if !sk.stale && (oldest == nil || sk.at.Before(oldest.at)) {
+					oldest = sk
+				}
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		s.markStale(oldest)
+	}
+}

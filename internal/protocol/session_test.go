@@ -1,0 +1,214 @@
+package protocol
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// party is one device in a test conversation.
+type party struct {
+	member Member
+	device *Device
+}
+
+func newParty(t testing.TB, suite Suite, account byte, id uint32) party {
+	t.Helper()
+	d := testDevice(t, suite, account*16+byte(id))
+	return party{member: Member{Account: common.Address{account}, DeviceID: id, Keys: d.Keys()}, device: d}
+}
+
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+func newTestSession(t testing.TB, conv [32]byte, self party, all []party, clk *clock, tweak func(*SessionConfig)) *Session {
+	t.Helper()
+	var members []Member
+	for _, p := range all {
+		members = append(members, p.member)
+	}
+	cfg := SessionConfig{ConversationID: conv, Account: self.member.Account, DeviceID: self.member.DeviceID,
+		Device: self.device, Epoch: 1, Members: members, Now: clk.Now}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	s, err := NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func mustSeal(t testing.TB, s *Session, pt string) []byte {
+	t.Helper()
+	b, _, err := s.Seal([]byte(pt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestSessionDelivery(t *testing.T) {
+	t.Parallel()
+	alice, aliceLaptop := newParty(t, SuiteX25519, 0xa, 1), newParty(t, SuiteXWing, 0xa, 2)
+	bob := newParty(t, SuiteXWing, 0xb, 1)
+	all := []party{alice, aliceLaptop, bob}
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	conv := [32]byte{1}
+	sA := newTestSession(t, conv, alice, all, clk, nil)
+	sB := newTestSession(t, conv, bob, all, clk, func(c *SessionConfig) { c.MaxSkippedKeys = 3 })
+	sL := newTestSession(t, conv, aliceLaptop, all, clk, nil)
+
+	env0, env1, env2, env3 := mustSeal(t, sA, "m0"), mustSeal(t, sA, "m1"), mustSeal(t, sA, "m2"), mustSeal(t, sA, "m3")
+	// The other device of the sender reads its own account's messages.
+	if m, err := sL.Open(env0); err != nil || string(m.Plaintext) != "m0" {
+		t.Fatalf("own other device: %v", err)
+	}
+	tampered := bytes.Clone(env2)
+	tampered[len(tampered)-70] ^= 1 // inside the ciphertext, covered by the signature
+	steps := []struct {
+		name string
+		env  []byte
+		want string
+		err  error
+	}{
+		{"later message before its chain key", env1, "", ErrUnknownChain},
+		{"first message carries the wrap", env0, "m0", nil},
+		{"gap: counter 3 before 1 and 2", env3, "m3", nil},
+		{"tampered envelope", tampered, "", ErrBadSignature},
+		{"reordered: skipped counter 1", env1, "m1", nil},
+		{"replay of a delivered message", env1, "", ErrDuplicate},
+		{"replay of the newest message", env3, "", ErrDuplicate},
+		{"reordered: skipped counter 2", env2, "m2", nil},
+	}
+	for _, st := range steps {
+		m, err := sB.Open(st.env)
+		if st.err != nil {
+			if !errors.Is(err, st.err) {
+				t.Fatalf("%s: got %v, want %v", st.name, err, st.err)
+			}
+			continue
+		}
+		if err != nil || string(m.Plaintext) != st.want {
+			t.Fatalf("%s: got %v, %v", st.name, m, err)
+		}
+	}
+	// Bob replies; his envelope links Alice's last envelope as prev.
+	reply := mustSeal(t, sB, "hi")
+	m, err := sA.Open(reply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Prev) != 1 || !m.Prev[0].Equals(EnvelopeCID(env3)) {
+		t.Fatalf("prev of reply: %v", m.Prev)
+	}
+}
+
+func TestSessionRotationAndMembership(t *testing.T) {
+	t.Parallel()
+	alice, bob, carol := newParty(t, SuiteX25519, 0xa, 1), newParty(t, SuiteX25519, 0xb, 1), newParty(t, SuiteX25519, 0xc, 1)
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	conv := [32]byte{2}
+	sA := newTestSession(t, conv, alice, []party{alice, bob, carol}, clk, func(c *SessionConfig) { c.MaxMessages = 2; c.MaxChainAge = time.Hour })
+	sB := newTestSession(t, conv, bob, []party{alice, bob, carol}, clk, nil)
+	chainOf := func(env []byte) string {
+		e, err := DecodeEnvelope(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sB.Open(env); err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		return string(e.Chain)
+	}
+	c0, c1, c2 := chainOf(mustSeal(t, sA, "a")), chainOf(mustSeal(t, sA, "b")), chainOf(mustSeal(t, sA, "c"))
+	if c0 != c1 || c1 == c2 {
+		t.Fatal("chain must rotate after MaxMessages")
+	}
+	clk.now = clk.now.Add(time.Hour)
+	if chainOf(mustSeal(t, sA, "d")) == c2 {
+		t.Fatal("chain must rotate after MaxChainAge")
+	}
+	// Carol leaves: epoch 2. The next chain is not wrapped to her.
+	members := []Member{alice.member, bob.member}
+	if err := sA.SetMembers(2, members); err != nil {
+		t.Fatal(err)
+	}
+	sC := newTestSession(t, conv, carol, []party{alice, bob, carol}, clk, nil)
+	env := mustSeal(t, sA, "after carol left")
+	if _, err := sC.Open(env); !errors.Is(err, ErrNotRecipient) {
+		t.Fatalf("removed member: got %v, want ErrNotRecipient", err)
+	}
+	// Bob already moved to epoch 3: a new chain from epoch 2 is stale.
+	if err := sB.SetMembers(3, members); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sB.Open(env); !errors.Is(err, ErrStaleKey) {
+		t.Fatalf("new chain from an old epoch: got %v, want ErrStaleKey", err)
+	}
+}
+
+func TestSessionSkippedKeyLimits(t *testing.T) {
+	t.Parallel()
+	alice, bob := newParty(t, SuiteX25519, 0xa, 1), newParty(t, SuiteX25519, 0xb, 1)
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	conv := [32]byte{3}
+	sA := newTestSession(t, conv, alice, []party{alice, bob}, clk, nil)
+	sB := newTestSession(t, conv, bob, []party{alice, bob}, clk, func(c *SessionConfig) { c.MaxSkip = 3; c.SkippedKeyTTL = time.Hour })
+	var envs [][]byte
+	for range 6 {
+		envs = append(envs, mustSeal(t, sA, "x"))
+	}
+	if _, err := sB.Open(envs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sB.Open(envs[5]); !errors.Is(err, ErrTooManySkipped) {
+		t.Fatalf("jump of 4 with MaxSkip 3: got %v", err)
+	}
+	if _, err := sB.Open(envs[4]); err != nil {
+		t.Fatalf("jump of 3: %v", err)
+	}
+	clk.now = clk.now.Add(time.Hour)
+	if _, err := sB.Open(envs[5]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sB.Open(envs[2]); !errors.Is(err, ErrStaleKey) {
+		t.Fatalf("skipped key past its TTL: got %v, want ErrStaleKey", err)
+	}
+}
+
+func TestSessionFrames(t *testing.T) {
+	t.Parallel()
+	alice, bob, eve := newParty(t, SuiteX25519, 0xa, 1), newParty(t, SuiteX25519, 0xb, 1), newParty(t, SuiteX25519, 0xe, 1)
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	sA := newTestSession(t, [32]byte{4}, alice, []party{alice, bob}, clk, nil)
+	sB := newTestSession(t, [32]byte{4}, bob, []party{alice, bob}, clk, nil)
+	if _, err := sA.SealFrame([]byte("typing")); !errors.Is(err, ErrUnknownChain) {
+		t.Fatalf("frame before any chain: got %v", err)
+	}
+	if _, err := sB.Open(mustSeal(t, sA, "hello")); err != nil {
+		t.Fatal(err)
+	}
+	frame, err := sA.SealFrame([]byte("typing"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sB.Open(frame)
+	if err != nil || m.Kind != KindFrame || string(m.Plaintext) != "typing" {
+		t.Fatalf("frame: %v %v", m, err)
+	}
+	if len(sB.Heads()) != 1 {
+		t.Fatal("frames must not become DAG heads")
+	}
+	sE := newTestSession(t, [32]byte{4}, eve, []party{alice, eve}, clk, nil)
+	if _, err := sE.Open(frame); !errors.Is(err, ErrUnknownChain) {
+		t.Fatalf("frame without the chain key: got %v", err)
+	}
+	if _, err := newTestSession(t, [32]byte{5}, bob, []party{alice, bob}, clk, nil).Open(frame); !errors.Is(err, ErrWrongConversation) {
+		t.Fatalf("frame of another conversation: got %v", err)
+	}
+}

@@ -61,7 +61,7 @@ type Config struct {
 type Node struct {
 	cfg     Config
 	log     *slog.Logger
-	dstore  *leveldb.Datastore
+	dstore  groupCommitStore
 	bstore  blockstore.GCBlockstore
 	bserv   blockservice.BlockService
 	pinner  ipfspinner.Pinner
@@ -91,10 +91,11 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		cfg.Logger = slog.Default().With("component", "ipfs")
 	}
 
-	dstore, err := leveldb.NewDatastore(cfg.Dir, nil)
+	ldb, err := leveldb.NewDatastore(cfg.Dir, nil)
 	if err != nil {
 		return nil, fmt.Errorf("ipfs: open datastore %s: %w", cfg.Dir, err)
 	}
+	dstore := groupCommitStore{ldb}
 	bstore := blockstore.NewGCBlockstore(
 		&blockstore.ValidatingBlockstore{Blockstore: blockstore.NewBlockstore(dstore)},
 		blockstore.NewGCLocker(),
@@ -167,6 +168,9 @@ func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
 	}
 	if err := n.pinner.Pin(ctx, node, true, ""); err != nil {
 		return cid.Undef, fmt.Errorf("ipfs: pin %s: %w", c, err)
+	}
+	if err := n.dstore.flush(); err != nil {
+		return cid.Undef, err
 	}
 	return c, nil
 }

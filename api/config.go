@@ -1,0 +1,175 @@
+package api
+
+import (
+	"cmp"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the API server's configuration; zero fields take the defaults documented on them.
+type Config struct {
+	// Addr is the listen address (PARLEY_API_ADDR, default 127.0.0.1:8080).
+	Addr string
+	// PublicURL is the origin clients use, e.g. https://parley.example; its host is the SIWE
+	// domain and the SIWE URI must be on it (PARLEY_API_PUBLIC_URL, default http://127.0.0.1:8080).
+	PublicURL string
+	// ChainIDs are the chain ids a SIWE message may name (PARLEY_API_CHAIN_IDS, default 31337).
+	ChainIDs []int
+	// AllowedOrigins is the CORS and Origin allowlist; PublicURL's origin is always allowed
+	// (PARLEY_API_ALLOWED_ORIGINS, comma separated).
+	AllowedOrigins []string
+	// TokenAlg signs access tokens: HS256 or EdDSA (PARLEY_API_TOKEN_ALG, default HS256).
+	TokenAlg string
+	// TokenKey is the hex HS256 secret (at least 32 bytes) or the hex Ed25519 seed (32 bytes)
+	// (PARLEY_API_TOKEN_KEY); empty makes a random key, which does not survive restarts.
+	TokenKey string
+	// AccessTTL is the access token lifetime (PARLEY_API_ACCESS_TTL, default 15m).
+	AccessTTL time.Duration
+	// RefreshTTL is how long a session lives without sign-in (PARLEY_API_REFRESH_TTL, default 720h).
+	RefreshTTL time.Duration
+	// NonceTTL is how long a SIWE nonce stays usable (PARLEY_API_NONCE_TTL, default 10m).
+	NonceTTL time.Duration
+	// ClockSkew is the tolerance for a SIWE issued-at in the future (default 1m).
+	ClockSkew time.Duration
+	// BodyLimit is the largest accepted request body in bytes (PARLEY_API_BODY_LIMIT, default 64 KiB).
+	BodyLimit int64
+	// IPRate and IPBurst limit requests per client IP per second (PARLEY_API_IP_RATE, default 50, burst 100).
+	IPRate  float64
+	IPBurst int
+	// AccountRate and AccountBurst limit requests per signed-in account per second
+	// (PARLEY_API_ACCOUNT_RATE, default 20, burst 40).
+	AccountRate  float64
+	AccountBurst int
+	// JanitorInterval is how often Run purges expired nonces and dead sessions (default 1m).
+	JanitorInterval time.Duration
+}
+
+// ErrConfig marks an invalid configuration.
+var ErrConfig = errors.New("invalid api config")
+
+// ConfigFromEnv reads the PARLEY_API_* variables through getenv; unset ones keep their defaults.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	cfg := Config{
+		Addr:           getenv("PARLEY_API_ADDR"),
+		PublicURL:      getenv("PARLEY_API_PUBLIC_URL"),
+		AllowedOrigins: splitList(getenv("PARLEY_API_ALLOWED_ORIGINS")),
+		TokenAlg:       getenv("PARLEY_API_TOKEN_ALG"),
+		TokenKey:       getenv("PARLEY_API_TOKEN_KEY"),
+	}
+	var errs []error
+	for _, id := range splitList(getenv("PARLEY_API_CHAIN_IDS")) {
+		n, err := strconv.Atoi(id)
+		errs = append(errs, err)
+		cfg.ChainIDs = append(cfg.ChainIDs, n)
+	}
+	durations := map[string]*time.Duration{
+		"PARLEY_API_ACCESS_TTL": &cfg.AccessTTL, "PARLEY_API_REFRESH_TTL": &cfg.RefreshTTL, "PARLEY_API_NONCE_TTL": &cfg.NonceTTL,
+	}
+	for name, d := range durations {
+		if v := getenv(name); v != "" {
+			var err error
+			*d, err = time.ParseDuration(v)
+			errs = append(errs, err)
+		}
+	}
+	if v := getenv("PARLEY_API_BODY_LIMIT"); v != "" {
+		var err error
+		cfg.BodyLimit, err = strconv.ParseInt(v, 10, 64)
+		errs = append(errs, err)
+	}
+	for name, f := range map[string]*float64{"PARLEY_API_IP_RATE": &cfg.IPRate, "PARLEY_API_ACCOUNT_RATE": &cfg.AccountRate} {
+		if v := getenv(name); v != "" {
+			var err error
+			*f, err = strconv.ParseFloat(v, 64)
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return cfg, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// withDefaults fills zero fields and validates the result.
+func (c Config) withDefaults() (Config, error) {
+	c.Addr = cmp.Or(c.Addr, "127.0.0.1:8080")
+	c.PublicURL = strings.TrimRight(cmp.Or(c.PublicURL, "http://127.0.0.1:8080"), "/")
+	if len(c.ChainIDs) == 0 {
+		c.ChainIDs = []int{31337}
+	}
+	c.TokenAlg = cmp.Or(c.TokenAlg, "HS256")
+	c.AccessTTL = cmp.Or(c.AccessTTL, 15*time.Minute)
+	c.RefreshTTL = cmp.Or(c.RefreshTTL, 30*24*time.Hour)
+	c.NonceTTL = cmp.Or(c.NonceTTL, 10*time.Minute)
+	c.ClockSkew = cmp.Or(c.ClockSkew, time.Minute)
+	c.BodyLimit = cmp.Or(c.BodyLimit, 64<<10)
+	c.IPRate = cmp.Or(c.IPRate, 50)
+	c.IPBurst = cmp.Or(c.IPBurst, 2*int(c.IPRate))
+	c.AccountRate = cmp.Or(c.AccountRate, 20)
+	c.AccountBurst = cmp.Or(c.AccountBurst, 2*int(c.AccountRate))
+	c.JanitorInterval = cmp.Or(c.JanitorInterval, time.Minute)
+
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+		return c, fmt.Errorf("%w: public url %q must be an http(s) origin", ErrConfig, c.PublicURL)
+	}
+	origin := u.Scheme + "://" + u.Host
+	if !slices.Contains(c.AllowedOrigins, origin) {
+		c.AllowedOrigins = append(slices.Clone(c.AllowedOrigins), origin)
+	}
+	for _, o := range c.AllowedOrigins {
+		if ou, err := url.Parse(o); err != nil || ou.Host == "" || ou.Path != "" {
+			return c, fmt.Errorf("%w: allowed origin %q is not an origin", ErrConfig, o)
+		}
+	}
+	for _, id := range c.ChainIDs {
+		if id <= 0 {
+			return c, fmt.Errorf("%w: chain id %d", ErrConfig, id)
+		}
+	}
+	if c.TokenKey != "" {
+		key, err := hex.DecodeString(strings.TrimPrefix(c.TokenKey, "0x"))
+		switch {
+		case err != nil:
+			return c, fmt.Errorf("%w: token key is not hex", ErrConfig)
+		case c.TokenAlg == "HS256" && len(key) < 32:
+			return c, fmt.Errorf("%w: HS256 token key needs at least 32 bytes", ErrConfig)
+		case c.TokenAlg == "EdDSA" && len(key) != ed25519.SeedSize:
+			return c, fmt.Errorf("%w: EdDSA token key must be a 32-byte seed", ErrConfig)
+		}
+	}
+	switch {
+	case c.TokenAlg != "HS256" && c.TokenAlg != "EdDSA":
+		return c, fmt.Errorf("%w: token alg %q: want HS256 or EdDSA", ErrConfig, c.TokenAlg)
+	case c.AccessTTL < time.Second || c.RefreshTTL < c.AccessTTL:
+		return c, fmt.Errorf("%w: access ttl %s and refresh ttl %s", ErrConfig, c.AccessTTL, c.RefreshTTL)
+	case c.BodyLimit < 1024:
+		return c, fmt.Errorf("%w: body limit %d below 1024", ErrConfig, c.BodyLimit)
+	case c.IPRate <= 0 || c.AccountRate <= 0 || c.IPBurst <= 0 || c.AccountBurst <= 0:
+		return c, fmt.Errorf("%w: rate limits must be positive", ErrConfig)
+	}
+	return c, nil
+}
+
+// domain is the SIWE domain: the public URL's host (with port when present).
+func (c Config) domain() string {
+	u, _ := url.Parse(c.PublicURL)
+	return u.Host
+}

@@ -1,0 +1,215 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/labstack/echo/v4"
+
+	"github.com/parleychat/parley/api/gen"
+	"github.com/parleychat/parley/internal/store/appdb"
+)
+
+// pgUniqueViolation is Postgres's SQLSTATE for a unique constraint violation.
+const pgUniqueViolation = "23505"
+
+// profileOf converts a stored profile row (every profile query returns the same columns).
+func profileOf(r appdb.GetProfileRow) gen.Profile {
+	p := gen.Profile{Address: r.Account, DisplayName: r.DisplayName, Bio: r.Bio, Discoverable: r.Discoverable}
+	if r.Username.Valid {
+		p.Username = &r.Username.String
+	}
+	if r.Age.Valid {
+		p.Age = ptr(int(r.Age.Int16))
+	}
+	if r.Gender.Valid {
+		p.Gender = &r.Gender.String
+	}
+	return p
+}
+
+// GetMyProfile answers the caller's profile; fields are empty until set.
+func (s *Server) GetMyProfile(c echo.Context) error {
+	row, err := s.q.GetProfile(c.Request().Context(), account(c))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c.JSON(http.StatusOK, gen.Profile{Address: account(c)})
+	}
+	if err != nil {
+		return fmt.Errorf("get profile: %w", err)
+	}
+	return c.JSON(http.StatusOK, profileOf(row))
+}
+
+// PutMyProfile replaces the caller's profile; a taken username is a conflict.
+func (s *Server) PutMyProfile(c echo.Context) error {
+	var in gen.ProfileInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	arg := appdb.UpsertProfileParams{
+		Account: account(c), DisplayName: in.DisplayName, Bio: in.Bio, Discoverable: in.Discoverable, Now: ts(s.now()),
+	}
+	if in.Username != nil {
+		arg.Username = ptrText(*in.Username)
+	}
+	if in.Age != nil {
+		arg.Age = pgtype.Int2{Int16: int16(*in.Age), Valid: true}
+	}
+	if in.Gender != nil {
+		arg.Gender = ptrText(*in.Gender)
+	}
+	row, err := s.q.UpsertProfile(c.Request().Context(), arg)
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
+		return ErrConflict.with("this username is taken", err)
+	}
+	if err != nil {
+		return fmt.Errorf("upsert profile: %w", err)
+	}
+	return c.JSON(http.StatusOK, profileOf(appdb.GetProfileRow(row)))
+}
+
+// GetUser answers a profile by address or username, hidden when either side blocked the other.
+func (s *Server) GetUser(c echo.Context, handle string) error {
+	row, err := s.q.FindProfile(c.Request().Context(), appdb.FindProfileParams{Handle: strings.ToLower(handle), Viewer: account(c)})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound.with("no such user", nil)
+	}
+	if err != nil {
+		return fmt.Errorf("find profile: %w", err)
+	}
+	return c.JSON(http.StatusOK, profileOf(appdb.GetProfileRow(row)))
+}
+
+// ListInterests answers the curated taxonomy.
+func (s *Server) ListInterests(c echo.Context) error {
+	rows, err := s.q.ListTaxonomy(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("list taxonomy: %w", err)
+	}
+	out := make([]gen.Interest, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, gen.Interest{Id: r.ID, Label: r.Label, Category: r.Category})
+	}
+	return c.JSON(http.StatusOK, struct {
+		Interests []gen.Interest `json:"interests"`
+	}{out})
+}
+
+// GetMyInterests answers the caller's interests.
+func (s *Server) GetMyInterests(c echo.Context) error {
+	tags, err := s.q.ListInterests(c.Request().Context(), account(c))
+	return jsonOr(c, http.StatusOK, gen.Interests{Tags: nonNil(tags)}, wrap("list interests", err))
+}
+
+// PutMyInterests replaces the caller's interests.
+func (s *Server) PutMyInterests(c echo.Context) error {
+	var in gen.Interests
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	ctx, me := c.Request().Context(), account(c)
+	err := s.inTx(ctx, func(q *appdb.Queries) error {
+		if err := q.DeleteInterests(ctx, me); err != nil {
+			return fmt.Errorf("delete interests: %w", err)
+		}
+		return wrap("insert interests", q.InsertInterests(ctx, appdb.InsertInterestsParams{Account: me, Tags: in.Tags}))
+	})
+	if err != nil {
+		return err
+	}
+	return s.GetMyInterests(c)
+}
+
+// searchCursor is the keyset position after the last hit of a page.
+type searchCursor struct {
+	Overlap int64     `json:"o"`
+	Active  time.Time `json:"t"`
+	Account string    `json:"a"`
+}
+
+func (sc searchCursor) encode() string {
+	b, _ := json.Marshal(sc)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (searchCursor, error) {
+	var sc searchCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &sc)
+	}
+	if err != nil || !isAddress(sc.Account) {
+		return sc, ErrInvalidRequest.with("the cursor is malformed", err)
+	}
+	return sc, nil
+}
+
+// SearchPeople pages through discoverable people sharing the given (or my) interests.
+func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) error {
+	ctx, me := c.Request().Context(), account(c)
+	var tags []string
+	if params.Tags != nil {
+		tags = *params.Tags
+	} else {
+		var err error
+		if tags, err = s.q.ListInterests(ctx, me); err != nil {
+			return fmt.Errorf("list interests: %w", err)
+		}
+	}
+	after := searchCursor{Overlap: math.MaxInt64}
+	if params.Cursor != nil {
+		var err error
+		if after, err = decodeCursor(*params.Cursor); err != nil {
+			return err
+		}
+	}
+	limit := 20
+	if params.Limit != nil {
+		limit = *params.Limit
+	}
+	page := gen.SearchPage{Results: []gen.SearchHit{}}
+	if len(tags) == 0 {
+		return c.JSON(http.StatusOK, page)
+	}
+	rows, err := s.q.SearchPeople(ctx, appdb.SearchPeopleParams{
+		Tags: tags, Viewer: me, AfterOverlap: after.Overlap, AfterActive: ts(after.Active), AfterAccount: after.Account,
+		PageSize: int32(limit + 1),
+	})
+	if err != nil {
+		return fmt.Errorf("search people: %w", err)
+	}
+	for i, r := range rows {
+		if i == limit {
+			last := rows[i-1]
+			page.NextCursor = ptr(searchCursor{Overlap: int64(last.Overlap), Active: last.LastActiveAt.Time, Account: last.Account}.encode())
+			break
+		}
+		p := profileOf(appdb.GetProfileRow{Account: r.Account, Username: r.Username, DisplayName: r.DisplayName, Bio: r.Bio, Age: r.Age, Gender: r.Gender, Discoverable: true})
+		page.Results = append(page.Results, gen.SearchHit{Profile: p, Overlap: int(r.Overlap), SharedTags: r.SharedTags})
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+// wrap adds context to a non-nil error.
+func wrap(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -35,6 +35,42 @@ func (q *Queries) DeleteEventsAbove(ctx context.Context, arg DeleteEventsAbovePa
 	return deleted, err
 }
 
+const getSigningKey = `-- name: GetSigningKey :one
+SELECT signing_key, suite FROM device_added
+WHERE chain_id = $1 AND account = $2 AND device_id = $3
+  AND (block_number, log_index) < ($4::bigint, $5::int)
+ORDER BY block_number DESC, log_index DESC
+LIMIT 1
+`
+
+type GetSigningKeyParams struct {
+	ChainID     int64
+	Account     []byte
+	DeviceID    int64
+	BlockNumber int64
+	LogIndex    int32
+}
+
+type GetSigningKeyRow struct {
+	SigningKey []byte
+	Suite      int16
+}
+
+// Returns the signing key and suite of a device as registered before the given log position,
+// to verify a key rotation's device signature.
+func (q *Queries) GetSigningKey(ctx context.Context, arg GetSigningKeyParams) (GetSigningKeyRow, error) {
+	row := q.db.QueryRow(ctx, getSigningKey,
+		arg.ChainID,
+		arg.Account,
+		arg.DeviceID,
+		arg.BlockNumber,
+		arg.LogIndex,
+	)
+	var i GetSigningKeyRow
+	err := row.Scan(&i.SigningKey, &i.Suite)
+	return i, err
+}
+
 const insertDeviceAdded = `-- name: InsertDeviceAdded :execrows
 
 INSERT INTO device_added (chain_id, tx_hash, log_index, block_number, block_hash, account, device_id,

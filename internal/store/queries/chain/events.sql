@@ -42,3 +42,12 @@ SELECT ((SELECT count(*) FROM a) + (SELECT count(*) FROM r) + (SELECT count(*) F
 
 -- name: ListDevices :many
 SELECT * FROM devices WHERE chain_id = @chain_id AND account = @account ORDER BY device_id;
+
+-- name: GetSigningKey :one
+-- Returns the signing key and suite of a device as registered before the given log position,
+-- to verify a key rotation's device signature.
+SELECT signing_key, suite FROM device_added
+WHERE chain_id = @chain_id AND account = @account AND device_id = @device_id
+  AND (block_number, log_index) < (@block_number::bigint, @log_index::int)
+ORDER BY block_number DESC, log_index DESC
+LIMIT 1;

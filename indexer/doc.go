@@ -1,0 +1,29 @@
+// Package indexer follows Parley's DeviceRegistry and TipJar events into Postgres.
+//
+// Lifecycle: New validates a Config; Run blocks until its context ends or a fatal error. Run
+// first takes a Postgres advisory lock for the chain (a standby instance blocks there and takes
+// over when the leader's session ends), then backfills finalized blocks with eth_getLogs over
+// adaptive block ranges, then follows new heads block by block (newHeads subscription when the
+// RPC offers it, polling otherwise, with a stale-head timeout).
+//
+// Invariants:
+//   - The event rows of a block range and the cursor that covers them commit in one
+//     transaction, on the session that holds the advisory lock; inserts use ON CONFLICT on the
+//     natural key (chain id, tx hash, log index). A crash at any point therefore resumes from
+//     the last committed cursor with no gaps and no duplicates.
+//   - Unfinalized blocks are fetched one at a time, their logs by block hash, and their hashes
+//     kept in chain_blocks. A block whose parent hash differs from the cursor's hash starts a
+//     walk back to the common ancestor; the orphaned rows are deleted and the cursor moved back
+//     in one transaction. A reorg that reaches a finalized block returns ErrDeepReorg.
+//   - Device self-signatures are verified with internal/protocol and stored as sig_valid;
+//     revocations are rows, so revoked devices are marked, never deleted.
+//   - Each committed transaction notifies (pg_notify on NotifyChannel) the tips and key changes
+//     it wrote, with whether their block is final, and reorg rollbacks.
+//
+// Concurrency: Run is single-threaded; the newHeads subscription it opens is closed before it
+// returns. One Indexer must not be Run twice at the same time; run several Indexers (in one
+// or many processes) for standby.
+//
+// Dependencies: go-ethereum (RPC client, bindings), pgx/v5, internal/store/chaindb,
+// internal/protocol, bindings/*, prometheus client_golang. Never api or cmd.
+package indexer

@@ -114,6 +114,23 @@ func Backup(rand io.Reader, passphrase []byte, p Argon2Params, c BackupContents)
 // Restore decrypts a backup archive. It returns ErrOversize, ErrMalformed, ErrUnsupportedVersion or
 // ErrBadPassphrase.
 func Restore(passphrase, archive []byte) (*BackupContents, error) {
+	a, err := parseBackup(archive)
+	if err != nil {
+		return nil, err
+	}
+	pt, err := newAEAD(a.key(passphrase)).Open(nil, a.Nonce, a.Ciphertext, a.aad())
+	if err != nil {
+		return nil, ErrBadPassphrase
+	}
+	var c BackupContents
+	if err := decMode.Unmarshal(pt, &c); err != nil {
+		return nil, fmt.Errorf("decode backup contents: %w: %w", ErrMalformed, err)
+	}
+	return &c, nil
+}
+
+// parseBackup decodes and checks an archive header without deriving the key.
+func parseBackup(archive []byte) (*backupArchive, error) {
 	if len(archive) > MaxBackupSize {
 		return nil, fmt.Errorf("backup of %d bytes: %w", len(archive), ErrOversize)
 	}
@@ -127,16 +144,8 @@ func Restore(passphrase, archive []byte) (*BackupContents, error) {
 	if err := (Argon2Params{a.Time, a.MemoryKiB, a.Threads}).check(); err != nil {
 		return nil, err
 	}
-	if len(a.Salt) != backupSaltLen || len(a.Nonce) != 12 {
-		return nil, fmt.Errorf("backup salt or nonce size: %w", ErrMalformed)
+	if len(a.Salt) != backupSaltLen || len(a.Nonce) != 12 || len(a.Ciphertext) < aeadOverhead {
+		return nil, fmt.Errorf("backup salt, nonce or ciphertext size: %w", ErrMalformed)
 	}
-	pt, err := newAEAD(a.key(passphrase)).Open(nil, a.Nonce, a.Ciphertext, a.aad())
-	if err != nil {
-		return nil, ErrBadPassphrase
-	}
-	var c BackupContents
-	if err := decMode.Unmarshal(pt, &c); err != nil {
-		return nil, fmt.Errorf("decode backup contents: %w: %w", ErrMalformed, err)
-	}
-	return &c, nil
+	return &a, nil
 }

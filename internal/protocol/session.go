@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -349,16 +350,29 @@ func wrapInfo(conv [32]byte, epoch uint64, sender deviceRef, chain [chainIDLen]b
 	return append(b, byte(suite))
 }
 
+// wrapChainKey seals the chain key to every recipient, spreading the HPKE operations over the CPUs.
 func wrapChainKey(conv [32]byte, c *sendChain, sender deviceRef, to []recipient) ([]Wrap, error) {
 	wraps := make([]Wrap, len(to))
-	for i, r := range to {
-		ref := deviceRef{r.Account, r.DeviceID}
-		info := wrapInfo(conv, c.epoch, sender, c.id, ref, r.Keys.Suite)
-		sealed, err := hpke.Seal(r.kem, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, c.ck[:])
-		if err != nil {
-			return nil, fmt.Errorf("wrap chain key to %s/%d: %w", r.Account, r.DeviceID, err)
-		}
-		wraps[i] = Wrap{Account: r.Account.Bytes(), Device: r.DeviceID, Suite: uint8(r.Keys.Suite), Sealed: sealed}
+	errs := make([]error, len(to))
+	workers := min(runtime.GOMAXPROCS(0), len(to))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(to); i += workers {
+				r := to[i]
+				info := wrapInfo(conv, c.epoch, sender, c.id, deviceRef{r.Account, r.DeviceID}, r.Keys.Suite)
+				sealed, err := hpke.Seal(r.kem, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, c.ck[:])
+				if err != nil {
+					errs[i] = fmt.Errorf("wrap chain key to %s/%d: %w", r.Account, r.DeviceID, err)
+					continue
+				}
+				wraps[i] = Wrap{Account: r.Account.Bytes(), Device: r.DeviceID, Suite: uint8(r.Keys.Suite), Sealed: sealed}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return wraps, nil
 }

@@ -67,23 +67,27 @@ contract GasBurningReceiver {
     }
 }
 
-/// @notice A receiver that tries to re-enter the TipJar's withdraw while being paid.
+/// @notice A receiver that rejects pushes until armed, then tries to re-enter withdraw while being paid.
 contract ReentrantReceiver {
     ITipJar public immutable jar;
-    bool public reentered;
+    bool public armed;
+    /// @notice The revert data of the nested withdraw attempt.
+    bytes public nestedRevert;
 
     constructor(ITipJar jar_) {
         jar = jar_;
     }
 
-    /// @notice Withdraws its credits; the nested withdraw attempt in receive must fail.
+    /// @notice Arms the receiver and withdraws its credits.
     function withdraw() external {
+        armed = true;
         jar.withdraw();
     }
 
     receive() external payable {
-        (bool ok,) = address(jar).call(abi.encodeCall(ITipJar.withdraw, ()));
-        reentered = ok;
+        if (!armed) revert("not yet");
+        (, bytes memory data) = address(jar).call(abi.encodeCall(ITipJar.withdraw, ()));
+        nestedRevert = data;
     }
 }
 

@@ -63,6 +63,7 @@ interface Vm {
         external
         returns (string memory json);
     function writeJson(string calldata json, string calldata path) external;
+    function removeFile(string calldata path) external;
     function readFile(string calldata path) external view returns (string memory);
     function parseJsonAddress(string calldata json, string calldata key) external pure returns (address);
     function parseJsonUint(string calldata json, string calldata key) external pure returns (uint256);

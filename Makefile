@@ -26,6 +26,7 @@ test: ## run every test suite (contracts, Go) and print "N passed, N failed"
 	@status=0; \
 	bash scripts/test-contracts.sh || status=1; \
 	bash scripts/test-go.sh || status=1; \
+	bash scripts/fuzz-go.sh || status=1; \
 	bash scripts/ci/summary.sh || status=1; \
 	exit $$status
 
@@ -36,6 +37,10 @@ test-contracts: ## Foundry unit, fuzz and invariant tests and the gas snapshot c
 .PHONY: test-go
 test-go: ## Go tests (start their own Postgres and anvil)
 	@bash scripts/test-go.sh
+
+.PHONY: fuzz
+fuzz: ## run every Go fuzz target briefly (FUZZTIME=10s each)
+	@bash scripts/fuzz-go.sh
 
 .PHONY: gas-snapshot
 gas-snapshot: tools ## rewrite .gas-snapshot from the gas tests

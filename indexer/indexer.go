@@ -409,4 +409,3 @@ func (ix *Indexer) rollback(ctx context.Context, conn *pgxpool.Conn, cur cursor,
 	ix.log.Warn("reorg rolled back", "from", cur.number, "to", ancestor.number, "rows_deleted", deleted)
 	return ancestor, nil
 }
-

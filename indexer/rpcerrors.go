@@ -24,27 +24,27 @@ var ErrChainMismatch = errors.New("indexer: chain or contracts differ from the i
 // rangeErrorTexts are substrings of eth_getLogs errors that mean "ask for fewer blocks":
 // too many results or a too-large response or range, as worded by common providers.
 var rangeErrorTexts = []string{
-	"query returned more than",            // geth, Infura, Erigon: "query returned more than 10000 results"
-	"log response size exceeded",          // Alchemy
-	"query exceeds max results",           // Alchemy
-	"response size exceeded",              // Alchemy, Chainstack
-	"response size should not greater",    // BSC-style nodes
-	"exceed maximum block range",          // geth --rpc.logquerylimit style, Nethermind
-	"exceeds max block range",             // QuickNode
-	"eth_getlogs is limited to",           // QuickNode: "eth_getLogs is limited to a 10,000 range"
-	"block range is too wide",             // Ankr
-	"block range too large",               // Cloudflare
-	"block range exceeds",                 // Blast, dRPC
-	"range is too large",                  // various
-	"too many results",                    // generic
-	"too many logs",                       // generic
-	"response is too big",                 // geth rpc batch/response limit
-	"response too large",                  // generic
-	"max results",                         // anvil/foundry style "exceeds max results"
-	"query timeout exceeded",              // Erigon/Nethermind on huge ranges
-	"log limit",                           // various
-	"returned more than",                  // Infura variant
-	"try with this block range",           // Alchemy suggestion text
+	"query returned more than",         // geth, Infura, Erigon: "query returned more than 10000 results"
+	"log response size exceeded",       // Alchemy
+	"query exceeds max results",        // Alchemy
+	"response size exceeded",           // Alchemy, Chainstack
+	"response size should not greater", // BSC-style nodes
+	"exceed maximum block range",       // geth --rpc.logquerylimit style, Nethermind
+	"exceeds max block range",          // QuickNode
+	"eth_getlogs is limited to",        // QuickNode: "eth_getLogs is limited to a 10,000 range"
+	"block range is too wide",          // Ankr
+	"block range too large",            // Cloudflare
+	"block range exceeds",              // Blast, dRPC
+	"range is too large",               // various
+	"too many results",                 // generic
+	"too many logs",                    // generic
+	"response is too big",              // geth rpc batch/response limit
+	"response too large",               // generic
+	"max results",                      // anvil/foundry style "exceeds max results"
+	"query timeout exceeded",           // Erigon/Nethermind on huge ranges
+	"log limit",                        // various
+	"returned more than",               // Infura variant
+	"try with this block range",        // Alchemy suggestion text
 }
 
 // retryableTexts are substrings of errors worth retrying unchanged after a backoff.

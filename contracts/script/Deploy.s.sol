@@ -9,7 +9,8 @@ import {TipJar} from "../src/TipJar.sol";
 /// @dev Usage: `forge script contracts/script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY`
 /// (or PRIVATE_KEY in the environment). The JSON is {"chainId","deviceRegistry","tipJar","deviceRegistryBlock"}.
 contract Deploy {
-    /// @notice The deployed contracts and the block the registry was deployed in (where indexers start).
+    /// @notice The deployed contracts and where indexers start: the chain head when the script ran, a lower
+    /// bound of the registry's deployment block (the broadcast lands in that block's successor or later).
     struct Deployment {
         DeviceRegistry deviceRegistry;
         TipJar tipJar;

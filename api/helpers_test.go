@@ -101,6 +101,7 @@ type request struct {
 	body         any
 	token        string
 	header       map[string]string
+	remote       string // client address; default httptest's 192.0.2.1
 }
 
 func (e *testEnv) do(r request) response {
@@ -123,6 +124,9 @@ func (e *testEnv) do(r request) response {
 	}
 	if r.token != "" {
 		req.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	if r.remote != "" {
+		req.RemoteAddr = r.remote
 	}
 	for k, v := range r.header {
 		req.Header.Set(k, v)

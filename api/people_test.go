@@ -1,0 +1,203 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleychat/parley/api/gen"
+)
+
+func TestProfiles(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, bob := e.login(), e.login()
+	var p gen.Profile
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/me/profile", token: alice.tokens.AccessToken}).decode(t, &p)
+	if p.Address != alice.address || p.Username != nil || p.Discoverable {
+		t.Fatalf("empty profile %+v", p)
+	}
+	in := gen.ProfileInput{Username: ptr("alice_1"), DisplayName: "Alice", Bio: "hi", Age: ptr(30), Gender: ptr("f"), Discoverable: true}
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: alice.tokens.AccessToken, body: in}).decode(t, &p)
+	if *p.Username != "alice_1" || *p.Age != 30 || p.DisplayName != "Alice" {
+		t.Fatalf("stored profile %+v", p)
+	}
+	for _, handle := range []string{"alice_1", alice.address, strings.ToUpper(alice.address[2:])} {
+		if !strings.HasPrefix(handle, "0x") && !strings.HasPrefix(handle, "alice") {
+			handle = "0x" + handle
+		}
+		var got gen.Profile
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/" + handle, token: bob.tokens.AccessToken}).decode(t, &got)
+		if got.Address != alice.address {
+			t.Fatalf("lookup %s: %+v", handle, got)
+		}
+	}
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: "/v1/users/nobody", token: bob.tokens.AccessToken})
+
+	// Bob cannot take alice's username; the lookup of a blocked person is hidden both ways.
+	taken := gen.ProfileInput{Username: ptr("alice_1"), DisplayName: "Bob"}
+	if p := e.must(http.StatusConflict, request{method: http.MethodPut, path: "/v1/me/profile", token: bob.tokens.AccessToken, body: taken}).problem(t); p.Code != "conflict" {
+		t.Fatalf("problem %+v", p)
+	}
+	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + bob.address, token: alice.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: "/v1/users/alice_1", token: bob.tokens.AccessToken})
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: "/v1/blocks/" + bob.address, token: alice.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/alice_1", token: bob.tokens.AccessToken})
+
+	// Bob's writes only ever touch bob's profile (no IDOR: there is no address to aim at).
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: bob.tokens.AccessToken, body: gen.ProfileInput{DisplayName: "Bob"}})
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/me/profile", token: alice.tokens.AccessToken}).decode(t, &p)
+	if p.DisplayName != "Alice" {
+		t.Fatalf("alice's profile changed: %+v", p)
+	}
+}
+
+func TestProfileValidation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.login()
+	tests := []struct {
+		name   string
+		body   string
+		status int
+	}{
+		{name: "username uppercase", body: `{"username":"Alice","displayName":"","bio":"","discoverable":false}`, status: http.StatusBadRequest},
+		{name: "username too short", body: `{"username":"ab","displayName":"","bio":"","discoverable":false}`, status: http.StatusBadRequest},
+		{name: "username starts with digit", body: `{"username":"1abc","displayName":"","bio":"","discoverable":false}`, status: http.StatusBadRequest},
+		{name: "username too long", body: `{"username":"` + strings.Repeat("a", 31) + `","displayName":"","bio":"","discoverable":false}`, status: http.StatusBadRequest},
+		{name: "bio too long", body: `{"displayName":"","bio":"` + strings.Repeat("b", 501) + `","discoverable":false}`, status: http.StatusBadRequest},
+		{name: "age under 13", body: `{"displayName":"","bio":"","age":12,"discoverable":false}`, status: http.StatusBadRequest},
+		{name: "missing discoverable", body: `{"displayName":"","bio":""}`, status: http.StatusBadRequest},
+		{name: "unknown field", body: `{"displayName":"","bio":"","discoverable":false,"address":"0x00"}`, status: http.StatusBadRequest},
+		{name: "wrong type", body: `{"displayName":1,"bio":"","discoverable":false}`, status: http.StatusBadRequest},
+		{name: "not json", body: `nope`, status: http.StatusBadRequest},
+		{name: "oversize", body: `{"displayName":"","bio":"` + strings.Repeat("b", 70_000) + `","discoverable":false}`, status: http.StatusRequestEntityTooLarge},
+		{name: "valid", body: `{"username":"abc_9","displayName":"","bio":"","discoverable":false}`, status: http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := e.do(request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: tt.body})
+			if resp.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.status, tt.status, resp.body)
+			}
+			if tt.status >= 400 {
+				resp.problem(t)
+			}
+		})
+	}
+}
+
+func TestInterests(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.login()
+	var tax struct{ Interests []gen.Interest }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/interests"}).decode(t, &tax)
+	if len(tax.Interests) < 20 || tax.Interests[0].Id != "sports" {
+		t.Fatalf("taxonomy %+v", tax.Interests)
+	}
+	var got gen.Interests
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"music", "tech", "solarpunk"}}}).decode(t, &got)
+	if !slices.Equal(got.Tags, []string{"music", "solarpunk", "tech"}) {
+		t.Fatalf("tags %v", got.Tags)
+	}
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"books"}}}).decode(t, &got)
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/me/interests", token: u.tokens.AccessToken}).decode(t, &got)
+	if !slices.Equal(got.Tags, []string{"books"}) {
+		t.Fatalf("replaced tags %v", got.Tags)
+	}
+	many := make([]string, 21)
+	for i := range many {
+		many[i] = fmt.Sprintf("tag-%d", i)
+	}
+	for name, body := range map[string]any{
+		"too many":   gen.Interests{Tags: many},
+		"duplicates": gen.Interests{Tags: []string{"music", "music"}},
+		"bad tag":    gen.Interests{Tags: []string{"Music!"}},
+		"no tags":    `{}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			e.must(http.StatusBadRequest, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: body}).problem(t)
+		})
+	}
+}
+
+func TestSearchPeople(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	me := e.login()
+	put := func(u user, discoverable bool, tags ...string) {
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{DisplayName: u.address[:8], Discoverable: discoverable}})
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: tags}})
+	}
+	put(me, true, "music", "tech", "hiking")
+	// Later logins are more recently active, so among equal overlap the later one ranks first.
+	three := e.login()
+	put(three, true, "music", "tech", "hiking")
+	e.clock.advance(time.Second)
+	twoOld := e.login()
+	put(twoOld, true, "music", "tech")
+	e.clock.advance(time.Second)
+	twoNew := e.login()
+	put(twoNew, true, "tech", "hiking", "books")
+	e.clock.advance(time.Second)
+	one := e.login()
+	put(one, true, "music")
+	hidden := e.login()
+	put(hidden, false, "music", "tech", "hiking")
+	blocker := e.login()
+	put(blocker, true, "music", "tech", "hiking")
+	blocked := e.login()
+	put(blocked, true, "music", "tech", "hiking")
+	unrelated := e.login()
+	put(unrelated, true, "pets")
+	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + me.address, token: blocker.tokens.AccessToken})
+	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + blocked.address, token: me.tokens.AccessToken})
+
+	var got []string
+	var overlaps []int
+	cursor := ""
+	for pages := 0; ; pages++ {
+		path := "/v1/search/people?limit=2"
+		if cursor != "" {
+			path += "&cursor=" + url.QueryEscape(cursor)
+		}
+		var page gen.SearchPage
+		e.must(http.StatusOK, request{method: http.MethodGet, path: path, token: me.tokens.AccessToken}).decode(t, &page)
+		for _, h := range page.Results {
+			got = append(got, h.Profile.Address)
+			overlaps = append(overlaps, h.Overlap)
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		if pages > 5 {
+			t.Fatal("pagination does not end")
+		}
+		cursor = *page.NextCursor
+	}
+	want := []string{three.address, twoNew.address, twoOld.address, one.address}
+	if !slices.Equal(got, want) || !slices.Equal(overlaps, []int{3, 2, 2, 1}) {
+		t.Fatalf("results %v overlaps %v, want %v", got, overlaps, want)
+	}
+
+	var page gen.SearchPage
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/search/people?tags=pets,books", token: me.tokens.AccessToken}).decode(t, &page)
+	// Equal overlap: the more recently active (unrelated signed in last) ranks first.
+	if len(page.Results) != 2 || page.Results[0].Profile.Address != unrelated.address || page.Results[1].Profile.Address != twoNew.address ||
+		!slices.Equal(page.Results[1].SharedTags, []string{"books"}) {
+		t.Fatalf("explicit tags: %+v", page.Results)
+	}
+	for name, q := range map[string]string{
+		"bad cursor": "cursor=%21%21", "limit zero": "limit=0", "limit too big": "limit=101", "bad tag": "tags=NO!",
+		"too many tags": "tags=a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11",
+	} {
+		t.Run(name, func(t *testing.T) {
+			e.must(http.StatusBadRequest, request{method: http.MethodGet, path: "/v1/search/people?" + q, token: me.tokens.AccessToken}).problem(t)
+		})
+	}
+}

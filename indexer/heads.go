@@ -19,8 +19,10 @@ type headWatcher struct {
 	noSubs bool // the RPC does not support subscriptions
 }
 
-// next returns the latest head once its number is above after.
-func (w *headWatcher) next(ctx context.Context, after int64) (*types.Header, error) {
+// next returns the latest head once it is above cur, or at cur's height with another hash
+// (a same-height reorg).
+func (w *headWatcher) next(ctx context.Context, cur cursor) (*types.Header, error) {
+	after := cur.number
 	ix := w.ix
 	for {
 		h, err := call(ix, ctx, "eth_getBlockByNumber", func(ctx context.Context) (*types.Header, error) {
@@ -29,7 +31,7 @@ func (w *headWatcher) next(ctx context.Context, after int64) (*types.Header, err
 		if err != nil {
 			return nil, err
 		}
-		if h.Number.Int64() > after {
+		if h.Number.Int64() > after || (h.Number.Int64() == after && h.Hash() != cur.hash) {
 			return h, nil
 		}
 		if h, err = w.wait(ctx, after); h != nil || err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"math/big"
 	mrand "math/rand/v2"
 	"slices"
@@ -79,8 +80,23 @@ func (w *workload) deploy() {
 	if err != nil {
 		w.t.Fatalf("deploy tip jar: %v", err)
 	}
+	w.initBindings()
+}
+
+func (w *workload) initBindings() {
 	w.reg, w.tips = deviceregistry.NewDeviceRegistry(), tipjar.NewTipJar()
 	w.validSig = map[common.Hash]bool{}
+}
+
+// mustPool opens a pool on url that closes when t ends.
+func mustPool(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatalf("open pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // send sends n random transactions (not mined).
@@ -285,6 +301,7 @@ func diff(want, got []string) string {
 // runIndexer runs an indexer until the test ends and returns its error channel.
 func runIndexer(t testing.TB, cfg indexer.Config, pool *pgxpool.Pool, client indexer.Client) (context.CancelFunc, <-chan error) {
 	t.Helper()
+	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
 	ix, err := indexer.New(cfg, pool, client)
 	if err != nil {
 		t.Fatalf("new indexer: %v", err)

@@ -95,7 +95,7 @@ func (ix *Indexer) run(ctx context.Context) error {
 	var finalized int64
 	for {
 		if head == nil || cur.number >= head.Number.Int64() {
-			if head, err = heads.next(ctx, cur.number); err != nil {
+			if head, err = heads.next(ctx, cur); err != nil {
 				return err
 			}
 			if finalized, err = ix.finalized(ctx, head); err != nil {
@@ -105,8 +105,8 @@ func (ix *Indexer) run(ctx context.Context) error {
 			ix.m.finalized.Set(float64(finalized))
 		}
 		switch {
-		case cur.number > head.Number.Int64():
-			// The chain is shorter than what we indexed: a reorg to a shorter chain.
+		case cur.number > head.Number.Int64() || (cur.number == head.Number.Int64() && cur.hash != head.Hash()):
+			// The chain is shorter than what we indexed, or replaced at the same height: a reorg.
 			cur, err = ix.rollback(ctx, conn, cur, finalized)
 		case cur.number < finalized:
 			cur, err = ix.backfill(ctx, conn, cur, finalized)

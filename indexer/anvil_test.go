@@ -1,0 +1,263 @@
+package indexer_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/parleychat/parley/indexer"
+	"github.com/parleychat/parley/internal/chaintest"
+	"github.com/parleychat/parley/internal/pgtest"
+)
+
+// childEnv carries the JSON childConfig of an indexer child process (see TestIndexerChild).
+const childEnv = "PARLEY_INDEXER_TEST_CHILD"
+
+// childConfig is what an indexer child process needs.
+type childConfig struct {
+	Config indexer.Config
+	DBURL  string
+	RPCURL string
+}
+
+// anvilSetup starts anvil, deploys the contracts and prepares a workload on it.
+func anvilSetup(t *testing.T, seed uint64) (*chaintest.Chain, *workload, *rpc.Client) {
+	t.Helper()
+	chain := chaintest.StartAnvil(t)
+	dep := chaintest.DeployContracts(t, chain, 0)
+	w := &workload{t: t, client: chain.Client, chainID: chain.ChainID.Uint64(), keys: chain.Keys,
+		rng: mrand.New(mrand.NewPCG(seed, 7)), registry: dep.DeviceRegistry, tipJar: dep.TipJar,
+	}
+	w.initBindings()
+	raw, err := rpc.Dial(chain.URL)
+	if err != nil {
+		t.Fatalf("dial anvil: %v", err)
+	}
+	t.Cleanup(raw.Close)
+	return chain, w, raw
+}
+
+func anvilConfig(w *workload) indexer.Config {
+	return indexer.Config{ChainID: w.chainID, Registry: w.registry, TipJar: w.tipJar, StartBlock: 1,
+		FinalityDepth: 10, InitialRange: 8, MaxRange: 64, PollInterval: 20 * time.Millisecond,
+		RetryBase: time.Millisecond, RetryMax: 20 * time.Millisecond}
+}
+
+// TestAnvilReorgsAndKills runs an indexer process against anvil under a random workload with
+// anvil_reorg and evm_revert reorgs below finality and kill -9 restarts, then checks the
+// database against eth_getLogs row for row.
+func TestAnvilReorgsAndKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("anvil integration test")
+	}
+	t.Parallel()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("PARLEY_INDEXER_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (PARLEY_INDEXER_SEED reproduces it)", seed)
+	chain, w, raw := anvilSetup(t, seed)
+	ctx := context.Background()
+	cc := childConfig{Config: anvilConfig(w), DBURL: pgtest.NewURL(t), RPCURL: chain.URL}
+	pool := mustPool(t, cc.DBURL)
+	rounds := 30
+	if os.Getenv("PARLEY_INDEXER_LONG") != "" {
+		rounds = 300
+	}
+	child := startChild(t, cc)
+	kills, reorgs := 0, 0
+	var snapshot string
+	for range rounds {
+		switch r := w.rng.IntN(10); {
+		case r < 5:
+			w.send(1 + w.rng.IntN(4)) // anvil mines each transaction into its own block
+		case r < 7:
+			depth := 1 + w.rng.IntN(9) // below the finality depth of 10
+			if err := raw.CallContext(ctx, nil, "anvil_reorg", depth, []any{}); err != nil {
+				t.Fatalf("anvil_reorg %d: %v", depth, err)
+			}
+			reorgs++
+		case r < 8 && snapshot == "":
+			if err := raw.CallContext(ctx, &snapshot, "evm_snapshot"); err != nil {
+				t.Fatalf("evm_snapshot: %v", err)
+			}
+		case r < 8:
+			var ok bool
+			if err := raw.CallContext(ctx, &ok, "evm_revert", snapshot); err != nil || !ok {
+				t.Fatalf("evm_revert: %v %v", ok, err)
+			}
+			snapshot = ""
+			reorgs++
+		default:
+			child.kill(t)
+			kills++
+			child = startChild(t, cc)
+		}
+		if snapshot != "" && w.rng.IntN(3) == 0 {
+			snapshot = "" // let old snapshots go before they reach finality
+		}
+	}
+	w.send(1)
+	waitIndexed(t, pool, chain.Client, w.chainID, child.errc)
+	assertMatchesChain(t, pool, w, 1)
+	t.Logf("rounds %d, reorgs %d, kills %d", rounds, reorgs, kills)
+}
+
+// TestIndexerChild is the body of the indexer child process; it is skipped otherwise.
+func TestIndexerChild(t *testing.T) {
+	raw := os.Getenv(childEnv)
+	if raw == "" {
+		t.Skip("helper process for TestAnvilReorgsAndKills")
+	}
+	var cc childConfig
+	if err := json.Unmarshal([]byte(raw), &cc); err != nil {
+		t.Fatalf("child config: %v", err)
+	}
+	client, err := ethclient.Dial(cc.RPCURL)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	ix, err := indexer.New(cc.Config, mustPool(t, cc.DBURL), client)
+	if err != nil {
+		t.Fatalf("new: %v", err)
+	}
+	if err := ix.Run(context.Background()); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+// child is a running indexer process.
+type child struct {
+	cmd  *exec.Cmd
+	out  *bytes.Buffer
+	errc chan error
+}
+
+func startChild(t *testing.T, cc childConfig) *child {
+	t.Helper()
+	b, err := json.Marshal(cc)
+	if err != nil {
+		t.Fatalf("marshal child config: %v", err)
+	}
+	c := &child{out: &bytes.Buffer{}, errc: make(chan error, 1)}
+	c.cmd = exec.Command(os.Args[0], "-test.run=^TestIndexerChild$")
+	c.cmd.Env = append(os.Environ(), childEnv+"="+string(b))
+	c.cmd.Stdout, c.cmd.Stderr = c.out, c.out
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatalf("start child: %v", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		err := c.cmd.Wait()
+		if err == nil {
+			err = io.EOF
+		}
+		c.errc <- &childError{err: err, out: c.out}
+		close(done)
+	}()
+	t.Cleanup(func() {
+		_ = c.cmd.Process.Kill()
+		<-done
+	})
+	return c
+}
+
+// kill sends SIGKILL after a random short delay, so it lands anywhere in the indexer's work.
+func (c *child) kill(t *testing.T) {
+	t.Helper()
+	time.Sleep(time.Duration(mrand.IntN(200)) * time.Millisecond) // random kill point, not a wait for a condition
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("kill child: %v", err)
+	}
+	<-c.errc
+}
+
+type childError struct {
+	err error
+	out *bytes.Buffer
+}
+
+func (e *childError) Error() string { return "indexer process exited: " + e.err.Error() + "\n" + e.out.String() }
+
+// TestRetriesAndShrinksRangesBehindFlakyRPC puts a proxy between the indexer and anvil that
+// rejects large eth_getLogs ranges like a hosted provider and rate-limits every third call.
+func TestRetriesAndShrinksRangesBehindFlakyRPC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("anvil integration test")
+	}
+	t.Parallel()
+	chain, w, _ := anvilSetup(t, 11)
+	w.send(60)
+	target, err := url.Parse(chain.URL)
+	if err != nil {
+		t.Fatalf("parse url: %v", err)
+	}
+	const limit = 5 // blocks per eth_getLogs the "provider" accepts
+	var calls, rateLimited, tooLarge atomic.Int64
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		if calls.Add(1)%3 == 0 {
+			rateLimited.Add(1)
+			http.Error(rw, "Too Many Requests", http.StatusTooManyRequests)
+			return
+		}
+		var req struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+			Params []struct {
+				FromBlock hexutil.Uint64 `json:"fromBlock"`
+				ToBlock   hexutil.Uint64 `json:"toBlock"`
+			} `json:"params"`
+		}
+		if json.Unmarshal(body, &req) == nil && req.Method == "eth_getLogs" && len(req.Params) == 1 && req.Params[0].ToBlock > 0 {
+			if req.Params[0].ToBlock-req.Params[0].FromBlock+1 > limit {
+				tooLarge.Add(1)
+				rw.Header().Set("Content-Type", "application/json")
+				_, _ = rw.Write([]byte(`{"jsonrpc":"2.0","id":` + string(req.ID) +
+					`,"error":{"code":-32005,"message":"query returned more than 10000 results"}}`))
+				return
+			}
+		}
+		proxy.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := ethclient.Dial(srv.URL)
+	if err != nil {
+		t.Fatalf("dial proxy: %v", err)
+	}
+	t.Cleanup(client.Close)
+	cfg := anvilConfig(w)
+	cfg.FinalityDepth, cfg.InitialRange, cfg.MaxRange = 1, 32, 1024
+	pool := pgtest.NewDB(t)
+	_, errc := runIndexer(t, cfg, pool, client)
+	waitIndexed(t, pool, chain.Client, w.chainID, errc)
+	assertMatchesChain(t, pool, w, 1)
+	if rateLimited.Load() == 0 || tooLarge.Load() == 0 {
+		t.Fatalf("proxy injected %d rate limits and %d range errors; want both", rateLimited.Load(), tooLarge.Load())
+	}
+	if tooLarge.Load() > 12 {
+		t.Fatalf("%d range errors: the range cap did not tighten", tooLarge.Load())
+	}
+	t.Logf("calls %d, rate limited %d, range errors %d", calls.Load(), rateLimited.Load(), tooLarge.Load())
+}

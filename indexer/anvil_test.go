@@ -195,7 +195,9 @@ type childError struct {
 	out *bytes.Buffer
 }
 
-func (e *childError) Error() string { return "indexer process exited: " + e.err.Error() + "\n" + e.out.String() }
+func (e *childError) Error() string {
+	return "indexer process exited: " + e.err.Error() + "\n" + e.out.String()
+}
 
 // TestRetriesAndShrinksRangesBehindFlakyRPC puts a proxy between the indexer and anvil that
 // rejects large eth_getLogs ranges like a hosted provider and rate-limits every third call.

@@ -27,6 +27,12 @@
 // blocks and sweeps the rest, so GC never removes a block that a concurrent PutRaw is about to
 // pin. Close waits for the calls in flight.
 //
+// # Remote pinning
+//
+// When Config.Remote names an IPFS Pinning Service API endpoint, every CID pinned by PutRaw is
+// queued (durably, in the same datastore) for a background worker that pins it remotely with
+// retries and capped, jittered backoff; RemoteStatus reports the state of each CID.
+//
 // This package depends only on boxo, go-datastore and the standard library; it knows nothing of
 // envelopes beyond their bytes.
 package ipfs

@@ -55,6 +55,8 @@ type Config struct {
 	Registerer prometheus.Registerer
 	// Logger receives the node's logs; slog.Default() with component=ipfs when nil.
 	Logger *slog.Logger
+	// Remote configures optional remote pinning; off when Remote.Endpoint is empty.
+	Remote RemoteConfig
 }
 
 // Node is an embedded IPFS node: an on-disk blockstore, a pinner and a trustless gateway.
@@ -66,6 +68,7 @@ type Node struct {
 	bserv   blockservice.BlockService
 	pinner  ipfspinner.Pinner
 	gateway http.Handler
+	remote  *remotePinner // nil when remote pinning is off
 
 	// mu guards closed: methods hold it for reading while they run, Close for writing.
 	mu     sync.RWMutex
@@ -90,6 +93,9 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default().With("component", "ipfs")
 	}
+	if err := cfg.Remote.validate(); err != nil {
+		return nil, err
+	}
 
 	ldb, err := leveldb.NewDatastore(cfg.Dir, nil)
 	if err != nil {
@@ -109,11 +115,14 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	if n.gateway, err = newGateway(bserv, cfg.Registerer); err != nil {
 		return nil, errors.Join(err, pinner.Close(), dstore.Close())
 	}
+	if cfg.Remote.Endpoint != "" {
+		n.remote = newRemotePinner(cfg.Remote, dstore, cfg.Logger)
+	}
 	return n, nil
 }
 
-// Close closes the pinner and the datastore, after the calls in flight
-// have returned. Calling Close again returns nil.
+// Close stops remote pinning and closes the pinner and the datastore, after the calls in
+// flight have returned. Calling Close again returns nil.
 func (n *Node) Close() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -121,6 +130,9 @@ func (n *Node) Close() error {
 		return nil
 	}
 	n.closed = true
+	if n.remote != nil {
+		n.remote.shutdown()
+	}
 	return errors.Join(n.pinner.Close(), n.dstore.Close())
 }
 
@@ -168,6 +180,11 @@ func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
 	}
 	if err := n.pinner.Pin(ctx, node, true, ""); err != nil {
 		return cid.Undef, fmt.Errorf("ipfs: pin %s: %w", c, err)
+	}
+	if n.remote != nil {
+		if err := n.remote.want(ctx, c, true); err != nil {
+			return cid.Undef, err
+		}
 	}
 	if err := n.dstore.flush(); err != nil {
 		return cid.Undef, err
@@ -252,7 +269,31 @@ func (n *Node) unpin(ctx context.Context, c cid.Cid) error {
 		err = fmt.Errorf("ipfs: unpin %s: %w", c, err)
 	}
 	// The pin time goes last, and also when there was no pin: see PutRaw.
-	return errors.Join(err, n.deletePinTime(ctx, c))
+	err = errors.Join(err, n.deletePinTime(ctx, c))
+	if n.remote != nil && err == nil {
+		err = n.remote.want(ctx, c, false)
+	}
+	if err == nil {
+		err = n.dstore.flush()
+	}
+	return err
+}
+
+// RemoteStatus returns the remote pinning state of c; its Status is RemoteNone when remote
+// pinning is off or c is not tracked.
+func (n *Node) RemoteStatus(ctx context.Context, c cid.Cid) (RemoteState, error) {
+	if !c.Defined() {
+		return RemoteState{}, ErrInvalidCID
+	}
+	leave, err := n.enter()
+	if err != nil {
+		return RemoteState{}, err
+	}
+	defer leave()
+	if n.remote == nil {
+		return RemoteState{}, nil
+	}
+	return n.remote.status(ctx, c)
 }
 
 // UnpinOlderThan unpins every CID pinned before cutoff and returns how many it unpinned; the

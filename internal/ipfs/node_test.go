@@ -333,7 +333,7 @@ func TestGCDuringPuts(t *testing.T) {
 			default:
 			}
 			if removed, err := n.GC(ctx); err != nil || removed != 0 {
-				return fmt.Errorf("gc = %d, %w; want 0", removed, err)
+				return fmt.Errorf("gc = %d, %v; want 0", removed, err)
 			}
 		}
 	})

@@ -127,20 +127,29 @@ func DecodeEnvelope(b []byte) (*Envelope, error) {
 		return nil, fmt.Errorf("envelope of %d bytes: %w", len(b), ErrOversize)
 	}
 	var e Envelope
-	if err := decMode.Unmarshal(b, &e); err != nil {
-		return nil, fmt.Errorf("decode envelope: %w: %w", ErrMalformed, err)
+	if err := decodeCanonical("envelope", b, &e); err != nil {
+		return nil, err
 	}
 	if err := e.validate(); err != nil {
 		return nil, err
 	}
-	canon, err := encMode.Marshal(&e)
+	return &e, nil
+}
+
+// decodeCanonical decodes b into v and rejects it unless re-encoding v reproduces b exactly
+// (Core Deterministic Encoding, docs/protocol.md §5.2), so every accepted value has one encoding.
+func decodeCanonical(what string, b []byte, v any) error {
+	if err := decMode.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %s: %w: %w", what, ErrMalformed, err)
+	}
+	canon, err := encMode.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("re-encode envelope: %w: %w", ErrMalformed, err)
+		return fmt.Errorf("re-encode %s: %w: %w", what, ErrMalformed, err)
 	}
 	if !bytes.Equal(canon, b) {
-		return nil, fmt.Errorf("envelope is not in deterministic encoding: %w", ErrMalformed)
+		return fmt.Errorf("%s is not in deterministic encoding: %w", what, ErrMalformed)
 	}
-	return &e, nil
+	return nil
 }
 
 func (e *Envelope) validate() error {

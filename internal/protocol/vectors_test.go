@@ -38,7 +38,8 @@ var errorNames = map[string]error{
 	"ErrUnsupportedSuite": ErrUnsupportedSuite, "ErrUnsupportedVersion": ErrUnsupportedVersion,
 	"ErrDowngrade": ErrDowngrade, "ErrDuplicate": ErrDuplicate, "ErrUnknownChain": ErrUnknownChain,
 	"ErrUnknownSender": ErrUnknownSender, "ErrWrongConversation": ErrWrongConversation,
-	"ErrNotRecipient": ErrNotRecipient, "ErrBadPassphrase": ErrBadPassphrase,
+	"ErrNotRecipient": ErrNotRecipient, "ErrBadPassphrase": ErrBadPassphrase, "ErrDecrypt": ErrDecrypt,
+	"ErrStaleKey": ErrStaleKey, "ErrTooManySkipped": ErrTooManySkipped,
 }
 
 func checkError(t *testing.T, name string, err error, want string) {
@@ -340,7 +341,6 @@ func TestVectorsMessages(t *testing.T) {
 			}
 		}), "ErrOversize"},
 	}
-	errorNames["ErrDecrypt"] = ErrDecrypt
 	goldenJSON(t, "messages.json", out)
 
 	// Consume: the recipient opens all messages in order, then each negative vector on a fresh state.

@@ -139,14 +139,23 @@ func (s *Server) ListSessions(c echo.Context) error {
 	current, _ := c.Get(ctxSession).(uuid.UUID)
 	out := make([]gen.Session, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, gen.Session{
-			Id: r.ID.Bytes, UserAgent: r.UserAgent, CreatedAt: r.CreatedAt.Time, LastSeenAt: r.LastSeenAt.Time,
-			ExpiresAt: r.ExpiresAt.Time, Current: r.ID.Bytes == current,
-		})
+		out = append(out, sessionOf(appdb.BindSessionDeviceRow(r), current))
 	}
 	return c.JSON(http.StatusOK, struct {
 		Sessions []gen.Session `json:"sessions"`
 	}{out})
+}
+
+// sessionOf converts a session row; current is the caller's session.
+func sessionOf(r appdb.BindSessionDeviceRow, current uuid.UUID) gen.Session {
+	out := gen.Session{
+		Id: r.ID.Bytes, UserAgent: r.UserAgent, CreatedAt: r.CreatedAt.Time, LastSeenAt: r.LastSeenAt.Time,
+		ExpiresAt: r.ExpiresAt.Time, Current: r.ID.Bytes == current,
+	}
+	if r.DeviceID.Valid {
+		out.DeviceId = &r.DeviceID.Int64
+	}
+	return out
 }
 
 // RevokeSession revokes one of the caller's sessions; someone else's is not found.

@@ -125,6 +125,7 @@ func TestSiweVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
 			nonce := tt.nonce
 			if nonce == "" {
 				nonce = e.nonce()
@@ -189,6 +190,7 @@ func TestSiweMalformedAndOversize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
 			t.Parallel()
 			resp := e.do(request{method: http.MethodPost, path: "/v1/auth/verify", body: tt.body})
 			if resp.status != tt.status {
@@ -290,6 +292,13 @@ var protectedEndpoints = []request{
 	{method: http.MethodGet, path: "/v1/blocks"},
 	{method: http.MethodPut, path: "/v1/blocks/0x000000000000000000000000000000000000dead"},
 	{method: http.MethodDelete, path: "/v1/blocks/0x000000000000000000000000000000000000dead"},
+	{method: http.MethodPost, path: "/v1/auth/device/challenge", body: gen.DeviceChallengeRequest{DeviceId: 1}},
+	{method: http.MethodPost, path: "/v1/auth/device/verify", body: gen.DeviceProof{DeviceId: 1, Challenge: strings.Repeat("a", 64), Signature: "0x" + strings.Repeat("b", 128)}},
+	{method: http.MethodGet, path: "/v1/users/0x000000000000000000000000000000000000dead/devices"},
+	{method: http.MethodPost, path: "/v1/chat-requests", body: gen.ChatRequestInput{To: "someone"}},
+	{method: http.MethodGet, path: "/v1/chat-requests?box=incoming"},
+	{method: http.MethodPost, path: "/v1/chat-requests/00000000-0000-4000-8000-000000000000/accept"},
+	{method: http.MethodGet, path: "/v1/notifications"},
 }
 
 func TestUnauthenticated(t *testing.T) {
@@ -306,6 +315,7 @@ func TestUnauthenticated(t *testing.T) {
 	for _, ep := range protectedEndpoints {
 		for name, tok := range tokens {
 			t.Run(ep.method+" "+ep.path+" "+name, func(t *testing.T) {
+				e := e.with(t)
 				r := ep
 				r.token = tok
 				resp := e.do(r)

@@ -47,6 +47,13 @@ type Config struct {
 	// (PARLEY_API_ACCOUNT_RATE, default 20, burst 40).
 	AccountRate  float64
 	AccountBurst int
+	// DeviceChainID is the chain whose DeviceRegistry the indexer follows, for device proofs
+	// and device lists (PARLEY_API_DEVICE_CHAIN_ID, default the first of ChainIDs).
+	DeviceChainID int64
+	// RequestsPerDay caps the chat requests an account may send in 24 hours (default 50).
+	RequestsPerDay int
+	// DeclineCooldown is how long a declined sender must wait to ask the same person again (default 168h).
+	DeclineCooldown time.Duration
 	// JanitorInterval is how often Run purges expired nonces and dead sessions (default 1m).
 	JanitorInterval time.Duration
 }
@@ -78,6 +85,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			*d, err = time.ParseDuration(v)
 			errs = append(errs, err)
 		}
+	}
+	if v := getenv("PARLEY_API_DEVICE_CHAIN_ID"); v != "" {
+		var err error
+		cfg.DeviceChainID, err = strconv.ParseInt(v, 10, 64)
+		errs = append(errs, err)
 	}
 	if v := getenv("PARLEY_API_BODY_LIMIT"); v != "" {
 		var err error
@@ -125,6 +137,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.AccountRate = cmp.Or(c.AccountRate, 20)
 	c.AccountBurst = cmp.Or(c.AccountBurst, 2*int(c.AccountRate))
 	c.JanitorInterval = cmp.Or(c.JanitorInterval, time.Minute)
+	c.DeviceChainID = cmp.Or(c.DeviceChainID, int64(c.ChainIDs[0]))
+	c.RequestsPerDay = cmp.Or(c.RequestsPerDay, 50)
+	c.DeclineCooldown = cmp.Or(c.DeclineCooldown, 7*24*time.Hour)
 
 	u, err := url.Parse(c.PublicURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,7 +56,7 @@ type testEnv struct {
 func newEnv(t *testing.T, opts ...func(*Config, *Deps)) *testEnv {
 	t.Helper()
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
-	cfg := Config{PublicURL: testOrigin, ChainIDs: []int{1, 31337}, IPRate: 10000, AccountRate: 10000}
+	cfg := Config{PublicURL: testOrigin, ChainIDs: []int{1, 31337}, DeviceChainID: 31337, IPRate: 10000, AccountRate: 10000}
 	deps := Deps{DB: pgtest.NewDB(t), Now: clk.now}
 	for _, o := range opts {
 		o(&cfg, &deps)
@@ -65,6 +66,13 @@ func newEnv(t *testing.T, opts ...func(*Config, *Deps)) *testEnv {
 		t.Fatalf("new server: %v", err)
 	}
 	return &testEnv{t: t, srv: srv, clock: clk}
+}
+
+// with returns a view of e that reports to t (for subtests).
+func (e *testEnv) with(t *testing.T) *testEnv {
+	c := *e
+	c.t = t
+	return &c
 }
 
 // response is a recorded answer.
@@ -222,3 +230,5 @@ func (e *testEnv) login() user {
 		body: gen.SiweVerifyRequest{Message: msg, Signature: personalSign(e.t, key, msg)}}).decode(e.t, &u.tokens)
 	return u
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

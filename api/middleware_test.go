@@ -48,6 +48,7 @@ func TestOriginAllowlist(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
 			hdr := map[string]string{}
 			if tt.origin != "" {
 				hdr["Origin"] = tt.origin

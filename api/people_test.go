@@ -80,6 +80,7 @@ func TestProfileValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
 			resp := e.do(request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: tt.body})
 			if resp.status != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.status, tt.status, resp.body)
@@ -121,6 +122,7 @@ func TestInterests(t *testing.T) {
 		"no tags":    `{}`,
 	} {
 		t.Run(name, func(t *testing.T) {
+			e := e.with(t)
 			e.must(http.StatusBadRequest, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: body}).problem(t)
 		})
 	}
@@ -197,6 +199,7 @@ func TestSearchPeople(t *testing.T) {
 		"too many tags": "tags=a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11",
 	} {
 		t.Run(name, func(t *testing.T) {
+			e := e.with(t)
 			e.must(http.StatusBadRequest, request{method: http.MethodGet, path: "/v1/search/people?" + q, token: me.tokens.AccessToken}).problem(t)
 		})
 	}

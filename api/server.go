@@ -185,18 +185,23 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// purge deletes expired nonces and sessions dead for longer than a refresh lifetime.
+// purge deletes expired nonces, challenges and rooms, and sessions dead for longer than a
+// refresh lifetime.
 func (s *Server) purge(ctx context.Context) {
-	now := s.now()
-	nonces, err := s.q.PurgeExpiredNonces(ctx, ts(now))
-	if err != nil {
-		s.log.Warn("purge nonces", "err", err)
+	now := ts(s.now())
+	for what, del := range map[string]func() (int64, error){
+		"nonces":            func() (int64, error) { return s.q.PurgeExpiredNonces(ctx, now) },
+		"device_challenges": func() (int64, error) { return s.q.PurgeExpiredDeviceChallenges(ctx, now) },
+		"rooms":             func() (int64, error) { return s.q.PurgeExpiredRooms(ctx, now) },
+		"sessions":          func() (int64, error) { return s.q.PurgeDeadSessions(ctx, ts(now.Time.Add(-s.cfg.RefreshTTL))) },
+	} {
+		n, err := del()
+		if err != nil {
+			s.log.Warn("purge", "what", what, "err", err)
+			continue
+		}
+		s.log.Debug("purged", "what", what, "rows", n)
 	}
-	sessions, err := s.q.PurgeDeadSessions(ctx, ts(now.Add(-s.cfg.RefreshTTL)))
-	if err != nil {
-		s.log.Warn("purge sessions", "err", err)
-	}
-	s.log.Debug("purged", "nonces", nonces, "sessions", sessions)
 }
 
 // requestLogger logs one line per request with its id, route, status and latency.

@@ -53,6 +53,7 @@ func TestContacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
 			e.must(tt.status, request{method: http.MethodPut, path: tt.path, token: alice.tokens.AccessToken, body: tt.body}).problem(t)
 		})
 	}

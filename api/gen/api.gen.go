@@ -24,6 +24,13 @@ const (
 	BearerAuthScopes = "bearerAuth.Scopes"
 )
 
+// Defines values for ChatRequestStatus.
+const (
+	Accepted ChatRequestStatus = "accepted"
+	Declined ChatRequestStatus = "declined"
+	Pending  ChatRequestStatus = "pending"
+)
+
 // Defines values for Consent.
 const (
 	Allowed Consent = "allowed"
@@ -36,8 +43,46 @@ const (
 	Bearer TokenPairTokenType = "Bearer"
 )
 
+// Defines values for ListChatRequestsParamsBox.
+const (
+	Incoming ListChatRequestsParamsBox = "incoming"
+	Outgoing ListChatRequestsParamsBox = "outgoing"
+)
+
+// Defines values for DecideChatRequestParamsDecision.
+const (
+	Accept  DecideChatRequestParamsDecision = "accept"
+	Decline DecideChatRequestParamsDecision = "decline"
+)
+
 // Address an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
 type Address = string
+
+// ChatRequest defines model for ChatRequest.
+type ChatRequest struct {
+	CreatedAt time.Time  `json:"createdAt"`
+	DecidedAt *time.Time `json:"decidedAt,omitempty"`
+
+	// From an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
+	From   Address            `json:"from"`
+	Id     openapi_types.UUID `json:"id"`
+	Note   string             `json:"note"`
+	Status ChatRequestStatus  `json:"status"`
+
+	// To an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
+	To Address `json:"to"`
+}
+
+// ChatRequestStatus defines model for ChatRequest.Status.
+type ChatRequestStatus string
+
+// ChatRequestInput defines model for ChatRequestInput.
+type ChatRequestInput struct {
+	Note *string `json:"note,omitempty"`
+
+	// To an address or a username
+	To string `json:"to"`
+}
 
 // Consent defines model for Consent.
 type Consent string
@@ -55,6 +100,40 @@ type Contact struct {
 type ContactInput struct {
 	Consent  *Consent `json:"consent,omitempty"`
 	Nickname string   `json:"nickname"`
+}
+
+// Device defines model for Device.
+type Device struct {
+	DeviceId int64 `json:"deviceId"`
+
+	// Final the registration's block is finalized
+	Final           bool   `json:"final"`
+	KeyAgreementKey string `json:"keyAgreementKey"`
+	Revoked         bool   `json:"revoked"`
+	SigningKey      string `json:"signingKey"`
+	Suite           int    `json:"suite"`
+
+	// Valid the registration's device self-signature verified
+	Valid bool `json:"valid"`
+}
+
+// DeviceChallenge defines model for DeviceChallenge.
+type DeviceChallenge struct {
+	// Challenge 64 hex digits
+	Challenge string    `json:"challenge"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// DeviceChallengeRequest defines model for DeviceChallengeRequest.
+type DeviceChallengeRequest struct {
+	DeviceId int64 `json:"deviceId"`
+}
+
+// DeviceProof defines model for DeviceProof.
+type DeviceProof struct {
+	Challenge string `json:"challenge"`
+	DeviceId  int64  `json:"deviceId"`
+	Signature string `json:"signature"`
 }
 
 // Health defines model for Health.
@@ -78,6 +157,16 @@ type Interests struct {
 type Nonce struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	Nonce     string    `json:"nonce"`
+}
+
+// Notification defines model for Notification.
+type Notification struct {
+	CreatedAt time.Time              `json:"createdAt"`
+	Data      map[string]interface{} `json:"data"`
+	Id        int64                  `json:"id"`
+
+	// Kind chat_request, chat_request_accepted, group_epoch, group_join_request, …
+	Kind string `json:"kind"`
 }
 
 // Problem RFC 9457 problem details with a stable machine-readable code.
@@ -121,6 +210,19 @@ type RefreshRequest struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
+// Room defines model for Room.
+type Room struct {
+	ExpiresAt  time.Time `json:"expiresAt"`
+	Id         string    `json:"id"`
+	MaxMembers int       `json:"maxMembers"`
+}
+
+// RoomInput defines model for RoomInput.
+type RoomInput struct {
+	MaxMembers *int `json:"maxMembers,omitempty"`
+	TtlSeconds *int `json:"ttlSeconds,omitempty"`
+}
+
 // SearchHit defines model for SearchHit.
 type SearchHit struct {
 	Overlap    int      `json:"overlap"`
@@ -136,8 +238,11 @@ type SearchPage struct {
 
 // Session defines model for Session.
 type Session struct {
-	CreatedAt  time.Time          `json:"createdAt"`
-	Current    bool               `json:"current"`
+	CreatedAt time.Time `json:"createdAt"`
+	Current   bool      `json:"current"`
+
+	// DeviceId the device bound by a device proof
+	DeviceId   *int64             `json:"deviceId,omitempty"`
 	ExpiresAt  time.Time          `json:"expiresAt"`
 	Id         openapi_types.UUID `json:"id"`
 	LastSeenAt time.Time          `json:"lastSeenAt"`
@@ -177,6 +282,23 @@ type Username = string
 // PeerAddress an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
 type PeerAddress = Address
 
+// ListChatRequestsParams defines parameters for ListChatRequests.
+type ListChatRequestsParams struct {
+	Box ListChatRequestsParamsBox `form:"box" json:"box"`
+}
+
+// ListChatRequestsParamsBox defines parameters for ListChatRequests.
+type ListChatRequestsParamsBox string
+
+// DecideChatRequestParamsDecision defines parameters for DecideChatRequest.
+type DecideChatRequestParamsDecision string
+
+// ListNotificationsParams defines parameters for ListNotifications.
+type ListNotificationsParams struct {
+	After *int64 `form:"after,omitempty" json:"after,omitempty"`
+	Limit *int   `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // SearchPeopleParams defines parameters for SearchPeople.
 type SearchPeopleParams struct {
 	// Tags interests to match; my own interests when absent
@@ -185,11 +307,20 @@ type SearchPeopleParams struct {
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// CreateDeviceChallengeJSONRequestBody defines body for CreateDeviceChallenge for application/json ContentType.
+type CreateDeviceChallengeJSONRequestBody = DeviceChallengeRequest
+
+// VerifyDeviceProofJSONRequestBody defines body for VerifyDeviceProof for application/json ContentType.
+type VerifyDeviceProofJSONRequestBody = DeviceProof
+
 // RefreshSessionJSONRequestBody defines body for RefreshSession for application/json ContentType.
 type RefreshSessionJSONRequestBody = RefreshRequest
 
 // VerifySiweJSONRequestBody defines body for VerifySiwe for application/json ContentType.
 type VerifySiweJSONRequestBody = SiweVerifyRequest
+
+// CreateChatRequestJSONRequestBody defines body for CreateChatRequest for application/json ContentType.
+type CreateChatRequestJSONRequestBody = ChatRequestInput
 
 // PutContactJSONRequestBody defines body for PutContact for application/json ContentType.
 type PutContactJSONRequestBody = ContactInput
@@ -199,6 +330,9 @@ type PutMyInterestsJSONRequestBody = Interests
 
 // PutMyProfileJSONRequestBody defines body for PutMyProfile for application/json ContentType.
 type PutMyProfileJSONRequestBody = ProfileInput
+
+// CreateRoomJSONRequestBody defines body for CreateRoom for application/json ContentType.
+type CreateRoomJSONRequestBody = RoomInput
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -211,6 +345,12 @@ type ServerInterface interface {
 	// Readiness probe; pings Postgres.
 	// (GET /readyz)
 	GetReadyz(ctx echo.Context) error
+	// Issue a single-use challenge for binding my session to one of my registered devices.
+	// (POST /v1/auth/device/challenge)
+	CreateDeviceChallenge(ctx echo.Context) error
+	// Bind my session to a device by an Ed25519 signature of its registered signing key.
+	// (POST /v1/auth/device/verify)
+	VerifyDeviceProof(ctx echo.Context) error
 	// Revoke the session of the presented access token.
 	// (POST /v1/auth/logout)
 	Logout(ctx echo.Context) error
@@ -232,6 +372,15 @@ type ServerInterface interface {
 	// Block an address (hides both sides from each other's search and profile views, sets consent to denied).
 	// (PUT /v1/blocks/{address})
 	BlockPeer(ctx echo.Context, address PeerAddress) error
+	// My incoming or outgoing chat requests, newest first.
+	// (GET /v1/chat-requests)
+	ListChatRequests(ctx echo.Context, params ListChatRequestsParams) error
+	// Ask someone (by address or username) to chat; they are notified.
+	// (POST /v1/chat-requests)
+	CreateChatRequest(ctx echo.Context) error
+	// Accept or decline a pending chat request addressed to me.
+	// (POST /v1/chat-requests/{requestId}/{decision})
+	DecideChatRequest(ctx echo.Context, requestId openapi_types.UUID, decision DecideChatRequestParamsDecision) error
 	// My contacts with nicknames and consent state.
 	// (GET /v1/contacts)
 	ListContacts(ctx echo.Context) error
@@ -256,9 +405,18 @@ type ServerInterface interface {
 	// Replace my profile.
 	// (PUT /v1/me/profile)
 	PutMyProfile(ctx echo.Context) error
+	// My notifications after a position, oldest first (the relay pushes the same ones live).
+	// (GET /v1/notifications)
+	ListNotifications(ctx echo.Context, params ListNotificationsParams) error
 	// This document as JSON.
 	// (GET /v1/openapi.json)
 	GetOpenAPI(ctx echo.Context) error
+	// Create an anonymous room without signing in; its key stays in the link's fragment.
+	// (POST /v1/rooms)
+	CreateRoom(ctx echo.Context) error
+	// A live anonymous room's limits; expired rooms are gone.
+	// (GET /v1/rooms/{roomId})
+	GetRoom(ctx echo.Context, roomId string) error
 	// Discoverable people sharing my interests (or the given ones), most overlap and most recently active first.
 	// (GET /v1/search/people)
 	SearchPeople(ctx echo.Context, params SearchPeopleParams) error
@@ -268,6 +426,9 @@ type ServerInterface interface {
 	// Revoke one of my sessions.
 	// (DELETE /v1/sessions/{sessionId})
 	RevokeSession(ctx echo.Context, sessionId openapi_types.UUID) error
+	// A person's devices as indexed from the DeviceRegistry, with validity.
+	// (GET /v1/users/{address}/devices)
+	ListUserDevices(ctx echo.Context, address PeerAddress) error
 	// A person's public profile by address or username; hidden when either side blocked the other.
 	// (GET /v1/users/{handle})
 	GetUser(ctx echo.Context, handle string) error
@@ -302,6 +463,28 @@ func (w *ServerInterfaceWrapper) GetReadyz(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadyz(ctx)
+	return err
+}
+
+// CreateDeviceChallenge converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDeviceChallenge(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDeviceChallenge(ctx)
+	return err
+}
+
+// VerifyDeviceProof converts echo context to params.
+func (w *ServerInterfaceWrapper) VerifyDeviceProof(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.VerifyDeviceProof(ctx)
 	return err
 }
 
@@ -387,6 +570,63 @@ func (w *ServerInterfaceWrapper) BlockPeer(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.BlockPeer(ctx, address)
+	return err
+}
+
+// ListChatRequests converts echo context to params.
+func (w *ServerInterfaceWrapper) ListChatRequests(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListChatRequestsParams
+	// ------------- Required query parameter "box" -------------
+
+	err = runtime.BindQueryParameter("form", true, true, "box", ctx.QueryParams(), &params.Box)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter box: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListChatRequests(ctx, params)
+	return err
+}
+
+// CreateChatRequest converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateChatRequest(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateChatRequest(ctx)
+	return err
+}
+
+// DecideChatRequest converts echo context to params.
+func (w *ServerInterfaceWrapper) DecideChatRequest(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", ctx.Param("requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter requestId: %s", err))
+	}
+
+	// ------------- Path parameter "decision" -------------
+	var decision DecideChatRequestParamsDecision
+
+	err = runtime.BindStyledParameterWithOptions("simple", "decision", ctx.Param("decision"), &decision, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter decision: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DecideChatRequest(ctx, requestId, decision)
 	return err
 }
 
@@ -490,12 +730,64 @@ func (w *ServerInterfaceWrapper) PutMyProfile(ctx echo.Context) error {
 	return err
 }
 
+// ListNotifications converts echo context to params.
+func (w *ServerInterfaceWrapper) ListNotifications(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNotificationsParams
+	// ------------- Optional query parameter "after" -------------
+
+	err = runtime.BindQueryParameter("form", true, false, "after", ctx.QueryParams(), &params.After)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameter("form", true, false, "limit", ctx.QueryParams(), &params.Limit)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListNotifications(ctx, params)
+	return err
+}
+
 // GetOpenAPI converts echo context to params.
 func (w *ServerInterfaceWrapper) GetOpenAPI(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetOpenAPI(ctx)
+	return err
+}
+
+// CreateRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateRoom(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateRoom(ctx)
+	return err
+}
+
+// GetRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRoom(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRoom(ctx, roomId)
 	return err
 }
 
@@ -562,6 +854,24 @@ func (w *ServerInterfaceWrapper) RevokeSession(ctx echo.Context) error {
 	return err
 }
 
+// ListUserDevices converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUserDevices(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "address" -------------
+	var address PeerAddress
+
+	err = runtime.BindStyledParameterWithOptions("simple", "address", ctx.Param("address"), &address, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter address: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUserDevices(ctx, address)
+	return err
+}
+
 // GetUser converts echo context to params.
 func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 	var err error
@@ -611,6 +921,8 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.GET(baseURL+"/healthz", wrapper.GetHealthz)
 	router.GET(baseURL+"/metrics", wrapper.GetMetrics)
 	router.GET(baseURL+"/readyz", wrapper.GetReadyz)
+	router.POST(baseURL+"/v1/auth/device/challenge", wrapper.CreateDeviceChallenge)
+	router.POST(baseURL+"/v1/auth/device/verify", wrapper.VerifyDeviceProof)
 	router.POST(baseURL+"/v1/auth/logout", wrapper.Logout)
 	router.POST(baseURL+"/v1/auth/nonce", wrapper.CreateNonce)
 	router.POST(baseURL+"/v1/auth/refresh", wrapper.RefreshSession)
@@ -618,6 +930,9 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.GET(baseURL+"/v1/blocks", wrapper.ListBlocks)
 	router.DELETE(baseURL+"/v1/blocks/:address", wrapper.UnblockPeer)
 	router.PUT(baseURL+"/v1/blocks/:address", wrapper.BlockPeer)
+	router.GET(baseURL+"/v1/chat-requests", wrapper.ListChatRequests)
+	router.POST(baseURL+"/v1/chat-requests", wrapper.CreateChatRequest)
+	router.POST(baseURL+"/v1/chat-requests/:requestId/:decision", wrapper.DecideChatRequest)
 	router.GET(baseURL+"/v1/contacts", wrapper.ListContacts)
 	router.DELETE(baseURL+"/v1/contacts/:address", wrapper.DeleteContact)
 	router.PUT(baseURL+"/v1/contacts/:address", wrapper.PutContact)
@@ -626,10 +941,14 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.PUT(baseURL+"/v1/me/interests", wrapper.PutMyInterests)
 	router.GET(baseURL+"/v1/me/profile", wrapper.GetMyProfile)
 	router.PUT(baseURL+"/v1/me/profile", wrapper.PutMyProfile)
+	router.GET(baseURL+"/v1/notifications", wrapper.ListNotifications)
 	router.GET(baseURL+"/v1/openapi.json", wrapper.GetOpenAPI)
+	router.POST(baseURL+"/v1/rooms", wrapper.CreateRoom)
+	router.GET(baseURL+"/v1/rooms/:roomId", wrapper.GetRoom)
 	router.GET(baseURL+"/v1/search/people", wrapper.SearchPeople)
 	router.GET(baseURL+"/v1/sessions", wrapper.ListSessions)
 	router.DELETE(baseURL+"/v1/sessions/:sessionId", wrapper.RevokeSession)
+	router.GET(baseURL+"/v1/users/:address/devices", wrapper.ListUserDevices)
 	router.GET(baseURL+"/v1/users/:handle", wrapper.GetUser)
 
 }
@@ -637,57 +956,79 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 // Base64 encoded, gzipped, json marshaled Swagger object
 var swaggerSpec = []string{
 
-	"H4sIAAAAAAAC/8xbW3PbtrP/Kjs8nak9pSz50pxj58lJ08adNPXEzumD49PA5EpEQwIsAMpWPfruZ3Ah",
-	"CVLQxbbsf59siSB297eLvWF1HyW8KDlDpmR0ch+VRJACFQrz6RxRnKapQGk+UhadRCVRWRRHjBQYnUTE",
-	"PY0jgX9XVGAanShRYRzJJMOC6Ne+EziOTqL/GrakhvapHNa7z+dzvYUsOZNoaQt+k2Oh/004U8iU/peU",
-	"ZU4Toihnw9Ku+OEvyZl+thnFel9DMUWZCFrq7bQwDD79/BaOj378byibZbUohisPjYV336kMBVYFOFBi",
-	"GN0BYSkcjSDDO0jphCoJO4TNICESXwNh8hYFppDzWxT6u90o1ggrFHrT/xvdXY0Gx2QwPh38fH1/NJp/",
-	"F8WRmpUaeqkEZZNoHkdvNWgWH2RVEZ1cRSTXW6aRFpFR80/FvjF+y6Lr8A6KJGaHUvAShaJWC6SVdyM1",
-	"xlpZNTOr3qh51m8IJArTU/POmIuCqOgkSonCgaIFhiRmNPlmLfC+/3Dum+KVZ6DNOy2PPu0WFn7zFybK",
-	"g+WMlZVyaFCtb5KfeyiNSS4x7gH3cBh8mQpy9wHZRGXRyaujeI2IzYshEd4jyfU2fcVKRVQl1+Pn1oW2",
-	"PmMKBcqA1SRE4YSLWWD7OKJp8Ouc3GC+nh+qTdmujVs6q9iTD9ScIhPr7RQWaw3/khjmC3J3ZpcfjBpW",
-	"iBBkZg4e/btC91w7x75MhmJIhI+cJbgIL96VVKB80IGpd1pjSmZZ7FEIseW55q4T7HtPSFERmku4pSoD",
-	"AlKRmxyhIElGGQ4EktR8kfAU96LFI5TiIg23BwrBhXkxBtyb7AFlU5LT9E8tDkoVQ8VIpTJkSscL4wEX",
-	"ULHsha2USUXCmFnIUKqzsCUvHC3KFE5Q6GeKqjy8p/1inYLM03qbhlRssVqiqzHNcRuenUwwLNQN5UGR",
-	"UioTPkWhFeYtuOE8R8LcijIns49hVx5HE2QpiuCjSqJ4aAjwyVm2e0yuQPAxQcAhVpA7Wui4vH84iqOC",
-	"svpTvBxMLwL8OBrFWwB3dUzxsfZWHh7Eq6FfZTuf63V9jTxKD59wLFBmn+zZe6AmhH35kn9D1hPxYGSV",
-	"Un/ef7Uu4HY2C7F6gUQk2XsaCI1axJyU4YNUtod1TQprlmlfkxGB6WU/ZC3xLi4k9eWpycYNd52Nl0t4",
-	"7gy8KyLDO/W2EpKLJc5TVrnaPMS2YK6To945zLCU1NYJvSjz8OwzqYRwud3iqXtEcLYZUbO2qmgwWuVE",
-	"qgtE9pCt9VE9nXSZXZVZtWh06PlitfL72wcxp7f4vyjoePa4Q1uglM7CujmAyhDenZ0Pjg5f7YNbBUSC",
-	"pBNmIr13vI9Gx6+65zsAk36RqEr0HeX/7B8f9AqyHb8iO5jv/hAoyXrI1nL4dEJ46WRysbAERe4448UM",
-	"aApcAIGxQARFJt1a8YoM/hkNjq/d38H1/X58uB+uGI3rOidUBPKCJEEpG0e58OrD8wZnOmcsIJwhBkpT",
-	"g5yOUdsxUAYSE85SGYUiZN+XL2rTnvWzzY6VIX7psq+6fn6DRKAI1Mr93MJDq8eZv7MPgs9fC2fIHj57",
-	"cbaL2yEoDocjSDIiSKJQyLjtIUCOyn7lOg6EpVDp4C4TLlDGOg8XirJJnZfbF16DrVQWzaq2qT+v7w/i",
-	"g+N52OQlJpWganahTcAa042B8bSyFaj99HOtkF//uIxcc8X4UAt5s3OmVGm7NJSN+SIG7y8vz+H0/Az4",
-	"GM6JyHEWg9eFGTCi6BQBWTpQfIAsBWSJmJUKU+MzkE1Q7MEFnTBtcRqKL6zp4ezU/mU3Bl1FQCVR/wOW",
-	"TehYLmeAUxQzTazklCkoiPiGqdv0awvD1z14Z1ea+oVq5bRNp6/L2ltfIeVJVSBT3VLqC/uqM/+ve3CZ",
-	"UdkuotLwKnklEtQAKVGp7MR+iWKK4nsJgldKW4PG2xqJq2u+2FLKsAFEIEyQodBxAcaCF0AV7FhNyGH9",
-	"aEBKuiez3b0vrKlPTiKrF62lKI6mKGwIjkZ7+3sjbeG8REZKqi16b7R3aC0vM6YzzEzn4h/9/wRN6NBu",
-	"yjClT3b0C6r3bkmvdXgwGq1oGz6sXej6J6FuYU6n2DH86OTqOo5kVRREzKKT6AOdItNWolXZtPsk3GY0",
-	"t8ZUCm7MSFRM6gLY9h6uIl7K6FpvPSxQCZrIVSj85pasRUHhnRqWOaE9+ftHeUHUmolVwp4LXqDKsJLg",
-	"lutTpYXUZAHvSi5N4AfrkcPiCiTpbKXOP9kV/xGVG+603f44Oly2S8OW12lejpqWhvo2UlI2kXDOpZoI",
-	"XGIT0/0hqVQ2zPmE25q05DKA1gf7fAGqo0BXxWROoJfP4+hotP9A8TyBpvwbOkdjwpxxP8bWUSLTTsT3",
-	"nb6EWqieiE3fKizhW5OufnRdq56Y+1uzCEsg5APABHywbGrkDo63YxhnUlao/TxlkxwHlcQYTA6hw7Yh",
-	"p88RELg4++NdnQOvAdOlJ8vhdCV2XSs1ja43PJ1tDcxeHT/vplSmP/qMh7vNfAPqZHjrInppVuiTMHqA",
-	"Ph9zcpY5Bq6I0gbglGb5eg0CK20S+oFZkTqGhTl3NuzfZjxvjt8am5ia+my5Sdj6TVdyz2QOi0Xiv8ki",
-	"nF+k7PmNIY6O9rcUVSyexnsY9vu1cgwJZ7LSpZaSzpvo/E+nY/qtdZZzk/Pk2/Kc5AOV6o1d8kS9dUtT",
-	"QxbTjTtHXg26sm9U77tYgwVSoRk46Z8WJx1vKOEMHH0fb8kTSvI+4sN7Vy7ObQTPUeEi/J+ZWX2Opppa",
-	"H/srVgPwEjZuOXgMZE4uXTE5GIKIxZ0hhqswrXbJ0B9ymF/HkWvzdzF98yBEXwzPDj5veujATkZTlHDD",
-	"VQbS/GvKNyRJBlwXut9LkKa7ak6/awPDlOKtjEGikuCusUFxsIMEu6usNLH35as9w9t60VZ9g096I+dQ",
-	"jzyscw7Nxht6h2b905T5W7uTLfnrW35bqdd6kToH2EQlm7mOn8z3NTSbmLrAgk//9a7jk+ESSI3pyzmO",
-	"80r5cG4/f+rMqLxw6tScocWTYApAxQWmNeYv7A1PU9Mtr8rU5tGOC9ipD1JcH6KVLo36UyRLfVo7a7JV",
-	"p9YhvpFXa2Zy1rm1dutN/Jpp47hriJWZ52WGkFS2V1iTaN70cS6Rlzm2OBe4AdS/oPpttjWsN8FRLvHy",
-	"La9PdvPNVrDj3fRYN1/f9MjdIHbLfU4fpu37nR5CL+d0VqrGczs9Fb2Y4/mEZU4SBN9K1li+d++/3O7P",
-	"m1v6Z4O2GSwI2nzZjh08zeLrRHMHi1LNYEwxTyVUTNFcZ50Pt3Ufmu1bemcA6IWNfYVGPFPvaOa5k7Dj",
-	"Z+5phA6SE3DVMXJXSXs1vssO0u8lMnsf9SSlbRQyHa3mXm5N6PRv8IiEXy9+/7j0AsDWbUOHwjJ53ZiO",
-	"XbSQ33YZbuOQ4lAQlWSvNfT8lnkh6jZDBuTGTU/jXZmbIU03vmF+IPB3hWLW/kLAcO//HOBxc7X7/bla",
-	"M2g5M7eMYy60rd0H6ee0oKrDQIpjUuXKzuq2s3mjzmze4uDBMgKJHXXyKfSny/oXbNfP6DG8yayAVXKG",
-	"UJKJuRM2OsaXDo8/eXN+YM0XZEbMvUbRyYa4MN3sCZ2aK3aUuzEUXCpwU2omQzJfCEyQqXwGJDF3/mMq",
-	"pFrlLFyHc3VSf1Ev2mpO75PecP7N3sasy+ibjTdsVNTrY2B4q9N0g9oTtatx02p0iqhpLG8l1yuG981U",
-	"zMoOhb1fbG+oei4t8BMlf9pm+Y+U1owJBY5ssBmimfv3N0PMFa12BdoLzDbQUiVRyOF9Rlia43xVeP0s",
-	"TY90vVrsXit14k/xHXRm+A5f1qeuycIenRg/SY2nUKKQnH0voaxucpo0efXNrGkBcwH1tPZryGiaIrMx",
-	"HKnKUJi2cH3/YLyt6QuHXWc3d+kOd11dawW4d+5rHeuMRYfN+seCeqn32W3tfeO6L/Pr+f8HAAD//yFf",
-	"XC+ZOAAA",
+	"H4sIAAAAAAAC/8xc61LkuJJ+FYX3RDQdxwVVQDMN/asvM2c4O92HaOg9P7rZaWFnlTXYkkeSAQ9BxD7N",
+	"Ptg+yYYutuUq+VJQ1MwvqsqylMr8lDdlch9ELMsZBSpFcHIf5JjjDCRw/e0MgL+NYw5CfyU0OAlyLJMg",
+	"DCjOIDgJsH0aBhx+LwiHODiRvIAwEFECGVav/Y3DPDgJ/mOvWWrPPBV71ewPDw9qCpEzKsCszdlVCpn6",
+	"GDEqgUr1Eed5SiIsCaN7uRnx998Eo+rZuBWrefWKMYiIk1xNpzZD0eef3qPjw1c/oLweVm1FU+VwY+Xd",
+	"H2UCHIoMWaaEaHqHMI3R4RQlcIdisiBSoB1MSxRhAW8QpuIWOMQoZbfA1W8vg1BxWAJXk/739O7rdHKM",
+	"J/O3k58u7w+nD38LwkCWuWK9kJzQRfAQBu8TLD/D7wUIzaOcsxy4JIaPEQcsIX6rH80Zz7AMToIYS5hI",
+	"koFvvhgiEq/3ypyzbLSsw4DEramLgsS+WSmToAauPBASy0JvD2iRBSdfgxxorB6GAY4iyCWoCWOIUkIh",
+	"Di49k0s2HpwuvL8Gmli9Yz2LpbOmKnR43izMrn6DSC6J65TmhcF1HBOFJJyeOdKb41RAuCTQiikZvvsF",
+	"6EImwcn+62nnBldgatGJGEcYFQK4PsqhO9/hfhhkhFZfD1YmX2KIZP6NqsNszm0lJpwqqBvZUKI/FPSa",
+	"slvqldF7RiWOPKjGzTkcCbmoIabvjYrmh/AxJ4eS6NpoxvsBljWKs36noXEQQYYtj0HP+mxw9+Rg5Ohw",
+	"CBX1i74tfIAbEsGqYGP9+2lbPxAqjw4bfhMqYQFc6x1CcboKc5kA4rAgQnJtK14IdJWy6BoRgfQr5A9w",
+	"NM4VYylgqia8hvLtggNkQOV/QunVPhxu2DXEzjNnAkEWlNBF17uiIC2d5uzlBqdGLw7uxTAJCUjnE7Ue",
+	"lgUHdAOczIl3X0uSqZlc0dMie5UJFW3N1ivOd4v2fYLTFOjCI+PIfdTe7NGhYyp9JwzucsJBjD+US1tv",
+	"1nbnGrENx8Cucdx64ZzhO5IpvXi4f3x4fPTD/vErrXfNj9NVvHeJsZv8M87YfF0V0ZJc44xYV+Ty/ujQ",
+	"74dsdrMGkxraS4S0vaLZ/msfOd2QdyHQLOHj4c+AU6XrlgHcuB/9i9pxvqlPqQTud9iwhAXjfvVBYu/P",
+	"Kb6CdJgefYTN2LBZp488sSZ2JF6YUEFCNmidL7AmPsN3p2b4fgMDzDkutXdAfi/APleRxYrvoVb0beET",
+	"oz4Ds7YCUe6dnWnA3ulhQ2rlE5NkbkOYzXjrWOJuKZlgbIUKMtbAXhPqsUlRguWv3GjEELnffq3c7xAt",
+	"OCvyXyFnUVJ9+Y0R2rz3f//zv4PnVkNWE2F3OuQbOXFjm+bl0A7FIDFJBbolMkEYCYmvUkAZjhJCYcIB",
+	"x/qHiMWwG6z6UbHHfNk5gHPG9Yshgt3FLiJUG9Bm6wXFhUyASoUEiP3aVJHn1wJUSOzHpOGeCi3igchp",
+	"VdaSyNQ/p/lh6ADop9U0bjikeNUhqzlJYRPuPV50eFVXhHm3FBMRsRvgSmB+Ty4mIk9x+cnvz4fBAmgM",
+	"3PuoDqvWiAPc5QzZS0T2cPAxkYDlWG2XZwdTxyDPDsJuZjphwKupL/Rcm7n9gYXLa2fkwX7Yz/o+7Hyp",
+	"xq14Co+Rw2eYcxDJ45xEbl6+YNdAlyP76bQVis+OhhRmazIvqcykap5sFjt8kQzffYTsyqYQB1xYrd6b",
+	"tVtvdxH/GLC3iYphjotUBiezqeOYvnLxv++Dv5TpOUSMxu1ZXh8dTt2JjqaHr6fuZEd+X35ld+eAeZT8",
+	"TDxeoUJfinO/jssbPTqQ+tTDlBlIMIf4Ytlb61D81htbFl61bFhT15r4snOHZ9gXFlK4k+8LLhjvsGui",
+	"SOV477Jh5tA+qpn9BAuxKU8tKji3uRePQnSCp9UEgI34r1hBY3RVIlz9kusALxzjyj36iA/maVMs5DkA",
+	"XWdqpaffLtrs6PMBG3631mtrj4rD7vReqZJb+C/gZF4+TmNnIAT25S+UrH48PZscHhzNkB2FsEAqztRu",
+	"nptlnR4ftZW7h02tGNh5+fXseH/pqmDHjYr3H17+fTgqrvYxFAirSG01l4wkvmOUZSUisUknzzkAknjR",
+	"vsX4iid/TCfHl/bv5PJ+Fh7M/DkEbbfOMOEepzCKQIjaSq68ur7TaKFzSj2b04shqVZDKZmDwjEiFAlr",
+	"AHwnbNmQr0rTaJPTccdKL35hXe8qg/4OMAfuyZYvO5YOt5Yoc2d2meDS17DTh4cvjpPV5tsBkgwdTFVM",
+	"yHEkgYuwud1CKUjzk70LwzRGhfLsRMQ4iFAFYVwSuqiCMvPCG2TSAKuwqjD16+X9frh/3JEIEhAVnMjy",
+	"XEHAgOlKs/FtYdI75ttPlUD++e+LwF77aS1tWF7PnEiZm/tDQueeS5afLy7O0NuzU8Tm6AzzFMoQOfeD",
+	"E4oluQEENJ5INgEaI6ARL1XUrHUG0AXwXXROFlQhTrHiG61vF3cq/fIyRCqERIUA9QEZMlELuYwiuAFe",
+	"qsVyRqhEGebXENtJvzds+L6LfjQjdfBKlHCa69DvXRev31HMoiIDKttx9Df6XYV933fRRUJEM4gITatg",
+	"BY9AMUjyQiYn5kfgN8BfCMRZIRUaFL8NSGxQ+83E0ZoMhDmgBVDgyi6gOWcZIhLtGEmIverRBOdkVyQv",
+	"d7/ROjg9CYxclJSCMLgBbox8MN2d7U4VwlkOFOdEIXp3untgkJdo6OwlOi34h/q8AG06lJrSRKmTHfwD",
+	"5M92yNKl9v502nOhvd5Ftk1O+u6xU3IDLeAHJ18vw0AUWYZ5GZwEv5AboAolSpT1RbRAtwlJDZhyzjSM",
+	"eEHFruKbdhW/BiwXwaWaei8DyUkk+rjw0Q4Z5IKEO7mXp5gs7X/5KK9stSKib7NnnGUgEygEssPVqVKb",
+	"VMsiuMuZ0IYfGY3s3y4HHJe9Mv9sRvwpItfUKdy+mh50zVKT5dRAdHNN7Ya4GMkJXQh0xoRccOjAxM1s",
+	"Dxcy2TPO6V77JoEJD9/ea7du+cqozmK9Y3G5MfZ13Og8tE2nTjKvCHH2XFT4pKmw2fDuIQwODYhGSlWN",
+	"n62Jglrup0IUoNQ4oYsUJsq41KSoA4KuiK60QFmJrLugTD6jWptnpb2r1GUtBgYtrCh4+MGiry9LFylt",
+	"plw0YZByVkVoDI42HObyEl1Da3lFLZHVYTd8/2xuUkttO7/RLxc/TV6jq1KCUOR/z7VZmJh1Jjq4mtzM",
+	"vn2j9zHLMKEP6mOUYEJPY/3Zekn6cxXC6S+1K1W9Ylj48P0bvVWWHJkJa4NY2b68uEpJhBJmM+tqJeTc",
+	"AZcvhPk5rCs59E4aJwtHESuo1HazpsIuYuSlzG4CLU/BWMf22TQRknuR+Jzn0qww6jBuTqNW4X3HIbQM",
+	"CxFltzb4lgw1Afnzn001/uCxZ/kdofHSOa0TB1el9knj/VevZseoqSJgc6Q8c+cYOadr4CSnbMFMas6v",
+	"7H8xz1fkeei5SdEBM1LDn6bPPuuKBR/8cw4CqPIdWwehf4v1XWCfOftkbwKfzYaYBXyuH9JxHjJkKs7t",
+	"H2/GH1i1CyHSoaOChl5O61uMzk///WOV+hhgpo1Ku9lp0+rVKX0e9bOUu9+yBmoSHh5xUri1gVyuR2zD",
+	"E+jyB5nEUgHACs3Q9QZxKBQk1AM9IrYEm0ohY9xuE5bWx28AE6tugM8onZPb5/ISV3ODfyVEWL1I6FZM",
+	"z2xDwYThp9YemvzlFGmIIkZFkYG2PUabKPdFReHqrSHk6OK+7lD0FyLkOzPkiXJrZyT1sqYQcNSVhJN6",
+	"7L2QqOZdTb15IuAS2d0/zU5a2kCgU2TXd/ktWERwuszxvdr/NRY8BVPc2Gb/F6pHn4FOog3b/oJWDNiK",
+	"e3X4WJbZfaGmqNrLsbDVVfHVv1YzZM/tuni4DAN729nm6bu1OLo1frbdzyXuoJ2ExCDQFZMJEvqjztoB",
+	"jhLEZKLjH6Gv7fTpt/eL6IbArQiRACmQrV9WrqypIH/Zh9IowXJijUS/enCK8kWwIjHd+fJ7AbxsWl+u",
+	"2F1v20uVsCc0YplpTWCFXDD10ZO9v9yoZnL3PEo1uT0kw/eldvIx+smErvaF7eLvY4kq5iPGUcV9Xa9W",
+	"0xQiCrcgJJoTLmTXAe5x9l3OPY9HstIwsuWMVQsbvRL+68XD6yp4Nf54vfFrR1iNzRXXSLAMGAW0owLy",
+	"pjWnKmN6qTSdAuwb5UmX+tKD6hLSfvvc0nx793VR4MPefQwRUe7UQ7eT/UF3gLWR7VOJ7WbApvKwTy8O",
+	"XHs+hN65K6JHqVxTg9o0gD2Hvn3igbE9dts9OM95ENrA1gJQOLYSQBjZDr2W9q0Qr6NGlEEvok3T04AZ",
+	"rwZt1Jq6S4+zprZvbciS1hOP9PTr8U82jNVMJoletWqZy9bKxxIqnh8jknFhwAf9e8WaMW4rh4zd/OXD",
+	"gM+aSoQrnm4vCDgrpMvOZ/A83EbDLadB6jPUkZqXjENc8XzLnuXbWBc8FXlscmKWCrRTHaSwOkS94Qlx",
+	"u2w6dVrTi7NRpdZafJRWq3uWhtRaM/XYCKGqJOvNIl0kgKLClHtUS9RvunzOgeUpNHzOYASr/wHyY7kx",
+	"Xo/ho+jQ8g2tG4h/7FRoxynWM2q+KtYTL72869Y5y2zavN5Z4tD2lE6vaBy1sySirSmez5CnOALkomQA",
+	"+U5xeDfuz+pS7mdjbV197sV83tSmPw3xVdJoB7JclmhOII0FKqgkKRIg18e6y5rNI73VwLNlsPdIxIF6",
+	"SzLP7YQdP/P9hO8g2Q32HSPqNG32G+tPrZGjEol4LnUatxFa3Vky9RT29zeI+5dISUakf4lXbufKrNW2",
+	"MvMssNk05QpfR/khrRbaIV+kvcQYf4RRQDneeuHVxxK1aEUaFypwtuWJIWJpXGcq0Y7Ju6W4RHkhEnvV",
+	"KnAGiFEQKCU30Ot92hLX3UpIXdbhXzlQUyf7JMmP8gPtWnW98IA/6FYWY4H+ef6vT52FiZwxA62+ZK5u",
+	"jnumMoO6dW3L6Vu9p668rX72CJxvqqzEsF1fElFGy4wVQhOl8xKskHX1EaFv9OXwNZRISFzWRbwpodcv",
+	"BJpzvFA46EO8hsDevfpzGj/01vIaHIzIeeq5erOSSy0L+5MfLu/3j7ytCs+ZlHwWGKydNemAwVutrpYw",
+	"8EIpsYxI8cZUGkGsfxam8p/R3tyUuUfcs5a8S9S2H9EMWpF3m1FNLCUZyrCMkjfKfWC31AmzbhOgCF/Z",
+	"f+MEd3mq/1GA7SLz2Wa9ARcvj/vfGbPl/52hm/1L3eygfIjgEb7B/nq+QccCkenpdFdY7nDe5jlwWlB7",
+	"jL8uZlYyhm2HeB+cXnNk4ItEgrmtuXYiesa1AlyQG93pA+JliDImJLLtuDrK1z9wiIDKtEQ40q1HK3ed",
+	"yw6vrbjp93XPq0Eb9QndpUc2+toa3gFPsJ54ZLK9Gt++IX6idBXflBitIKo1ukubqhF7TkV5X5bd1Ls2",
+	"FZPDJsxt+nv8td3luIS++fdhf/WEvi4ZbloahqVUCODONYjtaeg/Pl8E8A923FOvBzZ4/hzSRx2/D3Ul",
+	"fO/pq6YdmxGuxm85sY9y4ML5J3tCxRWExnBX9Rj6ekn0JZpuTSSyNxNtcZJgGqfQ64EqdIw6vmau3rO7",
+	"1r/2vPzzMk6PTgI+6bg7MrfNN1UO0V+S8QYlJI6BGl8PiEyA63K2qm5SQ0TXs/mh0PaD273IXy+VAOw7",
+	"95WMVSCr3KsqY6SGOt/t1M4v1ht+uHz4/wAAAP//KPn/MOJZAAA=",
 }
 
 // GetSwagger returns the content of the embedded swagger specification file

@@ -11,6 +11,86 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const activeDeviceSigningKey = `-- name: ActiveDeviceSigningKey :one
+SELECT signing_key FROM devices
+WHERE chain_id = $1 AND account = decode(substr($2::text, 3), 'hex')
+  AND device_id = $3 AND sig_valid AND NOT revoked
+`
+
+type ActiveDeviceSigningKeyParams struct {
+	ChainID  int64
+	Account  string
+	DeviceID int64
+}
+
+// The signing key of an account's device that is registered with a valid self-signature and
+// not revoked, from the indexer's devices view (accounts are bytea there).
+func (q *Queries) ActiveDeviceSigningKey(ctx context.Context, arg ActiveDeviceSigningKeyParams) ([]byte, error) {
+	row := q.db.QueryRow(ctx, activeDeviceSigningKey, arg.ChainID, arg.Account, arg.DeviceID)
+	var signing_key []byte
+	err := row.Scan(&signing_key)
+	return signing_key, err
+}
+
+const bindSessionDevice = `-- name: BindSessionDevice :one
+UPDATE sessions SET device_id = $2 WHERE id = $1
+RETURNING id, user_agent, created_at, last_seen_at, expires_at, device_id
+`
+
+type BindSessionDeviceParams struct {
+	ID       pgtype.UUID
+	DeviceID pgtype.Int8
+}
+
+type BindSessionDeviceRow struct {
+	ID         pgtype.UUID
+	UserAgent  string
+	CreatedAt  pgtype.Timestamptz
+	LastSeenAt pgtype.Timestamptz
+	ExpiresAt  pgtype.Timestamptz
+	DeviceID   pgtype.Int8
+}
+
+func (q *Queries) BindSessionDevice(ctx context.Context, arg BindSessionDeviceParams) (BindSessionDeviceRow, error) {
+	row := q.db.QueryRow(ctx, bindSessionDevice, arg.ID, arg.DeviceID)
+	var i BindSessionDeviceRow
+	err := row.Scan(
+		&i.ID,
+		&i.UserAgent,
+		&i.CreatedAt,
+		&i.LastSeenAt,
+		&i.ExpiresAt,
+		&i.DeviceID,
+	)
+	return i, err
+}
+
+const consumeDeviceChallenge = `-- name: ConsumeDeviceChallenge :one
+DELETE FROM device_challenges
+WHERE challenge = $1 AND session_id = $2 AND device_id = $3 AND expires_at > $4::timestamptz
+RETURNING challenge
+`
+
+type ConsumeDeviceChallengeParams struct {
+	Challenge string
+	SessionID pgtype.UUID
+	DeviceID  int64
+	Now       pgtype.Timestamptz
+}
+
+// Deletes a live challenge of the session for the device; a second use finds nothing.
+func (q *Queries) ConsumeDeviceChallenge(ctx context.Context, arg ConsumeDeviceChallengeParams) (string, error) {
+	row := q.db.QueryRow(ctx, consumeDeviceChallenge,
+		arg.Challenge,
+		arg.SessionID,
+		arg.DeviceID,
+		arg.Now,
+	)
+	var challenge string
+	err := row.Scan(&challenge)
+	return challenge, err
+}
+
 const consumeNonce = `-- name: ConsumeNonce :one
 DELETE FROM siwe_nonces WHERE nonce = $1 AND expires_at > $2::timestamptz RETURNING nonce
 `
@@ -26,6 +106,27 @@ func (q *Queries) ConsumeNonce(ctx context.Context, arg ConsumeNonceParams) (str
 	var nonce string
 	err := row.Scan(&nonce)
 	return nonce, err
+}
+
+const insertDeviceChallenge = `-- name: InsertDeviceChallenge :exec
+INSERT INTO device_challenges (challenge, session_id, device_id, expires_at) VALUES ($1, $2, $3, $4)
+`
+
+type InsertDeviceChallengeParams struct {
+	Challenge string
+	SessionID pgtype.UUID
+	DeviceID  int64
+	ExpiresAt pgtype.Timestamptz
+}
+
+func (q *Queries) InsertDeviceChallenge(ctx context.Context, arg InsertDeviceChallengeParams) error {
+	_, err := q.db.Exec(ctx, insertDeviceChallenge,
+		arg.Challenge,
+		arg.SessionID,
+		arg.DeviceID,
+		arg.ExpiresAt,
+	)
+	return err
 }
 
 const insertNonce = `-- name: InsertNonce :exec
@@ -82,8 +183,57 @@ func (q *Queries) InsertSession(ctx context.Context, arg InsertSessionParams) er
 	return err
 }
 
+const listAccountDevices = `-- name: ListAccountDevices :many
+SELECT device_id, suite, signing_key, key_agreement_key, sig_valid, revoked, final FROM devices
+WHERE chain_id = $1 AND account = decode(substr($2::text, 3), 'hex')
+ORDER BY device_id
+`
+
+type ListAccountDevicesParams struct {
+	ChainID int64
+	Account string
+}
+
+type ListAccountDevicesRow struct {
+	DeviceID        int64
+	Suite           int16
+	SigningKey      []byte
+	KeyAgreementKey []byte
+	SigValid        bool
+	Revoked         bool
+	Final           bool
+}
+
+func (q *Queries) ListAccountDevices(ctx context.Context, arg ListAccountDevicesParams) ([]ListAccountDevicesRow, error) {
+	rows, err := q.db.Query(ctx, listAccountDevices, arg.ChainID, arg.Account)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListAccountDevicesRow
+	for rows.Next() {
+		var i ListAccountDevicesRow
+		if err := rows.Scan(
+			&i.DeviceID,
+			&i.Suite,
+			&i.SigningKey,
+			&i.KeyAgreementKey,
+			&i.SigValid,
+			&i.Revoked,
+			&i.Final,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listActiveSessions = `-- name: ListActiveSessions :many
-SELECT id, user_agent, created_at, last_seen_at, expires_at FROM sessions
+SELECT id, user_agent, created_at, last_seen_at, expires_at, device_id FROM sessions
 WHERE account = $1 AND revoked_at IS NULL AND expires_at > $2::timestamptz
 ORDER BY created_at DESC, id
 `
@@ -99,6 +249,7 @@ type ListActiveSessionsRow struct {
 	CreatedAt  pgtype.Timestamptz
 	LastSeenAt pgtype.Timestamptz
 	ExpiresAt  pgtype.Timestamptz
+	DeviceID   pgtype.Int8
 }
 
 func (q *Queries) ListActiveSessions(ctx context.Context, arg ListActiveSessionsParams) ([]ListActiveSessionsRow, error) {
@@ -116,6 +267,7 @@ func (q *Queries) ListActiveSessions(ctx context.Context, arg ListActiveSessions
 			&i.CreatedAt,
 			&i.LastSeenAt,
 			&i.ExpiresAt,
+			&i.DeviceID,
 		); err != nil {
 			return nil, err
 		}
@@ -140,12 +292,36 @@ func (q *Queries) PurgeDeadSessions(ctx context.Context, cutoff pgtype.Timestamp
 	return result.RowsAffected(), nil
 }
 
+const purgeExpiredDeviceChallenges = `-- name: PurgeExpiredDeviceChallenges :execrows
+DELETE FROM device_challenges WHERE expires_at <= $1::timestamptz
+`
+
+func (q *Queries) PurgeExpiredDeviceChallenges(ctx context.Context, now pgtype.Timestamptz) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeExpiredDeviceChallenges, now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const purgeExpiredNonces = `-- name: PurgeExpiredNonces :execrows
 DELETE FROM siwe_nonces WHERE expires_at <= $1::timestamptz
 `
 
 func (q *Queries) PurgeExpiredNonces(ctx context.Context, now pgtype.Timestamptz) (int64, error) {
 	result, err := q.db.Exec(ctx, purgeExpiredNonces, now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const purgeExpiredRooms = `-- name: PurgeExpiredRooms :execrows
+DELETE FROM rooms WHERE expires_at <= $1::timestamptz
+`
+
+func (q *Queries) PurgeExpiredRooms(ctx context.Context, now pgtype.Timestamptz) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeExpiredRooms, now)
 	if err != nil {
 		return 0, err
 	}

@@ -45,6 +45,16 @@ type ChainCursor struct {
 	UpdatedAt       pgtype.Timestamptz
 }
 
+type ChatRequest struct {
+	ID        pgtype.UUID
+	Sender    string
+	Recipient string
+	Note      string
+	Status    string
+	CreatedAt pgtype.Timestamptz
+	DecidedAt pgtype.Timestamptz
+}
+
 type Contact struct {
 	Owner     string
 	Peer      string
@@ -82,6 +92,13 @@ type DeviceAdded struct {
 	SigValid        bool
 }
 
+type DeviceChallenge struct {
+	Challenge string
+	SessionID pgtype.UUID
+	DeviceID  int64
+	ExpiresAt pgtype.Timestamptz
+}
+
 type DeviceRevoked struct {
 	ChainID     int64
 	TxHash      []byte
@@ -114,6 +131,14 @@ type KeyAgreementRotated struct {
 	SigValid        bool
 }
 
+type Notification struct {
+	ID        int64
+	Account   string
+	Kind      string
+	Data      []byte
+	CreatedAt pgtype.Timestamptz
+}
+
 type Profile struct {
 	Account      string
 	Username     pgtype.Text
@@ -130,6 +155,13 @@ type RefreshToken struct {
 	SessionID pgtype.UUID
 	CreatedAt pgtype.Timestamptz
 	RotatedAt pgtype.Timestamptz
+}
+
+type Room struct {
+	ID         string
+	MaxMembers int32
+	CreatedAt  pgtype.Timestamptz
+	ExpiresAt  pgtype.Timestamptz
 }
 
 type Session struct {

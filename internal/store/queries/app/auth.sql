@@ -49,10 +49,41 @@ SELECT EXISTS (
 ) AS active;
 
 -- name: ListActiveSessions :many
-SELECT id, user_agent, created_at, last_seen_at, expires_at FROM sessions
+SELECT id, user_agent, created_at, last_seen_at, expires_at, device_id FROM sessions
 WHERE account = $1 AND revoked_at IS NULL AND expires_at > sqlc.arg(now)::timestamptz
 ORDER BY created_at DESC, id;
 
 -- name: PurgeDeadSessions :execrows
 -- Drops sessions that expired or were revoked before the cutoff.
 DELETE FROM sessions WHERE expires_at <= sqlc.arg(cutoff)::timestamptz OR revoked_at <= sqlc.arg(cutoff)::timestamptz;
+
+-- name: InsertDeviceChallenge :exec
+INSERT INTO device_challenges (challenge, session_id, device_id, expires_at) VALUES ($1, $2, $3, $4);
+
+-- name: ConsumeDeviceChallenge :one
+-- Deletes a live challenge of the session for the device; a second use finds nothing.
+DELETE FROM device_challenges
+WHERE challenge = $1 AND session_id = $2 AND device_id = $3 AND expires_at > sqlc.arg(now)::timestamptz
+RETURNING challenge;
+
+-- name: ActiveDeviceSigningKey :one
+-- The signing key of an account's device that is registered with a valid self-signature and
+-- not revoked, from the indexer's devices view (accounts are bytea there).
+SELECT signing_key FROM devices
+WHERE chain_id = sqlc.arg(chain_id) AND account = decode(substr(sqlc.arg(account)::text, 3), 'hex')
+  AND device_id = sqlc.arg(device_id) AND sig_valid AND NOT revoked;
+
+-- name: BindSessionDevice :one
+UPDATE sessions SET device_id = $2 WHERE id = $1
+RETURNING id, user_agent, created_at, last_seen_at, expires_at, device_id;
+
+-- name: ListAccountDevices :many
+SELECT device_id, suite, signing_key, key_agreement_key, sig_valid, revoked, final FROM devices
+WHERE chain_id = sqlc.arg(chain_id) AND account = decode(substr(sqlc.arg(account)::text, 3), 'hex')
+ORDER BY device_id;
+
+-- name: PurgeExpiredRooms :execrows
+DELETE FROM rooms WHERE expires_at <= sqlc.arg(now)::timestamptz;
+
+-- name: PurgeExpiredDeviceChallenges :execrows
+DELETE FROM device_challenges WHERE expires_at <= sqlc.arg(now)::timestamptz;

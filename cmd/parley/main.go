@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"github.com/parleychat/parley/internal/cli"
+	"github.com/parleychat/parley/cmd/parley/internal/cli"
 )
 
 func main() {

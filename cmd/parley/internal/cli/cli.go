@@ -35,14 +35,24 @@ var errUsage = errors.New("usage")
 func commands() map[string]command {
 	return map[string]command{
 		"version": {summary: "print the version", run: runVersion},
+		"migrate": {summary: "apply the database migrations", run: runMigrate},
+		"indexer": {summary: "follow the chain into Postgres (one leader per chain, others stand by)", run: runIndexer},
 	}
 }
 
-// Version is set at build time with -ldflags "-X github.com/parleychat/parley/internal/cli.Version=…".
+// Version is set at build time with -ldflags "-X github.com/parleychat/parley/cmd/parley/internal/cli.Version=…".
 var Version = "dev"
 
-// Main runs the subcommand named in args[1] and returns the process exit code.
+// Main runs the subcommand named in args[1] until it ends or SIGINT/SIGTERM, and returns the
+// process exit code.
 func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, args, stdout, stderr, getenv)
+}
+
+// run is Main with the context given: the subcommand stops when ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmds := commands()
 	if len(args) < 2 || args[1] == "help" || args[1] == "-h" || args[1] == "--help" {
 		usage(stderr, cmds)
@@ -59,8 +69,6 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 		fmt.Fprintf(stderr, "parley: %v\n", err)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	env := &Env{Stdout: stdout, Stderr: stderr, Log: log, Getenv: getenv}
 	if err := cmd.run(ctx, env, args[2:]); err != nil {
 		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {

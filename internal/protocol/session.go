@@ -29,6 +29,8 @@ const (
 	DefaultSkippedKeyTTL = 7 * 24 * time.Hour
 	// DefaultMaxSkippedKeys bounds the skipped message keys a session keeps in total.
 	DefaultMaxSkippedKeys = 5000
+	// DefaultMaxClosedChains bounds the closed receiver chains (replay markers) a session keeps.
+	DefaultMaxClosedChains = 1024
 )
 
 const wrapInfoDomain = "parley/chain-key/v1"
@@ -72,6 +74,9 @@ type SessionConfig struct {
 	SkippedKeyTTL time.Duration
 	// MaxSkippedKeys bounds the skipped keys kept in total (default DefaultMaxSkippedKeys).
 	MaxSkippedKeys int
+	// MaxClosedChains bounds the closed receiver chains kept as replay markers (default
+	// DefaultMaxClosedChains).
+	MaxClosedChains int
 }
 
 type deviceRef struct {
@@ -104,12 +109,17 @@ type skippedKey struct {
 	stale bool
 }
 
+// recvChain is the receiver state of one sender chain. Once a newer chain of the same sender device
+// has been opened, the chain is superseded; SkippedKeyTTL later it is closed: its keys are erased and
+// only the marker remains, so a replay of any of its envelopes is ErrStaleKey.
 type recvChain struct {
-	epoch    uint64
-	ck       [32]byte
-	next     uint32
-	frameKey [32]byte
-	skipped  map[uint32]*skippedKey
+	epoch      uint64
+	ck         [32]byte
+	next       uint32
+	frameKey   [32]byte
+	skipped    map[uint32]*skippedKey
+	superseded time.Time // zero while it is the sender device's newest chain
+	closed     time.Time // zero while open
 }
 
 // Session is one device's state in one conversation: its sender chain, the receiver chains of the
@@ -122,7 +132,8 @@ type Session struct {
 	send       *sendChain
 	rotate     bool
 	recv       map[chainRef]*recvChain
-	skippedLen int
+	skippedLen int // live (not stale) skipped keys
+	closedLen  int
 	heads      []cid.Cid
 	linked     []cid.Cid // recent prev links seen, so a late envelope already linked never becomes a head
 }
@@ -166,6 +177,7 @@ func NewSession(cfg SessionConfig) (*Session, error) {
 	cfg.MaxSkip = cmp.Or(cfg.MaxSkip, DefaultMaxSkip)
 	cfg.SkippedKeyTTL = cmp.Or(cfg.SkippedKeyTTL, DefaultSkippedKeyTTL)
 	cfg.MaxSkippedKeys = cmp.Or(cfg.MaxSkippedKeys, DefaultMaxSkippedKeys)
+	cfg.MaxClosedChains = cmp.Or(cfg.MaxClosedChains, DefaultMaxClosedChains)
 	s := &Session{cfg: cfg, self: deviceRef{cfg.Account, cfg.DeviceID}, recv: map[chainRef]*recvChain{}}
 	if err := s.setMembers(cfg.Epoch, cfg.Members); err != nil {
 		return nil, err
@@ -198,17 +210,33 @@ func (s *Session) setMembers(epoch uint64, members []Member) error {
 		next[ref] = recipient{Member: m, kem: pk}
 	}
 	for ref, c := range s.recv {
-		if _, ok := next[ref.sender]; !ok {
-			for _, sk := range c.skipped {
-				if !sk.stale {
-					s.skippedLen--
-				}
-			}
-			delete(s.recv, ref)
+		_, present := next[ref.sender]
+		// A closed chain of an older epoch needs no marker: unwrap rejects chains of older epochs.
+		if !present || (!c.closed.IsZero() && c.epoch < epoch) {
+			s.forget(ref, c)
 		}
 	}
 	s.cfg.Epoch, s.members, s.rotate = epoch, next, true
 	return nil
+}
+
+// forget removes a receiver chain and its skipped keys from the session.
+func (s *Session) forget(ref chainRef, c *recvChain) {
+	s.dropSkipped(c)
+	if !c.closed.IsZero() {
+		s.closedLen--
+	}
+	delete(s.recv, ref)
+}
+
+// dropSkipped erases every skipped key of c.
+func (s *Session) dropSkipped(c *recvChain) {
+	for _, sk := range c.skipped {
+		if !sk.stale {
+			s.skippedLen--
+		}
+	}
+	c.skipped = nil
 }
 
 // Rotate makes the next Seal start a new sender chain (post-compromise recovery on demand).
@@ -402,9 +430,14 @@ func (s *Session) Open(b []byte) (*Message, error) {
 	if err := env.VerifySignature(m.Keys.SigningKey); err != nil {
 		return nil, err
 	}
+	now := s.cfg.Now()
+	s.expire(now)
 	ref := chainRef{from, [chainIDLen]byte(env.Chain)}
 	msg := &Message{Sender: from.account, DeviceID: from.device, Kind: env.Kind, Epoch: env.Epoch, Chain: ref.chain, Counter: env.Counter}
 	c, known := s.recv[ref]
+	if known && !c.closed.IsZero() {
+		return nil, fmt.Errorf("chain closed at %s: %w", c.closed.UTC().Format(time.RFC3339), ErrStaleKey)
+	}
 	if env.Kind == KindFrame {
 		if !known {
 			return nil, ErrUnknownChain
@@ -419,12 +452,11 @@ func (s *Session) Open(b []byte) (*Message, error) {
 			return nil, err
 		}
 	}
-	now := s.cfg.Now()
-	s.expireSkipped(now)
 	if msg.Plaintext, err = s.openInChain(c, env, now); err != nil {
 		return nil, err
 	}
 	if !known {
+		s.supersede(from, now)
 		s.recv[ref] = c
 	}
 	s.evictSkipped()
@@ -519,10 +551,25 @@ func (s *Session) openInChain(c *recvChain, env *Envelope, now time.Time) ([]byt
 	return pt, nil
 }
 
-// expireSkipped erases skipped keys older than the TTL, keeping their counters as stale markers
-// for another TTL so a late arrival is reported as ErrStaleKey rather than ErrDuplicate.
-func (s *Session) expireSkipped(now time.Time) {
+// supersede marks the open chains of a sender device as superseded by a newer one.
+func (s *Session) supersede(from deviceRef, now time.Time) {
+	for ref, c := range s.recv {
+		if ref.sender == from && c.superseded.IsZero() {
+			c.superseded = now
+		}
+	}
+}
+
+// expire closes chains superseded at least SkippedKeyTTL ago and erases skipped keys older than the
+// TTL, keeping their counters as stale markers for another TTL so a late arrival is reported as
+// ErrStaleKey rather than ErrDuplicate.
+func (s *Session) expire(now time.Time) {
 	for _, c := range s.recv {
+		if c.closed.IsZero() && !c.superseded.IsZero() && now.Sub(c.superseded) >= s.cfg.SkippedKeyTTL {
+			s.dropSkipped(c)
+			c.ck, c.frameKey, c.closed = [32]byte{}, [32]byte{}, now
+			s.closedLen++
+		}
 		for ctr, sk := range c.skipped {
 			age := now.Sub(sk.at)
 			switch {
@@ -532,6 +579,20 @@ func (s *Session) expireSkipped(now time.Time) {
 				s.markStale(sk)
 			}
 		}
+	}
+	s.evictClosed()
+}
+
+// evictClosed forgets the oldest closed chains beyond MaxClosedChains.
+func (s *Session) evictClosed() {
+	for s.closedLen > s.cfg.MaxClosedChains {
+		var oldest chainRef
+		for ref, c := range s.recv {
+			if !c.closed.IsZero() && (s.recv[oldest] == nil || c.closed.Before(s.recv[oldest].closed)) {
+				oldest = ref
+			}
+		}
+		s.forget(oldest, s.recv[oldest])
 	}
 }
 

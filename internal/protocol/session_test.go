@@ -212,3 +212,82 @@ func TestSessionFrames(t *testing.T) {
 		t.Fatalf("frame of another conversation: got %v", err)
 	}
 }
+
+// chainState counts a session's receiver chains: open ones, closed markers and live skipped keys.
+func chainState(s *Session) (open, closed, skipped int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.recv {
+		if c.closed.IsZero() {
+			open++
+		} else {
+			closed++
+		}
+	}
+	return open, closed, s.skippedLen
+}
+
+func TestSessionDropsSupersededChains(t *testing.T) {
+	t.Parallel()
+	alice, bob := newParty(t, SuiteX25519, 0xa, 1), newParty(t, SuiteX25519, 0xb, 1)
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	conv := [32]byte{6}
+	const ttl = time.Hour
+	sA := newTestSession(t, conv, alice, []party{alice, bob}, clk, nil)
+	sB := newTestSession(t, conv, bob, []party{alice, bob}, clk, func(c *SessionConfig) {
+		c.SkippedKeyTTL, c.MaxClosedChains = ttl, 2
+	})
+	a0, a1, a2, a3 := mustSeal(t, sA, "a0"), mustSeal(t, sA, "a1"), mustSeal(t, sA, "a2"), mustSeal(t, sA, "a3")
+	sA.Rotate()
+	b0, b1 := mustSeal(t, sA, "b0"), mustSeal(t, sA, "b1")
+	steps := []struct {
+		name    string
+		advance time.Duration
+		env     []byte
+		err     error
+		// open chains, closed chains and live skipped keys after the step
+		open, closed, skipped int
+	}{
+		{"first chain, a1 and a2 skipped", 0, a0, nil, 1, 0, 0},
+		{"gap inside the first chain", 0, a3, nil, 1, 0, 2},
+		{"newer chain supersedes the first", 0, b0, nil, 2, 0, 2},
+		{"late message of the superseded chain within the TTL", ttl - time.Second, a1, nil, 2, 0, 1},
+		{"TTL after supersession the first chain is closed", time.Second, b1, nil, 1, 1, 0},
+		{"its remaining skipped key is gone", 0, a2, ErrStaleKey, 1, 1, 0},
+		{"replay of its wrap-carrying first envelope", 0, a0, ErrStaleKey, 1, 1, 0},
+	}
+	for _, st := range steps {
+		clk.now = clk.now.Add(st.advance)
+		m, err := sB.Open(st.env)
+		if !errors.Is(err, st.err) || (err == nil && m == nil) {
+			t.Fatalf("%s: got %v, want %v", st.name, err, st.err)
+		}
+		if open, closed, skipped := chainState(sB); open != st.open || closed != st.closed || skipped != st.skipped {
+			t.Fatalf("%s: %d open, %d closed chains, %d skipped keys; want %d, %d, %d", st.name, open, closed, skipped, st.open, st.closed, st.skipped)
+		}
+	}
+	// Many rotations: closed markers stay within MaxClosedChains.
+	for i := range 5 {
+		sA.Rotate()
+		if _, err := sB.Open(mustSeal(t, sA, "rotated")); err != nil {
+			t.Fatalf("rotation %d: %v", i, err)
+		}
+		clk.now = clk.now.Add(ttl)
+	}
+	if _, err := sB.Open(mustSeal(t, sA, "last")); err != nil {
+		t.Fatal(err)
+	}
+	if open, closed, _ := chainState(sB); open != 1 || closed != 2 {
+		t.Fatalf("after 5 rotations: %d open, %d closed chains; want 1, 2", open, closed)
+	}
+	// A new epoch forgets closed markers: their replays are now rejected by epoch.
+	if err := sB.SetMembers(2, []Member{alice.member, bob.member}); err != nil {
+		t.Fatal(err)
+	}
+	if open, closed, _ := chainState(sB); open != 1 || closed != 0 {
+		t.Fatalf("after a new epoch: %d open, %d closed chains; want 1, 0", open, closed)
+	}
+	if _, err := sB.Open(a0); !errors.Is(err, ErrStaleKey) {
+		t.Fatalf("replay of a forgotten chain from an old epoch: got %v, want ErrStaleKey", err)
+	}
+}

@@ -68,7 +68,8 @@ type Envelope struct {
 	Nonce []byte `cbor:"9,keyasint,omitempty"`
 	// Prev holds binary CIDs of envelopes the sender had seen and not yet linked.
 	Prev [][]byte `cbor:"10,keyasint,omitempty"`
-	// Wraps carries the chain key wrapped to each recipient device; only on counter 0.
+	// Wraps carries the chain key wrapped to each recipient device; only on counter 0 (the chain's first
+	// message and the frames sent before it).
 	Wraps []Wrap `cbor:"11,keyasint,omitempty"`
 	// Ciphertext is the AEAD ciphertext with its 16-byte tag.
 	Ciphertext []byte `cbor:"12,keyasint"`
@@ -193,8 +194,8 @@ func (e *Envelope) validate() error {
 			return malformed("key wraps on counter %d", e.Counter)
 		}
 	case KindFrame:
-		if len(e.Nonce) != frameNonceLen || e.Counter != 0 || e.Prev != nil || e.Wraps != nil {
-			return malformed("frame with counter, prev, wraps or a bad nonce")
+		if len(e.Nonce) != frameNonceLen || e.Counter != 0 || e.Prev != nil {
+			return malformed("frame with a counter, prev links or a bad nonce")
 		}
 		if len(e.Ciphertext) < aeadOverhead || len(e.Ciphertext) > MaxFramePlaintextSize+aeadOverhead {
 			return fmt.Errorf("frame ciphertext of %d bytes: %w", len(e.Ciphertext), ErrOversize)

@@ -95,6 +95,7 @@ type recipient struct {
 }
 
 type sendChain struct {
+	wraps    []Wrap // carried by every envelope with counter 0: frames before the first message, and that message
 	id       [chainIDLen]byte
 	ck       [32]byte
 	frameKey [32]byte
@@ -260,18 +261,12 @@ func (s *Session) Seal(plaintext []byte) ([]byte, cid.Cid, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.cfg.Now()
-	var wraps []Wrap
-	if s.needsRotation(now) {
-		var err error
-		if wraps, err = s.startChain(now); err != nil {
-			return nil, cid.Undef, err
-		}
+	c, err := s.currentChain()
+	if err != nil {
+		return nil, cid.Undef, err
 	}
-	c := s.send
 	env := s.header(KindMessage, c)
 	env.Counter = c.counter
-	env.Wraps = wraps
 	for _, h := range s.heads {
 		env.Prev = append(env.Prev, h.Bytes())
 	}
@@ -281,34 +276,51 @@ func (s *Session) Seal(plaintext []byte) ([]byte, cid.Cid, error) {
 	if err != nil {
 		return nil, cid.Undef, err
 	}
-	c.ck, c.counter = next, c.counter+1
+	c.ck, c.counter, c.wraps = next, c.counter+1, nil
 	id := EnvelopeCID(b)
 	s.heads = []cid.Cid{id}
 	return b, id, nil
 }
 
 // SealFrame encrypts an ephemeral frame (typing, read receipt) under the current chain's frame key.
-// It returns ErrUnknownChain before the first Seal, since frames never carry key wraps.
+// Like Seal, it starts a new chain when one is due; until the chain's first message is sealed, its
+// frames carry the key wraps, so a frame may be the first envelope of a chain.
 func (s *Session) SealFrame(plaintext []byte) ([]byte, error) {
 	if len(plaintext) > MaxFramePlaintextSize {
 		return nil, fmt.Errorf("frame of %d bytes: %w", len(plaintext), ErrOversize)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.send == nil {
-		return nil, fmt.Errorf("no sender chain yet: %w", ErrUnknownChain)
+	c, err := s.currentChain()
+	if err != nil {
+		return nil, err
 	}
-	env := s.header(KindFrame, s.send)
+	env := s.header(KindFrame, c)
 	env.Nonce = make([]byte, frameNonceLen)
 	if _, err := io.ReadFull(s.cfg.Rand, env.Nonce); err != nil {
 		return nil, fmt.Errorf("read frame nonce: %w", err)
 	}
-	env.Ciphertext = newAEAD(s.send.frameKey).Seal(nil, env.Nonce, plaintext, env.aad())
+	env.Ciphertext = newAEAD(c.frameKey).Seal(nil, env.Nonce, plaintext, env.aad())
 	return s.sign(env)
 }
 
+// currentChain returns the sender chain, first starting a new one when rotation is due.
+func (s *Session) currentChain() (*sendChain, error) {
+	if now := s.cfg.Now(); s.needsRotation(now) {
+		if err := s.startChain(now); err != nil {
+			return nil, err
+		}
+	}
+	return s.send, nil
+}
+
 func (s *Session) header(kind uint64, c *sendChain) *Envelope {
+	var wraps []Wrap
+	if c.counter == 0 {
+		wraps = c.wraps
+	}
 	return &Envelope{
+		Wraps:        wraps,
 		Version:      Version,
 		Kind:         kind,
 		Conversation: s.cfg.ConversationID[:],
@@ -334,19 +346,20 @@ func (s *Session) needsRotation(now time.Time) bool {
 }
 
 // startChain draws a new chain id and chain key and wraps the key to every member device.
-func (s *Session) startChain(now time.Time) ([]Wrap, error) {
+func (s *Session) startChain(now time.Time) error {
 	var fresh [chainIDLen + 32]byte
 	if _, err := io.ReadFull(s.cfg.Rand, fresh[:]); err != nil {
-		return nil, fmt.Errorf("read chain key: %w", err)
+		return fmt.Errorf("read chain key: %w", err)
 	}
 	c := &sendChain{id: [chainIDLen]byte(fresh[:chainIDLen]), ck: [32]byte(fresh[chainIDLen:]), epoch: s.cfg.Epoch, created: now}
 	c.frameKey = hmacSHA256(c.ck[:], frameKeyLabel)
 	wraps, err := wrapChainKey(s.cfg.ConversationID, c, s.self, s.recipients())
 	if err != nil {
-		return nil, err
+		return err
 	}
+	c.wraps = wraps
 	s.send, s.rotate = c, false
-	return wraps, nil
+	return nil
 }
 
 // recipients returns the member devices in a stable order (account, then device id).
@@ -438,26 +451,25 @@ func (s *Session) Open(b []byte) (*Message, error) {
 	if known && !c.closed.IsZero() {
 		return nil, fmt.Errorf("chain closed at %s: %w", c.closed.UTC().Format(time.RFC3339), ErrStaleKey)
 	}
-	if env.Kind == KindFrame {
-		if !known {
-			return nil, ErrUnknownChain
-		}
-		if msg.Plaintext, err = newAEAD(c.frameKey).Open(nil, env.Nonce, env.Ciphertext, env.aad()); err != nil {
-			return nil, fmt.Errorf("open frame: %w", ErrDecrypt)
-		}
-		return msg, nil
-	}
 	if !known {
 		if c, err = s.unwrap(env, from, ref.chain); err != nil {
 			return nil, err
 		}
 	}
-	if msg.Plaintext, err = s.openInChain(c, env, now); err != nil {
+	if env.Kind == KindFrame {
+		msg.Plaintext, err = newAEAD(c.frameKey).Open(nil, env.Nonce, env.Ciphertext, env.aad())
+		if err != nil {
+			return nil, fmt.Errorf("open frame: %w", ErrDecrypt)
+		}
+	} else if msg.Plaintext, err = s.openInChain(c, env, now); err != nil {
 		return nil, err
 	}
 	if !known {
 		s.supersede(from, now)
 		s.recv[ref] = c
+	}
+	if env.Kind == KindFrame {
+		return msg, nil
 	}
 	s.evictSkipped()
 	msg.CID = EnvelopeCID(b)

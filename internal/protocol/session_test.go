@@ -183,33 +183,83 @@ func TestSessionSkippedKeyLimits(t *testing.T) {
 
 func TestSessionFrames(t *testing.T) {
 	t.Parallel()
-	alice, bob, eve := newParty(t, SuiteX25519, 0xa, 1), newParty(t, SuiteX25519, 0xb, 1), newParty(t, SuiteX25519, 0xe, 1)
+	alice, bob, carol, eve := newParty(t, SuiteX25519, 0xa, 1), newParty(t, SuiteX25519, 0xb, 1), newParty(t, SuiteXWing, 0xc, 1), newParty(t, SuiteX25519, 0xe, 1)
+	all := []party{alice, bob, carol}
 	clk := &clock{now: time.Unix(1_700_000_000, 0)}
-	sA := newTestSession(t, [32]byte{4}, alice, []party{alice, bob}, clk, nil)
-	sB := newTestSession(t, [32]byte{4}, bob, []party{alice, bob}, clk, nil)
-	if _, err := sA.SealFrame([]byte("typing")); !errors.Is(err, ErrUnknownChain) {
-		t.Fatalf("frame before any chain: got %v", err)
+	conv := [32]byte{4}
+	sA := newTestSession(t, conv, alice, all, clk, nil)
+	sB := newTestSession(t, conv, bob, all, clk, nil)
+	sC := newTestSession(t, conv, carol, all, clk, nil) // offline while the frames are sent
+	wrapsOf := func(env []byte) int {
+		e, err := DecodeEnvelope(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(e.Wraps)
 	}
-	if _, err := sB.Open(mustSeal(t, sA, "hello")); err != nil {
-		t.Fatal(err)
-	}
-	frame, err := sA.SealFrame([]byte("typing"))
+	typing, err := sA.SealFrame([]byte("typing"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := sB.Open(frame)
-	if err != nil || m.Kind != KindFrame || string(m.Plaintext) != "typing" {
-		t.Fatalf("frame: %v %v", m, err)
+	again, err := sA.SealFrame([]byte("still typing"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(sB.Heads()) != 1 {
+	hello := mustSeal(t, sA, "hello")
+	read, err := sA.SealFrame([]byte("read up to x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wrapsOf(typing) != 2 || wrapsOf(again) != 2 || wrapsOf(hello) != 2 || wrapsOf(read) != 0 {
+		t.Fatal("every envelope with counter 0 must carry the wraps, and only those")
+	}
+	steps := []struct {
+		name string
+		s    *Session
+		env  []byte
+		want string
+		err  error
+	}{
+		{"frame before the chain's first message starts the chain", sB, typing, "typing", nil},
+		{"second frame on the chain", sB, again, "still typing", nil},
+		{"first message after frames", sB, hello, "hello", nil},
+		{"frame after the first message", sB, read, "read up to x", nil},
+		{"offline member gets the wraps from the stored message", sC, hello, "hello", nil},
+		{"non-member", newTestSession(t, conv, eve, []party{alice, eve}, clk, nil), typing, "", ErrNotRecipient},
+		{"frame without wraps and without the chain key", newTestSession(t, conv, eve, []party{alice, eve}, clk, nil), read, "", ErrUnknownChain},
+		{"other conversation", newTestSession(t, [32]byte{5}, bob, all, clk, nil), typing, "", ErrWrongConversation},
+	}
+	for _, st := range steps {
+		m, err := st.s.Open(st.env)
+		if st.err != nil {
+			if !errors.Is(err, st.err) {
+				t.Fatalf("%s: got %v, want %v", st.name, err, st.err)
+			}
+			continue
+		}
+		if err != nil || string(m.Plaintext) != st.want {
+			t.Fatalf("%s: got %v, %v", st.name, m, err)
+		}
+	}
+	if h := sB.Heads(); len(h) != 1 || !h[0].Equals(EnvelopeCID(hello)) {
 		t.Fatal("frames must not become DAG heads")
 	}
-	sE := newTestSession(t, [32]byte{4}, eve, []party{alice, eve}, clk, nil)
-	if _, err := sE.Open(frame); !errors.Is(err, ErrUnknownChain) {
-		t.Fatalf("frame without the chain key: got %v", err)
+	// Carol leaves: the next frame starts a new chain she cannot read, even before any message.
+	if err := sA.SetMembers(2, []Member{alice.member, bob.member}); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := newTestSession(t, [32]byte{5}, bob, []party{alice, bob}, clk, nil).Open(frame); !errors.Is(err, ErrWrongConversation) {
-		t.Fatalf("frame of another conversation: got %v", err)
+	after, err := sA.SealFrame([]byte("typing"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sC.Open(after); !errors.Is(err, ErrNotRecipient) {
+		t.Fatalf("removed member reads a frame: got %v, want ErrNotRecipient", err)
+	}
+	if err := sB.SetMembers(2, []Member{alice.member, bob.member}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := sB.Open(after); err != nil || string(m.Plaintext) != "typing" {
+		t.Fatalf("frame on the new chain: %v", err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"testing/cryptotest"
 	"time"
@@ -253,6 +254,15 @@ type envelopeStep struct {
 	CID       string   `json:"cid"`
 }
 
+// frameStep is an ephemeral frame sealed after the messages (so it carries no wraps).
+type frameStep struct {
+	Plaintext string   `json:"plaintext"`
+	FrameKey  hexBytes `json:"frameKey"`
+	Nonce     hexBytes `json:"nonce"`
+	AAD       hexBytes `json:"aad"`
+	Envelope  hexBytes `json:"envelope"`
+}
+
 type badEnvelope struct {
 	Name     string   `json:"name"`
 	Envelope hexBytes `json:"envelope"`
@@ -271,6 +281,7 @@ type messageVectors struct {
 	RecipientDev   uint32         `json:"recipientDevice"`
 	ChainID        hexBytes       `json:"chainId"`
 	Messages       []envelopeStep `json:"messages"`
+	Frame          frameStep      `json:"frame"`
 	Invalid        []badEnvelope  `json:"invalid"`
 }
 
@@ -281,10 +292,10 @@ func TestVectorsMessages(t *testing.T) {
 	bob := party{Member{common.Address{0xb}, 1, bobDev.Keys()}, bobDev}
 	clk := &clock{now: time.Unix(1_700_000_000, 0)}
 	conv := [32]byte(fill(0xc0, 32))
-	chainID, ck0 := fill(0x11, chainIDLen), fill(0x22, 32)
+	chainID, ck0, frameNonce := fill(0x11, chainIDLen), fill(0x22, 32), fill(0x33, frameNonceLen)
 	cryptotest.SetGlobalRandom(t, randomSeed)
 	sA := newTestSession(t, conv, alice, []party{alice, bob}, clk, func(c *SessionConfig) {
-		c.Rand = bytes.NewReader(append(bytes.Clone(chainID), ck0...))
+		c.Rand = bytes.NewReader(slices.Concat(chainID, ck0, frameNonce))
 	})
 	out := messageVectors{
 		Comment:        "envelope 0 carries the HPKE wrap (encapsulation randomness from Go's seeded crypto/rand, so only decrypt it); envelopes 1.. are fully determined by the chain key",
@@ -305,6 +316,16 @@ func TestVectorsMessages(t *testing.T) {
 		out.Messages = append(out.Messages, envelopeStep{pt, bytes.Clone(ck[:]), env.aad(), mk.key[:], mk.nonce[:], b, id.String()})
 		ck = next
 	}
+	frame, err := sA.SealFrame([]byte("typing"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fk := hmacSHA256(ck0, frameKeyLabel)
+	fenv, err := DecodeEnvelope(frame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Frame = frameStep{"typing", fk[:], frameNonce, fenv.aad(), frame}
 	// Negative vectors, each checked against a recipient that has opened message 0 only.
 	resign := func(mutate func(*Envelope)) []byte {
 		env, err := DecodeEnvelope(out.Messages[1].Envelope)
@@ -353,6 +374,9 @@ func TestVectorsMessages(t *testing.T) {
 		if err != nil || string(got.Plaintext) != m.Plaintext || got.CID.String() != m.CID {
 			t.Fatalf("message %d: %v", i, err)
 		}
+	}
+	if got, err := sB.Open(out.Frame.Envelope); err != nil || got.Kind != KindFrame || string(got.Plaintext) != out.Frame.Plaintext {
+		t.Fatalf("frame: %v", err)
 	}
 	for _, n := range out.Invalid {
 		s := recipient()

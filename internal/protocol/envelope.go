@@ -23,8 +23,9 @@ const (
 
 // Size limits (docs/protocol.md §5.4).
 const (
-	// MaxEnvelopeSize bounds an encoded envelope.
-	MaxEnvelopeSize = 512 << 10
+	// MaxEnvelopeSize bounds an encoded envelope: MaxWraps X-Wing wraps (about 1.2 MiB) plus a maximal
+	// message fit.
+	MaxEnvelopeSize = 1536 << 10
 	// MaxPlaintextSize bounds the plaintext of a message.
 	MaxPlaintextSize = 64 << 10
 	// MaxFramePlaintextSize bounds the plaintext of an ephemeral frame.

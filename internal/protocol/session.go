@@ -195,6 +195,9 @@ func (s *Session) SetMembers(epoch uint64, members []Member) error {
 }
 
 func (s *Session) setMembers(epoch uint64, members []Member) error {
+	if len(members) > MaxWraps+1 { // this device may be listed
+		return fmt.Errorf("%d member devices: %w", len(members), ErrOversize)
+	}
 	next := make(map[deviceRef]recipient, len(members))
 	for _, m := range members {
 		ref := deviceRef{m.Account, m.DeviceID}
@@ -337,7 +340,14 @@ func (s *Session) sign(env *Envelope) ([]byte, error) {
 		return nil, err
 	}
 	env.Signature = s.cfg.Device.Sign(msg)
-	return env.Encode()
+	b, err := env.Encode()
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxEnvelopeSize {
+		return nil, fmt.Errorf("envelope of %d bytes: %w", len(b), ErrOversize)
+	}
+	return b, nil
 }
 
 func (s *Session) needsRotation(now time.Time) bool {

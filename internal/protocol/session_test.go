@@ -341,3 +341,31 @@ func TestSessionDropsSupersededChains(t *testing.T) {
 		t.Fatalf("replay of a forgotten chain from an old epoch: got %v, want ErrStaleKey", err)
 	}
 }
+
+func TestSessionLargestGroup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("wraps to 1024 X-Wing devices")
+	}
+	t.Parallel()
+	sender := newParty(t, SuiteX25519, 0xa, 1)
+	// The receiver; the other recipients share its public key, which does not change any size.
+	xwing := newParty(t, SuiteXWing, 0xc, 1)
+	all := []party{sender, xwing}
+	for i := range MaxWraps - 1 {
+		all = append(all, party{member: Member{Account: common.Address{0xb, byte(i >> 8), byte(i)}, DeviceID: 1, Keys: xwing.device.Keys()}})
+	}
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	sA := newTestSession(t, [32]byte{8}, sender, all, clk, nil)
+	env := mustSeal(t, sA, string(make([]byte, MaxPlaintextSize)))
+	if _, err := newTestSession(t, [32]byte{8}, xwing, all, clk, nil).Open(env); err != nil {
+		t.Fatalf("envelope of %d bytes with %d X-Wing wraps: %v", len(env), MaxWraps, err)
+	}
+	tooMany := append(all, party{member: Member{Account: common.Address{0xd}, DeviceID: 1, Keys: xwing.device.Keys()}})
+	var members []Member
+	for _, p := range tooMany {
+		members = append(members, p.member)
+	}
+	if err := sA.SetMembers(2, members); !errors.Is(err, ErrOversize) {
+		t.Fatalf("%d recipient devices: got %v, want ErrOversize", MaxWraps+1, err)
+	}
+}

@@ -299,6 +299,16 @@ var protectedEndpoints = []request{
 	{method: http.MethodGet, path: "/v1/chat-requests?box=incoming"},
 	{method: http.MethodPost, path: "/v1/chat-requests/00000000-0000-4000-8000-000000000000/accept"},
 	{method: http.MethodGet, path: "/v1/notifications"},
+	{method: http.MethodPost, path: "/v1/groups", body: gen.GroupInput{Name: "g", Members: []string{}}},
+	{method: http.MethodGet, path: "/v1/groups"},
+	{method: http.MethodGet, path: "/v1/groups/00000000-0000-4000-8000-000000000000"},
+	{method: http.MethodPost, path: "/v1/groups/00000000-0000-4000-8000-000000000000/members", body: gen.MemberInput{Address: "0x000000000000000000000000000000000000dead"}},
+	{method: http.MethodDelete, path: "/v1/groups/00000000-0000-4000-8000-000000000000/members/0x000000000000000000000000000000000000dead"},
+	{method: http.MethodPut, path: "/v1/groups/00000000-0000-4000-8000-000000000000/members/0x000000000000000000000000000000000000dead", body: `{"role":"admin"}`},
+	{method: http.MethodGet, path: "/v1/groups/00000000-0000-4000-8000-000000000000/join-requests"},
+	{method: http.MethodPost, path: "/v1/groups/00000000-0000-4000-8000-000000000000/join-requests/00000000-0000-4000-8000-000000000000/approve"},
+	{method: http.MethodPost, path: "/v1/invites", body: `{}`},
+	{method: http.MethodPost, path: "/v1/invites/" + strings.Repeat("a", 43) + "/redeem"},
 }
 
 func TestUnauthenticated(t *testing.T) {

@@ -54,6 +54,8 @@ type Config struct {
 	RequestsPerDay int
 	// DeclineCooldown is how long a declined sender must wait to ask the same person again (default 168h).
 	DeclineCooldown time.Duration
+	// MaxGroupSize caps a group's members, owner included (PARLEY_API_MAX_GROUP_SIZE, default 256).
+	MaxGroupSize int
 	// JanitorInterval is how often Run purges expired nonces and dead sessions (default 1m).
 	JanitorInterval time.Duration
 }
@@ -89,6 +91,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if v := getenv("PARLEY_API_DEVICE_CHAIN_ID"); v != "" {
 		var err error
 		cfg.DeviceChainID, err = strconv.ParseInt(v, 10, 64)
+		errs = append(errs, err)
+	}
+	if v := getenv("PARLEY_API_MAX_GROUP_SIZE"); v != "" {
+		var err error
+		cfg.MaxGroupSize, err = strconv.Atoi(v)
 		errs = append(errs, err)
 	}
 	if v := getenv("PARLEY_API_BODY_LIMIT"); v != "" {
@@ -139,6 +146,7 @@ func (c Config) withDefaults() (Config, error) {
 	c.JanitorInterval = cmp.Or(c.JanitorInterval, time.Minute)
 	c.DeviceChainID = cmp.Or(c.DeviceChainID, int64(c.ChainIDs[0]))
 	c.RequestsPerDay = cmp.Or(c.RequestsPerDay, 50)
+	c.MaxGroupSize = cmp.Or(c.MaxGroupSize, 256)
 	c.DeclineCooldown = cmp.Or(c.DeclineCooldown, 7*24*time.Hour)
 
 	u, err := url.Parse(c.PublicURL)
@@ -175,6 +183,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: token alg %q: want HS256 or EdDSA", ErrConfig, c.TokenAlg)
 	case c.AccessTTL < time.Second || c.RefreshTTL < c.AccessTTL:
 		return c, fmt.Errorf("%w: access ttl %s and refresh ttl %s", ErrConfig, c.AccessTTL, c.RefreshTTL)
+	case c.MaxGroupSize < 2:
+		return c, fmt.Errorf("%w: max group size %d below 2", ErrConfig, c.MaxGroupSize)
 	case c.BodyLimit < 1024:
 		return c, fmt.Errorf("%w: body limit %d below 1024", ErrConfig, c.BodyLimit)
 	case c.IPRate <= 0 || c.AccountRate <= 0 || c.IPBurst <= 0 || c.AccountBurst <= 0:

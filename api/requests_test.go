@@ -17,7 +17,7 @@ func TestChatRequests(t *testing.T) {
 
 	var req gen.ChatRequest
 	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/chat-requests", token: alice.tokens.AccessToken, body: gen.ChatRequestInput{To: "BOB", Note: ptr("hi bob")}}).decode(t, &req)
-	if req.From != alice.address || req.To != bob.address || req.Status != gen.Pending {
+	if req.From != alice.address || req.To != bob.address || req.Status != gen.ChatRequestStatusPending {
 		t.Fatalf("request %+v", req)
 	}
 	e.must(http.StatusConflict, request{method: http.MethodPost, path: "/v1/chat-requests", token: alice.tokens.AccessToken, body: gen.ChatRequestInput{To: bob.address}})
@@ -49,7 +49,7 @@ func TestChatRequests(t *testing.T) {
 	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: decide("nope", "accept"), token: bob.tokens.AccessToken})
 
 	e.must(http.StatusOK, request{method: http.MethodPost, path: decide(req.Id.String(), "accept"), token: bob.tokens.AccessToken}).decode(t, &req)
-	if req.Status != gen.Accepted || req.DecidedAt == nil {
+	if req.Status != gen.ChatRequestStatusAccepted || req.DecidedAt == nil {
 		t.Fatalf("accepted %+v", req)
 	}
 	e.must(http.StatusConflict, request{method: http.MethodPost, path: decide(req.Id.String(), "decline"), token: bob.tokens.AccessToken})

@@ -26,9 +26,9 @@ const (
 
 // Defines values for ChatRequestStatus.
 const (
-	Accepted ChatRequestStatus = "accepted"
-	Declined ChatRequestStatus = "declined"
-	Pending  ChatRequestStatus = "pending"
+	ChatRequestStatusAccepted ChatRequestStatus = "accepted"
+	ChatRequestStatusDeclined ChatRequestStatus = "declined"
+	ChatRequestStatusPending  ChatRequestStatus = "pending"
 )
 
 // Defines values for Consent.
@@ -36,6 +36,32 @@ const (
 	Allowed Consent = "allowed"
 	Denied  Consent = "denied"
 	Unknown Consent = "unknown"
+)
+
+// Defines values for JoinRequestStatus.
+const (
+	JoinRequestStatusApproved JoinRequestStatus = "approved"
+	JoinRequestStatusDeclined JoinRequestStatus = "declined"
+	JoinRequestStatusPending  JoinRequestStatus = "pending"
+)
+
+// Defines values for MemberInputRole.
+const (
+	MemberInputRoleAdmin  MemberInputRole = "admin"
+	MemberInputRoleMember MemberInputRole = "member"
+)
+
+// Defines values for RedemptionKind.
+const (
+	RedemptionKindContact     RedemptionKind = "contact"
+	RedemptionKindJoinRequest RedemptionKind = "join_request"
+)
+
+// Defines values for Role.
+const (
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+	RoleOwner  Role = "owner"
 )
 
 // Defines values for TokenPairTokenType.
@@ -136,6 +162,31 @@ type DeviceProof struct {
 	Signature string `json:"signature"`
 }
 
+// Group defines model for Group.
+type Group struct {
+	Epoch      int64              `json:"epoch"`
+	Id         openapi_types.UUID `json:"id"`
+	MaxMembers int                `json:"maxMembers"`
+	Members    []Member           `json:"members"`
+	Name       string             `json:"name"`
+}
+
+// GroupInput defines model for GroupInput.
+type GroupInput struct {
+	Members []Address `json:"members"`
+	Name    string    `json:"name"`
+}
+
+// GroupSummary defines model for GroupSummary.
+type GroupSummary struct {
+	// Epoch membership epoch; bumps on every membership change
+	Epoch       int64              `json:"epoch"`
+	Id          openapi_types.UUID `json:"id"`
+	MemberCount int                `json:"memberCount"`
+	Name        string             `json:"name"`
+	Role        Role               `json:"role"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	Status string `json:"status"`
@@ -152,6 +203,53 @@ type Interest struct {
 type Interests struct {
 	Tags []Tag `json:"tags"`
 }
+
+// Invite defines model for Invite.
+type Invite struct {
+	ExpiresAt time.Time           `json:"expiresAt"`
+	GroupId   *openapi_types.UUID `json:"groupId,omitempty"`
+	MaxUses   int                 `json:"maxUses"`
+	Token     string              `json:"token"`
+}
+
+// InviteInput defines model for InviteInput.
+type InviteInput struct {
+	// GroupId absent for an invite to chat with me
+	GroupId    *openapi_types.UUID `json:"groupId,omitempty"`
+	MaxUses    *int                `json:"maxUses,omitempty"`
+	TtlSeconds *int                `json:"ttlSeconds,omitempty"`
+}
+
+// JoinRequest defines model for JoinRequest.
+type JoinRequest struct {
+	// Address an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
+	Address   Address            `json:"address"`
+	CreatedAt time.Time          `json:"createdAt"`
+	GroupId   openapi_types.UUID `json:"groupId"`
+	Id        openapi_types.UUID `json:"id"`
+	Status    JoinRequestStatus  `json:"status"`
+}
+
+// JoinRequestStatus defines model for JoinRequest.Status.
+type JoinRequestStatus string
+
+// Member defines model for Member.
+type Member struct {
+	// Address an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
+	Address  Address   `json:"address"`
+	JoinedAt time.Time `json:"joinedAt"`
+	Role     Role      `json:"role"`
+}
+
+// MemberInput defines model for MemberInput.
+type MemberInput struct {
+	// Address an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
+	Address Address          `json:"address"`
+	Role    *MemberInputRole `json:"role,omitempty"`
+}
+
+// MemberInputRole defines model for MemberInput.Role.
+type MemberInputRole string
 
 // Nonce defines model for Nonce.
 type Nonce struct {
@@ -205,10 +303,24 @@ type ProfileInput struct {
 	Username *Username `json:"username,omitempty"`
 }
 
+// Redemption defines model for Redemption.
+type Redemption struct {
+	// Contact an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
+	Contact     *Address       `json:"contact,omitempty"`
+	JoinRequest *JoinRequest   `json:"joinRequest,omitempty"`
+	Kind        RedemptionKind `json:"kind"`
+}
+
+// RedemptionKind defines model for Redemption.Kind.
+type RedemptionKind string
+
 // RefreshRequest defines model for RefreshRequest.
 type RefreshRequest struct {
 	RefreshToken string `json:"refreshToken"`
 }
+
+// Role defines model for Role.
+type Role string
 
 // Room defines model for Room.
 type Room struct {
@@ -279,6 +391,9 @@ type TokenPairTokenType string
 // Username 3 to 30 characters, lowercase letters, digits and underscores, starting with a letter; unique
 type Username = string
 
+// GroupId defines model for GroupId.
+type GroupId = openapi_types.UUID
+
 // PeerAddress an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
 type PeerAddress = Address
 
@@ -292,6 +407,11 @@ type ListChatRequestsParamsBox string
 
 // DecideChatRequestParamsDecision defines parameters for DecideChatRequest.
 type DecideChatRequestParamsDecision string
+
+// SetGroupMemberRoleJSONBody defines parameters for SetGroupMemberRole.
+type SetGroupMemberRoleJSONBody struct {
+	Role Role `json:"role"`
+}
 
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
@@ -324,6 +444,18 @@ type CreateChatRequestJSONRequestBody = ChatRequestInput
 
 // PutContactJSONRequestBody defines body for PutContact for application/json ContentType.
 type PutContactJSONRequestBody = ContactInput
+
+// CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
+type CreateGroupJSONRequestBody = GroupInput
+
+// AddGroupMemberJSONRequestBody defines body for AddGroupMember for application/json ContentType.
+type AddGroupMemberJSONRequestBody = MemberInput
+
+// SetGroupMemberRoleJSONRequestBody defines body for SetGroupMemberRole for application/json ContentType.
+type SetGroupMemberRoleJSONRequestBody SetGroupMemberRoleJSONBody
+
+// CreateInviteJSONRequestBody defines body for CreateInvite for application/json ContentType.
+type CreateInviteJSONRequestBody = InviteInput
 
 // PutMyInterestsJSONRequestBody defines body for PutMyInterests for application/json ContentType.
 type PutMyInterestsJSONRequestBody = Interests
@@ -390,9 +522,39 @@ type ServerInterface interface {
 	// Add or update a contact (nickname, consent).
 	// (PUT /v1/contacts/{address})
 	PutContact(ctx echo.Context, address PeerAddress) error
+	// The groups I am a member of.
+	// (GET /v1/groups)
+	ListGroups(ctx echo.Context) error
+	// Create a group; I am its owner and the listed people its members.
+	// (POST /v1/groups)
+	CreateGroup(ctx echo.Context) error
+	// A group I am a member of, with its members and membership epoch.
+	// (GET /v1/groups/{groupId})
+	GetGroup(ctx echo.Context, groupId GroupId) error
+	// Pending requests to join a group I am a member of.
+	// (GET /v1/groups/{groupId}/join-requests)
+	ListJoinRequests(ctx echo.Context, groupId GroupId) error
+	// Approve (any member; adds them and bumps the epoch, which rotates the group key) or decline a join request.
+	// (POST /v1/groups/{groupId}/join-requests/{requestId}/{decision})
+	DecideJoinRequest(ctx echo.Context, groupId GroupId, requestId openapi_types.UUID, decision string) error
+	// Add someone (admins and the owner); bumps the membership epoch.
+	// (POST /v1/groups/{groupId}/members)
+	AddGroupMember(ctx echo.Context, groupId GroupId) error
+	// Leave (my own address) or remove someone (the owner anyone, admins plain members); bumps the epoch.
+	// (DELETE /v1/groups/{groupId}/members/{address})
+	RemoveGroupMember(ctx echo.Context, groupId GroupId, address PeerAddress) error
+	// Make a member an admin or a plain member, or hand over ownership (owner only).
+	// (PUT /v1/groups/{groupId}/members/{address})
+	SetGroupMemberRole(ctx echo.Context, groupId GroupId, address PeerAddress) error
 	// The curated interest taxonomy.
 	// (GET /v1/interests)
 	ListInterests(ctx echo.Context) error
+	// Create an invite link, to chat with me or (admins) to ask to join a group.
+	// (POST /v1/invites)
+	CreateInvite(ctx echo.Context) error
+	// Redeem an invite; a contact invite makes us mutual contacts, a group invite files a join request.
+	// (POST /v1/invites/{token}/redeem)
+	RedeemInvite(ctx echo.Context, token string) error
 	// My interests (taxonomy ids and free tags).
 	// (GET /v1/me/interests)
 	GetMyInterests(ctx echo.Context) error
@@ -677,12 +839,203 @@ func (w *ServerInterfaceWrapper) PutContact(ctx echo.Context) error {
 	return err
 }
 
+// ListGroups converts echo context to params.
+func (w *ServerInterfaceWrapper) ListGroups(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListGroups(ctx)
+	return err
+}
+
+// CreateGroup converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateGroup(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateGroup(ctx)
+	return err
+}
+
+// GetGroup converts echo context to params.
+func (w *ServerInterfaceWrapper) GetGroup(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetGroup(ctx, groupId)
+	return err
+}
+
+// ListJoinRequests converts echo context to params.
+func (w *ServerInterfaceWrapper) ListJoinRequests(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListJoinRequests(ctx, groupId)
+	return err
+}
+
+// DecideJoinRequest converts echo context to params.
+func (w *ServerInterfaceWrapper) DecideJoinRequest(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// ------------- Path parameter "requestId" -------------
+	var requestId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "requestId", ctx.Param("requestId"), &requestId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter requestId: %s", err))
+	}
+
+	// ------------- Path parameter "decision" -------------
+	var decision string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "decision", ctx.Param("decision"), &decision, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter decision: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DecideJoinRequest(ctx, groupId, requestId, decision)
+	return err
+}
+
+// AddGroupMember converts echo context to params.
+func (w *ServerInterfaceWrapper) AddGroupMember(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddGroupMember(ctx, groupId)
+	return err
+}
+
+// RemoveGroupMember converts echo context to params.
+func (w *ServerInterfaceWrapper) RemoveGroupMember(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// ------------- Path parameter "address" -------------
+	var address PeerAddress
+
+	err = runtime.BindStyledParameterWithOptions("simple", "address", ctx.Param("address"), &address, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter address: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RemoveGroupMember(ctx, groupId, address)
+	return err
+}
+
+// SetGroupMemberRole converts echo context to params.
+func (w *ServerInterfaceWrapper) SetGroupMemberRole(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "groupId" -------------
+	var groupId GroupId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "groupId", ctx.Param("groupId"), &groupId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter groupId: %s", err))
+	}
+
+	// ------------- Path parameter "address" -------------
+	var address PeerAddress
+
+	err = runtime.BindStyledParameterWithOptions("simple", "address", ctx.Param("address"), &address, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter address: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetGroupMemberRole(ctx, groupId, address)
+	return err
+}
+
 // ListInterests converts echo context to params.
 func (w *ServerInterfaceWrapper) ListInterests(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListInterests(ctx)
+	return err
+}
+
+// CreateInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateInvite(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateInvite(ctx)
+	return err
+}
+
+// RedeemInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) RedeemInvite(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RedeemInvite(ctx, token)
 	return err
 }
 
@@ -936,7 +1289,17 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.GET(baseURL+"/v1/contacts", wrapper.ListContacts)
 	router.DELETE(baseURL+"/v1/contacts/:address", wrapper.DeleteContact)
 	router.PUT(baseURL+"/v1/contacts/:address", wrapper.PutContact)
+	router.GET(baseURL+"/v1/groups", wrapper.ListGroups)
+	router.POST(baseURL+"/v1/groups", wrapper.CreateGroup)
+	router.GET(baseURL+"/v1/groups/:groupId", wrapper.GetGroup)
+	router.GET(baseURL+"/v1/groups/:groupId/join-requests", wrapper.ListJoinRequests)
+	router.POST(baseURL+"/v1/groups/:groupId/join-requests/:requestId/:decision", wrapper.DecideJoinRequest)
+	router.POST(baseURL+"/v1/groups/:groupId/members", wrapper.AddGroupMember)
+	router.DELETE(baseURL+"/v1/groups/:groupId/members/:address", wrapper.RemoveGroupMember)
+	router.PUT(baseURL+"/v1/groups/:groupId/members/:address", wrapper.SetGroupMemberRole)
 	router.GET(baseURL+"/v1/interests", wrapper.ListInterests)
+	router.POST(baseURL+"/v1/invites", wrapper.CreateInvite)
+	router.POST(baseURL+"/v1/invites/:token/redeem", wrapper.RedeemInvite)
 	router.GET(baseURL+"/v1/me/interests", wrapper.GetMyInterests)
 	router.PUT(baseURL+"/v1/me/interests", wrapper.PutMyInterests)
 	router.GET(baseURL+"/v1/me/profile", wrapper.GetMyProfile)
@@ -956,79 +1319,96 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 // Base64 encoded, gzipped, json marshaled Swagger object
 var swaggerSpec = []string{
 
-	"H4sIAAAAAAAC/8xc61LkuJJ+FYX3RDQdxwVVQDMN/asvM2c4O92HaOg9P7rZaWFnlTXYkkeSAQ9BxD7N",
-	"Ptg+yYYutuUq+VJQ1MwvqsqylMr8lDdlch9ELMsZBSpFcHIf5JjjDCRw/e0MgL+NYw5CfyU0OAlyLJMg",
-	"DCjOIDgJsH0aBhx+LwiHODiRvIAwEFECGVav/Y3DPDgJ/mOvWWrPPBV71ewPDw9qCpEzKsCszdlVCpn6",
-	"GDEqgUr1Eed5SiIsCaN7uRnx998Eo+rZuBWrefWKMYiIk1xNpzZD0eef3qPjw1c/oLweVm1FU+VwY+Xd",
-	"H2UCHIoMWaaEaHqHMI3R4RQlcIdisiBSoB1MSxRhAW8QpuIWOMQoZbfA1W8vg1BxWAJXk/739O7rdHKM",
-	"J/O3k58u7w+nD38LwkCWuWK9kJzQRfAQBu8TLD/D7wUIzaOcsxy4JIaPEQcsIX6rH80Zz7AMToIYS5hI",
-	"koFvvhgiEq/3ypyzbLSsw4DEramLgsS+WSmToAauPBASy0JvD2iRBSdfgxxorB6GAY4iyCWoCWOIUkIh",
-	"Di49k0s2HpwuvL8Gmli9Yz2LpbOmKnR43izMrn6DSC6J65TmhcF1HBOFJJyeOdKb41RAuCTQiikZvvsF",
-	"6EImwcn+62nnBldgatGJGEcYFQK4PsqhO9/hfhhkhFZfD1YmX2KIZP6NqsNszm0lJpwqqBvZUKI/FPSa",
-	"slvqldF7RiWOPKjGzTkcCbmoIabvjYrmh/AxJ4eS6NpoxvsBljWKs36noXEQQYYtj0HP+mxw9+Rg5Ohw",
-	"CBX1i74tfIAbEsGqYGP9+2lbPxAqjw4bfhMqYQFc6x1CcboKc5kA4rAgQnJtK14IdJWy6BoRgfQr5A9w",
-	"NM4VYylgqia8hvLtggNkQOV/QunVPhxu2DXEzjNnAkEWlNBF17uiIC2d5uzlBqdGLw7uxTAJCUjnE7Ue",
-	"lgUHdAOczIl3X0uSqZlc0dMie5UJFW3N1ivOd4v2fYLTFOjCI+PIfdTe7NGhYyp9JwzucsJBjD+US1tv",
-	"1nbnGrENx8Cucdx64ZzhO5IpvXi4f3x4fPTD/vErrXfNj9NVvHeJsZv8M87YfF0V0ZJc44xYV+Ty/ujQ",
-	"74dsdrMGkxraS4S0vaLZ/msfOd2QdyHQLOHj4c+AU6XrlgHcuB/9i9pxvqlPqQTud9iwhAXjfvVBYu/P",
-	"Kb6CdJgefYTN2LBZp488sSZ2JF6YUEFCNmidL7AmPsN3p2b4fgMDzDkutXdAfi/APleRxYrvoVb0beET",
-	"oz4Ds7YCUe6dnWnA3ulhQ2rlE5NkbkOYzXjrWOJuKZlgbIUKMtbAXhPqsUlRguWv3GjEELnffq3c7xAt",
-	"OCvyXyFnUVJ9+Y0R2rz3f//zv4PnVkNWE2F3OuQbOXFjm+bl0A7FIDFJBbolMkEYCYmvUkAZjhJCYcIB",
-	"x/qHiMWwG6z6UbHHfNk5gHPG9Yshgt3FLiJUG9Bm6wXFhUyASoUEiP3aVJHn1wJUSOzHpOGeCi3igchp",
-	"VdaSyNQ/p/lh6ADop9U0bjikeNUhqzlJYRPuPV50eFVXhHm3FBMRsRvgSmB+Ty4mIk9x+cnvz4fBAmgM",
-	"3PuoDqvWiAPc5QzZS0T2cPAxkYDlWG2XZwdTxyDPDsJuZjphwKupL/Rcm7n9gYXLa2fkwX7Yz/o+7Hyp",
-	"xq14Co+Rw2eYcxDJ45xEbl6+YNdAlyP76bQVis+OhhRmazIvqcykap5sFjt8kQzffYTsyqYQB1xYrd6b",
-	"tVtvdxH/GLC3iYphjotUBiezqeOYvnLxv++Dv5TpOUSMxu1ZXh8dTt2JjqaHr6fuZEd+X35ld+eAeZT8",
-	"TDxeoUJfinO/jssbPTqQ+tTDlBlIMIf4Ytlb61D81htbFl61bFhT15r4snOHZ9gXFlK4k+8LLhjvsGui",
-	"SOV477Jh5tA+qpn9BAuxKU8tKji3uRePQnSCp9UEgI34r1hBY3RVIlz9kusALxzjyj36iA/maVMs5DkA",
-	"XWdqpaffLtrs6PMBG3631mtrj4rD7vReqZJb+C/gZF4+TmNnIAT25S+UrH48PZscHhzNkB2FsEAqztRu",
-	"nptlnR4ftZW7h02tGNh5+fXseH/pqmDHjYr3H17+fTgqrvYxFAirSG01l4wkvmOUZSUisUknzzkAknjR",
-	"vsX4iid/TCfHl/bv5PJ+Fh7M/DkEbbfOMOEepzCKQIjaSq68ur7TaKFzSj2b04shqVZDKZmDwjEiFAlr",
-	"AHwnbNmQr0rTaJPTccdKL35hXe8qg/4OMAfuyZYvO5YOt5Yoc2d2meDS17DTh4cvjpPV5tsBkgwdTFVM",
-	"yHEkgYuwud1CKUjzk70LwzRGhfLsRMQ4iFAFYVwSuqiCMvPCG2TSAKuwqjD16+X9frh/3JEIEhAVnMjy",
-	"XEHAgOlKs/FtYdI75ttPlUD++e+LwF77aS1tWF7PnEiZm/tDQueeS5afLy7O0NuzU8Tm6AzzFMoQOfeD",
-	"E4oluQEENJ5INgEaI6ARL1XUrHUG0AXwXXROFlQhTrHiG61vF3cq/fIyRCqERIUA9QEZMlELuYwiuAFe",
-	"qsVyRqhEGebXENtJvzds+L6LfjQjdfBKlHCa69DvXRev31HMoiIDKttx9Df6XYV933fRRUJEM4gITatg",
-	"BY9AMUjyQiYn5kfgN8BfCMRZIRUaFL8NSGxQ+83E0ZoMhDmgBVDgyi6gOWcZIhLtGEmIverRBOdkVyQv",
-	"d7/ROjg9CYxclJSCMLgBbox8MN2d7U4VwlkOFOdEIXp3untgkJdo6OwlOi34h/q8AG06lJrSRKmTHfwD",
-	"5M92yNKl9v502nOhvd5Ftk1O+u6xU3IDLeAHJ18vw0AUWYZ5GZwEv5AboAolSpT1RbRAtwlJDZhyzjSM",
-	"eEHFruKbdhW/BiwXwaWaei8DyUkk+rjw0Q4Z5IKEO7mXp5gs7X/5KK9stSKib7NnnGUgEygEssPVqVKb",
-	"VMsiuMuZ0IYfGY3s3y4HHJe9Mv9sRvwpItfUKdy+mh50zVKT5dRAdHNN7Ya4GMkJXQh0xoRccOjAxM1s",
-	"Dxcy2TPO6V77JoEJD9/ea7du+cqozmK9Y3G5MfZ13Og8tE2nTjKvCHH2XFT4pKmw2fDuIQwODYhGSlWN",
-	"n62Jglrup0IUoNQ4oYsUJsq41KSoA4KuiK60QFmJrLugTD6jWptnpb2r1GUtBgYtrCh4+MGiry9LFylt",
-	"plw0YZByVkVoDI42HObyEl1Da3lFLZHVYTd8/2xuUkttO7/RLxc/TV6jq1KCUOR/z7VZmJh1Jjq4mtzM",
-	"vn2j9zHLMKEP6mOUYEJPY/3Zekn6cxXC6S+1K1W9Ylj48P0bvVWWHJkJa4NY2b68uEpJhBJmM+tqJeTc",
-	"AZcvhPk5rCs59E4aJwtHESuo1HazpsIuYuSlzG4CLU/BWMf22TQRknuR+Jzn0qww6jBuTqNW4X3HIbQM",
-	"CxFltzb4lgw1Afnzn001/uCxZ/kdofHSOa0TB1el9knj/VevZseoqSJgc6Q8c+cYOadr4CSnbMFMas6v",
-	"7H8xz1fkeei5SdEBM1LDn6bPPuuKBR/8cw4CqPIdWwehf4v1XWCfOftkbwKfzYaYBXyuH9JxHjJkKs7t",
-	"H2/GH1i1CyHSoaOChl5O61uMzk///WOV+hhgpo1Ku9lp0+rVKX0e9bOUu9+yBmoSHh5xUri1gVyuR2zD",
-	"E+jyB5nEUgHACs3Q9QZxKBQk1AM9IrYEm0ohY9xuE5bWx28AE6tugM8onZPb5/ISV3ODfyVEWL1I6FZM",
-	"z2xDwYThp9YemvzlFGmIIkZFkYG2PUabKPdFReHqrSHk6OK+7lD0FyLkOzPkiXJrZyT1sqYQcNSVhJN6",
-	"7L2QqOZdTb15IuAS2d0/zU5a2kCgU2TXd/ktWERwuszxvdr/NRY8BVPc2Gb/F6pHn4FOog3b/oJWDNiK",
-	"e3X4WJbZfaGmqNrLsbDVVfHVv1YzZM/tuni4DAN729nm6bu1OLo1frbdzyXuoJ2ExCDQFZMJEvqjztoB",
-	"jhLEZKLjH6Gv7fTpt/eL6IbArQiRACmQrV9WrqypIH/Zh9IowXJijUS/enCK8kWwIjHd+fJ7AbxsWl+u",
-	"2F1v20uVsCc0YplpTWCFXDD10ZO9v9yoZnL3PEo1uT0kw/eldvIx+smErvaF7eLvY4kq5iPGUcV9Xa9W",
-	"0xQiCrcgJJoTLmTXAe5x9l3OPY9HstIwsuWMVQsbvRL+68XD6yp4Nf54vfFrR1iNzRXXSLAMGAW0owLy",
-	"pjWnKmN6qTSdAuwb5UmX+tKD6hLSfvvc0nx793VR4MPefQwRUe7UQ7eT/UF3gLWR7VOJ7WbApvKwTy8O",
-	"XHs+hN65K6JHqVxTg9o0gD2Hvn3igbE9dts9OM95ENrA1gJQOLYSQBjZDr2W9q0Qr6NGlEEvok3T04AZ",
-	"rwZt1Jq6S4+zprZvbciS1hOP9PTr8U82jNVMJoletWqZy9bKxxIqnh8jknFhwAf9e8WaMW4rh4zd/OXD",
-	"gM+aSoQrnm4vCDgrpMvOZ/A83EbDLadB6jPUkZqXjENc8XzLnuXbWBc8FXlscmKWCrRTHaSwOkS94Qlx",
-	"u2w6dVrTi7NRpdZafJRWq3uWhtRaM/XYCKGqJOvNIl0kgKLClHtUS9RvunzOgeUpNHzOYASr/wHyY7kx",
-	"Xo/ho+jQ8g2tG4h/7FRoxynWM2q+KtYTL72869Y5y2zavN5Z4tD2lE6vaBy1sySirSmez5CnOALkomQA",
-	"+U5xeDfuz+pS7mdjbV197sV83tSmPw3xVdJoB7JclmhOII0FKqgkKRIg18e6y5rNI73VwLNlsPdIxIF6",
-	"SzLP7YQdP/P9hO8g2Q32HSPqNG32G+tPrZGjEol4LnUatxFa3Vky9RT29zeI+5dISUakf4lXbufKrNW2",
-	"MvMssNk05QpfR/khrRbaIV+kvcQYf4RRQDneeuHVxxK1aEUaFypwtuWJIWJpXGcq0Y7Ju6W4RHkhEnvV",
-	"KnAGiFEQKCU30Ot92hLX3UpIXdbhXzlQUyf7JMmP8gPtWnW98IA/6FYWY4H+ef6vT52FiZwxA62+ZK5u",
-	"jnumMoO6dW3L6Vu9p668rX72CJxvqqzEsF1fElFGy4wVQhOl8xKskHX1EaFv9OXwNZRISFzWRbwpodcv",
-	"BJpzvFA46EO8hsDevfpzGj/01vIaHIzIeeq5erOSSy0L+5MfLu/3j7ytCs+ZlHwWGKydNemAwVutrpYw",
-	"8EIpsYxI8cZUGkGsfxam8p/R3tyUuUfcs5a8S9S2H9EMWpF3m1FNLCUZyrCMkjfKfWC31AmzbhOgCF/Z",
-	"f+MEd3mq/1GA7SLz2Wa9ARcvj/vfGbPl/52hm/1L3eygfIjgEb7B/nq+QccCkenpdFdY7nDe5jlwWlB7",
-	"jL8uZlYyhm2HeB+cXnNk4ItEgrmtuXYiesa1AlyQG93pA+JliDImJLLtuDrK1z9wiIDKtEQ40q1HK3ed",
-	"yw6vrbjp93XPq0Eb9QndpUc2+toa3gFPsJ54ZLK9Gt++IX6idBXflBitIKo1ukubqhF7TkV5X5bd1Ls2",
-	"FZPDJsxt+nv8td3luIS++fdhf/WEvi4ZbloahqVUCODONYjtaeg/Pl8E8A923FOvBzZ4/hzSRx2/D3Ul",
-	"fO/pq6YdmxGuxm85sY9y4ML5J3tCxRWExnBX9Rj6ekn0JZpuTSSyNxNtcZJgGqfQ64EqdIw6vmau3rO7",
-	"1r/2vPzzMk6PTgI+6bg7MrfNN1UO0V+S8QYlJI6BGl8PiEyA63K2qm5SQ0TXs/mh0PaD273IXy+VAOw7",
-	"95WMVSCr3KsqY6SGOt/t1M4v1ht+uHz4/wAAAP//KPn/MOJZAAA=",
+	"H4sIAAAAAAAC/+w9a3PbOJJ/BcXbqklqKUt+xBPHnzLJPDw3ybpi57bqEt8EJlsixiTAAUDbGper7tfc",
+	"D7tfcoUXCUp8SZY0ud39FJkEgUa/u9HoPAQRy3JGgUoRvHoIcsxxBhK4/utHzor8LFY/CQ1eBTmWSRAG",
+	"FGcQvApm9m0YcPi9IBzi4JXkBYSBiBLIsPpsyniGZfAqKAqiRsp5rj4VkhM6Cx4fw+AcgL+OYw5CtKyD",
+	"7duudf7CYRq8Cv5tXG1nbN6KsZv9US3HQeSMCtCLnXN2nUKmfkaMSqBS/cR5npIIS8LoODcj/vqbYFS9",
+	"G7aim1evGIOIOMnVdGozFH344Q06OXrxLcrLYW4rGioPG0vffi8T4FBkyCIlRJN7hGmMjiYogXsUkxmR",
+	"Aj3DdI4iLOAUYSrugEOMUnYHXD17HoQKwxK4mvS/JvefJqMTPJq+Hv1w9XA0efzLMp3C4E2C5Qf4vQCh",
+	"cZRzlgOXxOAx4oAlxK9ljeQxljCSJIOm+WKISLzaJ1POssG0DgMSD2DAMKBMghq49EJILAu9PaBFFrz6",
+	"FORAY/UyDHAUQS5BTRhDlBIKcXDVMLlkw5nTZ+9PgQZW71jPYuEsoQo9nFcLs+vfIJIL5DqjeWH4Oo6J",
+	"4iScnnvUm+JUQLhAUIeUDN//AnQmk+DVwctJ6waX2NRyJ2IcYVQI4FqUQ3++o4MwyAh1fx426QYfIZI1",
+	"b1QJs5FbRyacKlY3tKFE/yjoDWV3tJFGbxiVOGrgalzJ4UCWiypgur5wMD+G60gOJdGN0YwPPSirFGf5",
+	"TQVjLwcZtKzDPaujwd+TxyPHR31cUX7YtIW3cEsiWCZsrJ+f1fUDofL4qMI3oRJmwLXeIRSny2wuE0Ac",
+	"ZkRIrm3FNwJdpyy6QUQg/Qn5AzyNc81YCpiqCW9g/nrGATKg8t9h3qh9ONyyG4i9d94EgswoobO2b0VB",
+	"ajrN28stTo1e7N2LQRISkE5Haj0sCw7oFjiZksZ9LVCmRLKDpwb2MhIcbNXWHebbSfsmwWkKdNZA48h/",
+	"Vd/s8ZFnKpskDO5zwkEMF8qFrVdr+3MN2IZnYFcQt052zvA9yZRePDo4OTo5/vbg5IXWu+bhZJnf28jY",
+	"Dv45Z2y6qoqoUa5yRqwrcvVwfNTsh2x2s4YnNWsvAFL3ivYPXjaB087yPgtUSzThUPvYy/wLOYuSgQpq",
+	"oKeT4ft3kF1b3355mqx6SSRkvYbPTKa9ADMX5hzPtTofZJ40lNYqme3WYKwAakXbOsZp1V165j3D92fm",
+	"k4MXLxZ2rXwM8nsBdoCKTzxELNg0z+/Z77Vw1nPqw8VFkWWYzzs4qa4F7YQJyZEecYquiywXiFEEt8Dn",
+	"yBsQJdiw8gaZUc/+hhXGT1iep4WHwoCzFPqI9kGNGcJverI6NE0Y/glwKpNl3FYxQjcR7bimqc+oBN4c",
+	"VWEJM8abbTyJGx+n+BrSgaJnxobVOl3giRXFTOLZcBm7xLMF+ZoMEK/FAEGt2LyFW+sPLQjGqmY+LFMe",
+	"A9XtR5tnWOZuyW6A9tPJDPO9iGre9q2uoxa9nS1Ec9fKSUdTFcpRRPQCSDKlEyS6IzJBWU0zDEBHDFNc",
+	"pFIrv9Jk708mE89Y7zfpFinTC4gYjevTHE+OXuqP3VwHL04O6tMdN3s6Swj8mRHamuZYIyBcPbxbhcUG",
+	"6trOTEaec3bbl8loUh9V+q+KMwdmJ6znsAEE/8YUxKvgd23z4aUhjdEo127f4jqSuDoS3JZKgbD2TCkO",
+	"lxOJM0JLQ9dPYQdE09beMxptRp1SN1OPC6SH9cVS75kkU5u33UyKEkvcTjuTgV6CggzNKtwQ2qBtlVb9",
+	"lRsFFCL/r19dzjFEWvJ+1S6M+0PxYvXd//73/wSDZFgDYXfaJ7ResrwO82I+G8UgMUmFsQ4YCYmvU0AZ",
+	"jhJCYcQBx/pBxGLYC5aTR3FDzG7nAM4Z1x+GCPZme8oe4ZTE1dYLiguZAJWKEyBuDiEVeM1eFRUSN/Ok",
+	"wR4IeRb3pIsb7BaRafOc5kGvG6Deuml8Latw1UKrKUlhExoWz1pSSdeENW4pJiJit8AVwZrTVzEReYrn",
+	"79s8/BnQ2JiHpVdlLnmF5Ke/nAF7AcgODK6lwGcu5rOuzGHNsTkM25HpxYkvJk359pWR251N9XHtjTw8",
+	"CLtR38U7H924pfTIOnT4ADFkeYtOrzL3K7gLnnvX9ZXvCXrq2hlUt7aZ0+mffsOq52ne6JSDSNZLAXLz",
+	"8aWLKvxzG+sHlwmH4z4Qa5M1gmr9DYcLdke1s9HrZKhPzRnek12Hlvi3O8fVZAIXQqt3HXkWBfxaKaca",
+	"UFX044csL3wdcbBC8PPy+KgW+5TB0KqhzwVgHiU/kYbAR0loivNmO5BXtqbnTFwPU6YywRziy8UMQYtx",
+	"dGnFBeK5ZcMSutrEV607PMdN5wUU7uWbggvGW2y/KFI5PKNRIbNvH27mZoCF2JQ3GxWcQy3Z5hsNL6u+",
+	"fDJkj4KuWUFjdD1H2D3JdeZ/UFpwbRHvjW5TLOQFAF1lamXLXs/q6Ojykyt819araw+HYX/6RqqSO/gP",
+	"4GQ6X0/ZZyAEbjrYUrT6/ux8dHR4vI/sKIQFEmRGtSvsH79PTo57EtELhyPexy/3Tw4Wakie+cclB4/P",
+	"/9p/XOL20XdCcolnDWkpJPE9oyybIxKbOoMpB0ASz+rlLZ/w6I/J6OTK/ju6etgPD/ebD5e0yTvHpCk1",
+	"EUUgxGVL2i5cw7G2rHNGGzanF0M6+4dSMgXFx4hQJKwBaJKwRR9gmZpGmwzMLenFL2144iz9d4D5oPSB",
+	"h60FyPyZfST48IWd+YePniNax9shkgwdTlTczHEkgYuwKntCKUjzyBZJYRqjQnm/ImIcRKgCVS4JnbnA",
+	"1XxwikzqeZmtHE/9evVwEB6ctJwQCogKTuT8QrGAYaZrjcbXhTlSMH/94Ajy898vA1sPprW0QXk5cyJl",
+	"bgrLCJ02VN/8dHl5jl6fnyE2ReeYpzAPkVc4NqJYkltAQOORZCOgMQIa8XkuIdY6A+gM+B66IDOqOE6h",
+	"4jMty86eOf3yPEQqzEaFAPUDGTBRjXPLoySgcc4IlSjD/AZiO+mXCg1f9tD3ZqQO8IkiTlUn96WtIu8L",
+	"illUZEBlPdfwmX5RofGXPXSZEFENIkLDKljBI1AIkryQySvzEPgt8G8E4qyQihsUvg2TWOf+s8k1aDAQ",
+	"5oBmQIEru4CmnGWISPTMUEKM3asRzsmeSJ7vfaZlAP8qMHRRVArC4Ba4MfLBZG9/b6I4nOVAcU4UR+9N",
+	"9g4N5yWadcaJPor6Q+fsQZsOpaY0UEqygx9B/mSHLFQ7HkwmHZWOq1U42gOxpgLHlNxCjfGDV5+uwkC4",
+	"88ngF3ILVHGJImVZoSjQXUJSw0w5Z5qNeEHFnsKbdhU/BSwXwZWaepyB5CQSXVh4Z4f0YkHCvRznKSYL",
+	"+18U5aWtOiC6NnvOWQYygUIgO1xJldqkWhbBfc6ENvzIaOTm7XLA8byT5h/MiD+F5Bo6xbcvJodts5Rg",
+	"ecWx7VhTuyE+j+SEzgQ6Z0LOOLTwxO3+GBcyGRvndFwvMWGiAW9vtFu3WEtUZvq+Y/F8Y+hrKfV5rJtO",
+	"WzewQMT9bUHRRE3FmxXuHsPgyDDRQKqq8fsrckFJ9zMhClBqnNBZCiNlXEpQ9BHkNdEHVyibI+suKJPP",
+	"qNbm2dwWsel6Z8MGNV5R7NHMLLqube5zSh0pl1UYpJxVERqDow2HqWpDN1BbXkFLpBN2g/cPpsRurm3n",
+	"Z/rx8ofRS3Q9lyAU+F9ybRZGZp2RDq5Gt/ufP9OHmGWY0Ef1M0owoWex/m29JP3bhXD6j9KVcp8YFD5+",
+	"+UzvlCVHZsLSIDrblxfXKYlQwuzpg1oJecWB82+EeRyWJb56J5WThaOIFVRqu1lCYRcx9FJmN4Gap2Cs",
+	"Y102TYTkV5htUy7NCoOEcXMa1YX3LUJoERYiyu5s8C0ZqgLy7cumGn+4rix/R2i8IKdl4uB6rn3S+ODF",
+	"i/0TVJWXsilSnrknRp509UhyymbMpOaalf0v5v0SPY8aTpt0wIzU8Kfpsw+6lLWJ/XMOAqjyHWuC0L3F",
+	"8ry0y5y9t6elW7MhZoEm1w/pOA8ZMBXmDk424w8s24UQ6dBRsYZezhSooIuzv3/vUh89yLRRaTs6bUbe",
+	"Sel21M9C2n/HGqhKeDSQk8KdDeRyPWIXnkCbP8gklooBLNEMXKeIQ6FYQr3QI2ILsCkhN8btLmFpKX49",
+	"PLHsBjQZpQtyty0vcTk3+DVxhNWLhO7E9OxvKJgw+NTaQ4O/mCINUcSoKDLQtsdoE+W+qChcfdXHOfrW",
+	"R3so+gsR8jsz5Il0q2ck9bLmhsiqhcydBxJu3uXUW0MEPEd290+zkxY2EOgM2fV9fAsWEZwuYnxc+r/G",
+	"gqdgqjzr6P9I9ehz0Em0fttfUIeAnbhXR+uizO4LVbftGjEW1q70fmpeqxoy9q/jPl6FgT3trOP0u5Uw",
+	"ujN81t3PBeygZwmJQaBrJhMk9E+dtQMcJYjJRMc/Qh/baem354volsCdCJEAKZC92KZcWXO18HkXl0YJ",
+	"liNrJLrVg3dbUwRLFNNXon8vgM+rO9HX7L7zPrRL2BMascxUerJCzpj62ZC9v9qoZvL3PEg1+ZeL+89L",
+	"7eRD9JMJXe0Hu+W/d3PkkI8YRw77pm7awRQiCncgJJoSLmSbAHc4+z7mtuORLN0k3nHGqsYbnRT++uLh",
+	"VRW8Gn+y2viVI6zK5oobJFgGjAJ6pgLy6s62K/V67gr9T5UnPdeHHlSX2Xbb55rmGz+UhZOP44cYIqLc",
+	"qcd2J/utbg1Q5+wmlVjvElFVZz6pH0Xj3A7oQSrX1OlW9fTb0LdPFBjbfGG3grNNQagztiaA4mNLAYSR",
+	"vfBQ076O43XUiDLo5GhT7tdjxt2gjVpTf+lh1tSWJvZZ0nLigZ5+Of7JhtHNZJLo7g6/OWx1PpZQ8fwQ",
+	"kgwLA97q52/Kqs1+t5VDpi/GfN1hwAcNJcIOp7sLAs4L6aNzC56H34Fix2mQUoZaUvOScYgdznfsWb6O",
+	"dcFTkccmJ2ahQM+cIIVOiDrDE31xpFuh/WiGbFSdVcsOUma1u819Gs3OPVCf2dFPI8ZlAnYidIZwhrC9",
+	"N43Y1Ee+g6zHnTfNALYjTt6N+R278GZXLaI0My//oTwQQ0yEzeZODWcQKZCulNdmTm09JUJCjHJgeWqS",
+	"j/bOfSPn1MR2/GCvXz52FYVU7LQlNfn/kbJ1XWqgXJJde77v0URTbbFpQpuIr2RtXZe9x6sWEo9/Y4QO",
+	"yyR5t1Y2rLdXTuosXKDZXFLH+fIKKzvM7jyJz84tzA5cFXFo+HELA/4ZnNUVqa+3bviVh+rm8ntvrN6V",
+	"p/DZfIuatiZN/5RRvaGVaW1pxORURfD6kDfT2tk0sFGosHej7xISJfZo2LwwwnYD8+f1/ICvS1axvmOv",
+	"ndC6stnGX6/jWA965y7zb8Mr9PsU7DjG+lqch8OvluXjuMrQ6suVovQdtSf5/NTj+UG+SQ8bD8ulmJzD",
+	"Im9+VfmUr5amvwBWSiybKwq6DKRWRgY/FcFLKiNM54xCiCwL6FJ1R+4aC2zBJw03kyy6sMGI4ZcPpoHK",
+	"uvpslYvR63Z70R82e6P/0pBbc5Pf4RuovGB9eJ8Raq73+WwfqkeJLtK5Ve6yEhOt+Z4ZiWE0nT/vUoDE",
+	"b2vWGk1Vzc82GkrVFh8US5VN4voCqWrqocfj7hplZwnVZQIoKsxdJ7dE+aWPZ5PL8PF8S6TZdVfey7Zo",
+	"246L4zdF23Hmy+6rBfUGOafmNpCuWyQCiUQZBsXAiLK7fzD5domxspFcSuhNuNhOTgm39Xf0CTQWN4vx",
+	"crdsa54bP2icPo45xGD6FrXV+ar3JQv2HzXL8l5rW4DpXxR9PfpPe010dPVwdNh4S3Sb58FeB5UGPrxT",
+	"eK+YEcXkn91DM+xQ8eipd8RikZThGxCoECgrZIHT8jwzLNM5duCUpCBWCC8zGGCZfgT5br4x0zTE7IiW",
+	"E5QK1g3UStmp0DPvYr+Jd9zFfvG80dS0n08uomkbtqWGod25hp2k8Y4oF0i0s0PKD5CnOALkc0mXo5DB",
+	"2Gsk087352Xbl62htuxU08jzedXH5mkc7wpMnyntPEdTAmksUEElSZEAuTqv+6jZPKfXGqLtmNk7KOKx",
+	"eo0y2zZfJ1u+y9AkSHaDXWJEvSaY3bHN+9rIQUXHeCp1rqciWtmFatLQBKj7fxloXiIlGZHNS7yY1LsF",
+	"dzcL3nBJ8xJeB4VttZakfaFbfYkh4RujgHK880va7+aoBivSfKEidNvKIEQsjcuqZpPJ4pDiOcoLkdhM",
+	"vMDK0acgUEpuobNSxbbD2HNEarMOf8uBmp4aT6L8oLDZrlX2FukJn/0uJFigny/+9r61iQFnLOuNmHUj",
+	"vS1dSSzb3O04WtZ7aqvx1u/W4PNNXUGtQldMGZ1nrBAaKB20skKWN5UJPdV1AzcwR0LiednwQ8W63wg0",
+	"5Xim+KCL4zULjB/UPz0lHpYPBtRH67kGR6149MfB6Nurh4Pj3Qes22CDlXMWLWzwWqurBR74RimxjEhx",
+	"am4lQ6wfC9MliNHOOlZz52hsLXkbqW3vQjNoid51RFWxlGQowzJKTpE9cKhe3SVAkWnub/pwpbrxss2i",
+	"N9lmvQGfX9b7vx32J8v/YYyQc90YSfkQwRq+wcFqvkHLApHp/+ivsNhIdZdy4LWr7DD+uvGJojHsOsR7",
+	"6/XudUVsIsHc9mfxInrGzeE7udVdwUA8D1HGhES2daeprVIPOERAZTpHONJtypbuRS06vPZ2breve+EG",
+	"bdQn9Jce2BTU9vvo8QTLiQcWsrrx9dtkT6SuwpsioyWEW6P9GrQbMfa6z3SfIt+yG6i6K/SbML9B4Pp1",
+	"Q1fDDqvN/0H3tRf/6/YiVfujfioVonbMb/sfdYvPRwH8rR331KsEG5Q/D/RB4ve27JrTKX1u2qEHaG78",
+	"ji8BoBy48P6nRqHiCkJjuHf9CJv6TukTFt3GkMjOgzvLJwmmcQqdHqjijkHia+bqlN2V/n/Yqz8v47R2",
+	"EvCJxcolzW2jLpdDbL6+eYoSEsdAja8HRCbA9dV312PBVBKpx82sUPeD631LP10pAthvHhyNmb5QUf6p",
+	"dY/3t53ae2K9Ye+Ju5Zx9fh/AQAA///ZjVTNnXwAAA==",
 }
 
 // GetSwagger returns the content of the embedded swagger specification file

@@ -110,11 +110,46 @@ type DeviceRevoked struct {
 	Seq         int64
 }
 
+type Group struct {
+	ID         pgtype.UUID
+	Name       string
+	Epoch      int64
+	MaxMembers int32
+	CreatedAt  pgtype.Timestamptz
+}
+
+type GroupJoinRequest struct {
+	ID        pgtype.UUID
+	GroupID   pgtype.UUID
+	Account   string
+	Status    string
+	CreatedAt pgtype.Timestamptz
+	DecidedAt pgtype.Timestamptz
+	DecidedBy pgtype.Text
+}
+
+type GroupMember struct {
+	GroupID  pgtype.UUID
+	Account  string
+	Role     string
+	JoinedAt pgtype.Timestamptz
+}
+
 type InterestTaxonomy struct {
 	ID       string
 	Label    string
 	Category string
 	Position int32
+}
+
+type Invite struct {
+	TokenHash []byte
+	Creator   string
+	GroupID   pgtype.UUID
+	MaxUses   int32
+	Uses      int32
+	CreatedAt pgtype.Timestamptz
+	ExpiresAt pgtype.Timestamptz
 }
 
 type KeyAgreementRotated struct {
@@ -155,6 +190,33 @@ type RefreshToken struct {
 	SessionID pgtype.UUID
 	CreatedAt pgtype.Timestamptz
 	RotatedAt pgtype.Timestamptz
+}
+
+// per-device delivery sequence (the row lock orders commits) and the count of pending envelopes dropped by TTL or cap since the device last connected
+type RelayDevice struct {
+	Account  []byte
+	DeviceID int64
+	LastSeq  int64
+	Dropped  int64
+}
+
+// encrypted envelopes accepted by the relay, kept until acknowledged by every device and then until the TTL (replay detection)
+type RelayEnvelope struct {
+	Cid          []byte
+	Conversation []byte
+	Sender       []byte
+	SenderDevice int64
+	Body         []byte
+	CreatedAt    pgtype.Timestamptz
+}
+
+// envelopes not yet acknowledged by a recipient device, in per-device sequence order
+type RelayPending struct {
+	Account   []byte
+	DeviceID  int64
+	Seq       int64
+	Cid       []byte
+	ExpiresAt pgtype.Timestamptz
 }
 
 type Room struct {

@@ -1,0 +1,179 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/parleychat/parley/api/gen"
+)
+
+// groupEpochs counts each account's group_epoch notifications.
+func (e *testEnv) groupEpochs(u user) int {
+	e.t.Helper()
+	var notes struct{ Notifications []gen.Notification }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/notifications?limit=100", token: u.tokens.AccessToken}).decode(e.t, &notes)
+	n := 0
+	for _, x := range notes.Notifications {
+		if x.Kind == "group_epoch" {
+			n++
+		}
+	}
+	return n
+}
+
+func TestGroups(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config, _ *Deps) { c.MaxGroupSize = 4 })
+	owner, admin, member, outsider, fifth := e.login(), e.login(), e.login(), e.login(), e.login()
+	var g gen.Group
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken,
+		body: gen.GroupInput{Name: "climbers", Members: []string{"0x" + strings.ToUpper(admin.address[2:]), member.address, owner.address}}}).decode(t, &g)
+	if len(g.Members) != 3 || g.Members[0].Role != gen.RoleOwner || g.Epoch != 1 || g.MaxMembers != 4 {
+		t.Fatalf("group %+v", g)
+	}
+	gp := "/v1/groups/" + g.Id.String()
+
+	// Outsiders see nothing (no IDOR), members see the group.
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp, token: outsider.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp + "/join-requests", token: outsider.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodPost, path: gp + "/members", token: outsider.tokens.AccessToken, body: gen.MemberInput{Address: outsider.address}})
+	e.must(http.StatusOK, request{method: http.MethodGet, path: gp, token: member.tokens.AccessToken})
+	var mine struct{ Groups []gen.GroupSummary }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/groups", token: member.tokens.AccessToken}).decode(t, &mine)
+	if len(mine.Groups) != 1 || mine.Groups[0].Role != gen.RoleMember || mine.Groups[0].MemberCount != 3 {
+		t.Fatalf("member's groups %+v", mine)
+	}
+
+	// Roles: only the owner sets them; plain members cannot add.
+	e.must(http.StatusForbidden, request{method: http.MethodPut, path: gp + "/members/" + member.address, token: admin.tokens.AccessToken, body: `{"role":"admin"}`})
+	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"admin"}`})
+	e.must(http.StatusForbidden, request{method: http.MethodPost, path: gp + "/members", token: member.tokens.AccessToken, body: gen.MemberInput{Address: outsider.address}})
+	e.must(http.StatusOK, request{method: http.MethodPost, path: gp + "/members", token: admin.tokens.AccessToken, body: gen.MemberInput{Address: outsider.address}}).decode(t, &g)
+	if g.Epoch != 2 || len(g.Members) != 4 {
+		t.Fatalf("after add %+v", g)
+	}
+	if p := e.must(http.StatusConflict, request{method: http.MethodPost, path: gp + "/members", token: owner.tokens.AccessToken, body: gen.MemberInput{Address: fifth.address}}).problem(t); p.Code != "group_full" {
+		t.Fatalf("problem %+v", p)
+	}
+	if n := e.groupEpochs(member); n != 1 {
+		t.Fatalf("member saw %d epoch bumps, want 1", n)
+	}
+
+	// Removal rules, then leaving; every change bumps the epoch.
+	e.must(http.StatusForbidden, request{method: http.MethodDelete, path: gp + "/members/" + owner.address, token: admin.tokens.AccessToken})
+	e.must(http.StatusForbidden, request{method: http.MethodDelete, path: gp + "/members/" + outsider.address, token: member.tokens.AccessToken})
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: gp + "/members/" + outsider.address, token: admin.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp, token: outsider.tokens.AccessToken})
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: gp + "/members/" + member.address, token: member.tokens.AccessToken})
+	e.must(http.StatusConflict, request{method: http.MethodDelete, path: gp + "/members/" + owner.address, token: owner.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodGet, path: gp, token: admin.tokens.AccessToken}).decode(t, &g)
+	if g.Epoch != 4 || len(g.Members) != 2 {
+		t.Fatalf("after removals %+v", g)
+	}
+
+	// Ownership handover, then the last member leaving deletes the group.
+	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"owner"}`}).decode(t, &g)
+	if g.Members[0].Address != admin.address || g.Members[0].Role != gen.RoleOwner {
+		t.Fatalf("after handover %+v", g.Members)
+	}
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: gp + "/members/" + owner.address, token: owner.tokens.AccessToken})
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: gp + "/members/" + admin.address, token: admin.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp, token: admin.tokens.AccessToken})
+}
+
+func TestGroupValidation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config, _ *Deps) { c.MaxGroupSize = 3 })
+	u, v, w, x := e.login(), e.login(), e.login(), e.login()
+	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + u.address, token: w.tokens.AccessToken})
+	tests := []struct {
+		name   string
+		body   any
+		status int
+		code   string
+	}{
+		{name: "empty name", body: gen.GroupInput{Name: "", Members: []string{}}, status: http.StatusBadRequest, code: "invalid_request"},
+		{name: "long name", body: gen.GroupInput{Name: strings.Repeat("n", 65), Members: []string{}}, status: http.StatusBadRequest, code: "invalid_request"},
+		{name: "bad member", body: gen.GroupInput{Name: "g", Members: []string{"0x12"}}, status: http.StatusBadRequest, code: "invalid_request"},
+		{name: "unknown member", body: gen.GroupInput{Name: "g", Members: []string{"0x000000000000000000000000000000000000beef"}}, status: http.StatusNotFound, code: "not_found"},
+		{name: "blocked member", body: gen.GroupInput{Name: "g", Members: []string{w.address}}, status: http.StatusForbidden, code: "not_allowed"},
+		{name: "too many", body: gen.GroupInput{Name: "g", Members: []string{v.address, x.address, w.address}}, status: http.StatusConflict, code: "group_full"},
+		{name: "oversize", body: `{"name":"` + strings.Repeat("n", 70_000) + `","members":[]}`, status: http.StatusRequestEntityTooLarge, code: "payload_too_large"},
+		{name: "alone is fine", body: gen.GroupInput{Name: "solo", Members: []string{}}, status: http.StatusCreated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := e.with(t)
+			resp := e.must(tt.status, request{method: http.MethodPost, path: "/v1/groups", token: u.tokens.AccessToken, body: tt.body})
+			if tt.code != "" {
+				if p := resp.problem(t); p.Code != tt.code {
+					t.Fatalf("code %q, want %q", p.Code, tt.code)
+				}
+			}
+		})
+	}
+	e.must(http.StatusBadRequest, request{method: http.MethodGet, path: "/v1/groups/not-a-uuid", token: u.tokens.AccessToken})
+}
+
+func TestInvites(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, bob, carol, dave := e.login(), e.login(), e.login(), e.login()
+
+	// A chat invite: bob redeems it, both become allowed contacts; one use only.
+	var inv gen.Invite
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: alice.tokens.AccessToken, body: `{}`}).decode(t, &inv)
+	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: alice.tokens.AccessToken})
+	var red gen.Redemption
+	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: bob.tokens.AccessToken}).decode(t, &red)
+	if red.Kind != gen.RedemptionKindContact || *red.Contact != alice.address {
+		t.Fatalf("redemption %+v", red)
+	}
+	for _, u := range []user{alice, bob} {
+		var list struct{ Contacts []gen.Contact }
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/contacts", token: u.tokens.AccessToken}).decode(t, &list)
+		if len(list.Contacts) != 1 || list.Contacts[0].Consent != gen.Allowed {
+			t.Fatalf("contacts of %s: %+v", u.address, list)
+		}
+	}
+	e.must(http.StatusNotFound, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: carol.tokens.AccessToken})
+
+	// A group invite: only admins create it; redeeming files a join request that a member approves.
+	var g gen.Group
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: alice.tokens.AccessToken, body: gen.GroupInput{Name: "g", Members: []string{bob.address}}}).decode(t, &g)
+	e.must(http.StatusForbidden, request{method: http.MethodPost, path: "/v1/invites", token: bob.tokens.AccessToken, body: gen.InviteInput{GroupId: &g.Id}})
+	e.must(http.StatusNotFound, request{method: http.MethodPost, path: "/v1/invites", token: carol.tokens.AccessToken, body: gen.InviteInput{GroupId: &g.Id}})
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: alice.tokens.AccessToken, body: gen.InviteInput{GroupId: &g.Id, MaxUses: ptr(5)}}).decode(t, &inv)
+	e.must(http.StatusConflict, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: bob.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: carol.tokens.AccessToken}).decode(t, &red)
+	if red.Kind != gen.RedemptionKindJoinRequest || red.JoinRequest.Address != carol.address {
+		t.Fatalf("redemption %+v", red)
+	}
+	e.must(http.StatusConflict, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: carol.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: dave.tokens.AccessToken})
+
+	gp := "/v1/groups/" + g.Id.String()
+	var reqs struct{ Requests []gen.JoinRequest }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: gp + "/join-requests", token: bob.tokens.AccessToken}).decode(t, &reqs)
+	if len(reqs.Requests) != 2 {
+		t.Fatalf("join requests %+v", reqs)
+	}
+	ids := map[string]string{}
+	for _, r := range reqs.Requests {
+		ids[r.Address] = r.Id.String()
+	}
+	carolReq, daveReq := ids[carol.address], ids[dave.address]
+	e.must(http.StatusNotFound, request{method: http.MethodPost, path: gp + "/join-requests/" + carolReq + "/approve", token: dave.tokens.AccessToken})
+	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: gp + "/join-requests/" + carolReq + "/maybe", token: bob.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodPost, path: gp + "/join-requests/" + carolReq + "/approve", token: bob.tokens.AccessToken})
+	e.must(http.StatusConflict, request{method: http.MethodPost, path: gp + "/join-requests/" + carolReq + "/decline", token: bob.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodPost, path: gp + "/join-requests/" + daveReq + "/decline", token: carol.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodGet, path: gp, token: carol.tokens.AccessToken}).decode(t, &g)
+	if g.Epoch != 2 || len(g.Members) != 3 {
+		t.Fatalf("after approval %+v", g)
+	}
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp, token: dave.tokens.AccessToken})
+	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: "/v1/invites/short/redeem", token: dave.tokens.AccessToken})
+	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: "/v1/invites", token: dave.tokens.AccessToken, body: `{"maxUses":0}`})
+}

@@ -1,0 +1,375 @@
+package relay
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/gorilla/websocket"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/parleychat/parley/internal/client/wire"
+	"github.com/parleychat/parley/internal/store/relaydb"
+)
+
+// Notification channels shared by every instance.
+const (
+	chanWake  = "parley_relay"       // payload hex(account):device — a device has new pending rows
+	chanConn  = "parley_relay_conn"  // payload hex(account):device:socket — close older sockets of the device
+	chanFrame = "parley_relay_frame" // payload frameNote — an ephemeral frame for the members' devices
+	chanRoom  = "parley_relay_room"  // payload roomNote — an anonymous-room frame
+)
+
+// ErrClosed is returned by Run when it is called twice, and answered (503) to sockets opened
+// after Run returned.
+var ErrClosed = errors.New("relay: closed")
+
+// deviceKey identifies one device.
+type deviceKey struct {
+	account common.Address
+	device  uint32
+}
+
+func (k deviceKey) payload() string {
+	return hex.EncodeToString(k.account[:]) + ":" + strconv.FormatUint(uint64(k.device), 10)
+}
+
+func parseDeviceKey(s string) (deviceKey, bool) {
+	acct, dev, ok := strings.Cut(s, ":")
+	b, err := hex.DecodeString(acct)
+	n, err2 := strconv.ParseUint(dev, 10, 32)
+	if !ok || err != nil || err2 != nil || len(b) != common.AddressLength {
+		return deviceKey{}, false
+	}
+	return deviceKey{common.BytesToAddress(b), uint32(n)}, true
+}
+
+// Relay is one instance of the WebSocket relay. Create it with New, serve Handler, and run Run.
+type Relay struct {
+	cfg      Config
+	deps     Deps
+	q        *relaydb.Queries
+	upgrader websocket.Upgrader
+	instance string // random id of this instance, in socket ids
+
+	mu      sync.Mutex
+	closed  bool
+	devices map[deviceKey]*deviceConn
+	byAcct  map[common.Address]map[uint32]*deviceConn
+	rooms   map[string]map[*roomConn]struct{}
+	wg      sync.WaitGroup // socket handlers
+	nextID  uint64
+	started bool
+}
+
+// New validates the configuration and builds a relay.
+func New(cfg Config, deps Deps) (*Relay, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	if err := deps.check(); err != nil {
+		return nil, err
+	}
+	r := &Relay{
+		cfg: cfg, deps: deps, q: relaydb.New(deps.Pool),
+		instance: rand.Text()[:12],
+		devices:  map[deviceKey]*deviceConn{},
+		byAcct:   map[common.Address]map[uint32]*deviceConn{},
+		rooms:    map[string]map[*roomConn]struct{}{},
+	}
+	r.upgrader = websocket.Upgrader{CheckOrigin: r.checkOrigin, ReadBufferSize: 4096, WriteBufferSize: 4096}
+	return r, nil
+}
+
+// checkOrigin admits requests without an Origin (non-browser clients) and allowlisted origins.
+func (r *Relay) checkOrigin(req *http.Request) bool {
+	origin := req.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	return slices.Contains(r.cfg.AllowedOrigins, u.Scheme+"://"+u.Host)
+}
+
+// Handler serves GET /v1/ws (devices) and GET /v1/rooms/{id}/ws (anonymous rooms).
+func (r *Relay) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/ws", r.serveDevice)
+	mux.HandleFunc("GET /v1/rooms/{id}/ws", r.serveRoom)
+	return mux
+}
+
+// enter registers a socket handler; false once the relay is closed.
+func (r *Relay) enter() (uint64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return 0, false
+	}
+	r.wg.Add(1)
+	r.nextID++
+	return r.nextID, true
+}
+
+func (r *Relay) now() pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: r.deps.Now(), Valid: true}
+}
+
+// Run listens for notifications, runs the cursor poll and the janitor until ctx ends; then it
+// closes every socket, waits for their handlers and returns ctx's error.
+func (r *Relay) Run(ctx context.Context) error {
+	r.mu.Lock()
+	if r.started {
+		r.mu.Unlock()
+		return ErrClosed
+	}
+	r.started = true
+	r.mu.Unlock()
+
+	var wg sync.WaitGroup
+	for _, loop := range []func(context.Context){r.listen, r.poll, r.janitor} {
+		wg.Go(func() { loop(ctx) })
+	}
+	<-ctx.Done()
+	wg.Wait()
+	r.mu.Lock()
+	r.closed = true
+	var socks []interface{ close(string) }
+	for _, c := range r.devices {
+		socks = append(socks, c)
+	}
+	for _, room := range r.rooms {
+		for c := range room {
+			socks = append(socks, c)
+		}
+	}
+	r.mu.Unlock()
+	for _, s := range socks {
+		s.close("relay shutting down")
+	}
+	r.wg.Wait()
+	return ctx.Err()
+}
+
+// notify publishes a payload on a channel to every instance (this one included).
+func (r *Relay) notify(ctx context.Context, channel, payload string) error {
+	if _, err := r.deps.Pool.Exec(ctx, "SELECT pg_notify($1, $2)", channel, payload); err != nil {
+		return fmt.Errorf("notify %s: %w", channel, err)
+	}
+	return nil
+}
+
+// listen holds a dedicated connection LISTENing on the relay channels and reconnects with
+// capped backoff. After every (re)connect it wakes every local device, since notifications
+// sent while it was away are lost.
+func (r *Relay) listen(ctx context.Context) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := r.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		r.deps.Logger.Warn("notification listener lost", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+func (r *Relay) listenOnce(ctx context.Context) error {
+	pc, err := r.deps.Pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire listener connection: %w", err)
+	}
+	conn := pc.Hijack() // never returned to the pool: it stays in LISTEN mode
+	defer conn.Close(context.Background())
+	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom} {
+		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
+			return fmt.Errorf("listen %s: %w", ch, err)
+		}
+	}
+	r.wakeAll()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return fmt.Errorf("wait for notification: %w", err)
+		}
+		switch n.Channel {
+		case chanWake:
+			if k, ok := parseDeviceKey(n.Payload); ok {
+				r.wake(k)
+			}
+		case chanConn:
+			r.kick(n.Payload)
+		case chanFrame:
+			r.deliverFrame(n.Payload)
+		case chanRoom:
+			r.deliverRoom(n.Payload)
+		}
+	}
+}
+
+func (r *Relay) wake(k deviceKey) {
+	r.mu.Lock()
+	c := r.devices[k]
+	r.mu.Unlock()
+	if c != nil {
+		c.wakeUp()
+	}
+}
+
+func (r *Relay) wakeAll() {
+	r.mu.Lock()
+	conns := make([]*deviceConn, 0, len(r.devices))
+	for _, c := range r.devices {
+		conns = append(conns, c)
+	}
+	r.mu.Unlock()
+	for _, c := range conns {
+		c.wakeUp()
+	}
+}
+
+// kick closes a local socket of a device that connected again elsewhere.
+func (r *Relay) kick(payload string) {
+	i := strings.LastIndexByte(payload, ':')
+	if i < 0 {
+		return
+	}
+	k, ok := parseDeviceKey(payload[:i])
+	if !ok {
+		return
+	}
+	r.mu.Lock()
+	c := r.devices[k]
+	r.mu.Unlock()
+	if c != nil && c.id != payload[i+1:] {
+		c.close("device connected again")
+	}
+}
+
+// poll is the fallback for lost notifications: it compares the last sequence number of every
+// local device with what its socket has read and wakes those behind.
+func (r *Relay) poll(ctx context.Context) {
+	t := time.NewTicker(r.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		r.mu.Lock()
+		conns := make(map[deviceKey]*deviceConn, len(r.devices))
+		for k, c := range r.devices {
+			conns[k] = c
+		}
+		r.mu.Unlock()
+		keys := slices.Collect(func(yield func(deviceKey) bool) {
+			for k := range conns {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		for chunk := range slices.Chunk(keys, 1000) {
+			p := relaydb.DeviceHeadsParams{}
+			for _, k := range chunk {
+				p.Accounts = append(p.Accounts, k.account.Bytes())
+				p.DeviceIds = append(p.DeviceIds, int64(k.device))
+			}
+			heads, err := r.q.DeviceHeads(ctx, p)
+			if err != nil {
+				if ctx.Err() == nil {
+					r.deps.Logger.Warn("cursor poll", "err", err)
+				}
+				break
+			}
+			for _, h := range heads {
+				if c := conns[deviceKey{common.BytesToAddress(h.Account), uint32(h.DeviceID)}]; c != nil && h.LastSeq > c.cursor.Load() {
+					c.wakeUp()
+				}
+			}
+		}
+	}
+}
+
+// janitor deletes expired pending rows (counted as dropped) and envelopes nobody waits for.
+func (r *Relay) janitor(ctx context.Context) {
+	t := time.NewTicker(r.cfg.JanitorInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := r.Purge(ctx); err != nil && ctx.Err() == nil {
+			r.deps.Logger.Warn("relay janitor", "err", err)
+		}
+	}
+}
+
+// Purge deletes expired pending rows, counting them as dropped for their devices, and the
+// envelopes older than the TTL that no device waits for. Run calls it every JanitorInterval.
+func (r *Relay) Purge(ctx context.Context) error {
+	now := r.deps.Now()
+	expired, err := r.q.ExpirePending(ctx, pgtype.Timestamptz{Time: now, Valid: true})
+	if err != nil {
+		return fmt.Errorf("expire pending: %w", err)
+	}
+	pruned, err := r.q.PruneEnvelopes(ctx, pgtype.Timestamptz{Time: now.Add(-r.cfg.PendingTTL), Valid: true})
+	if err != nil {
+		return fmt.Errorf("prune envelopes: %w", err)
+	}
+	if expired+pruned > 0 {
+		r.deps.Logger.Info("relay purge", "expired_devices", expired, "pruned_envelopes", pruned)
+	}
+	return nil
+}
+
+// frameNote is the NOTIFY payload of an ephemeral frame.
+type frameNote struct {
+	Accounts []common.Address `json:"a"`
+	From     string           `json:"f"` // hex(account):device of the sender
+	Envelope []byte           `json:"e"`
+}
+
+// deliverFrame pushes an ephemeral frame to the local sockets of the members' devices.
+func (r *Relay) deliverFrame(payload string) {
+	var n frameNote
+	if json.Unmarshal([]byte(payload), &n) != nil {
+		return
+	}
+	from, _ := parseDeviceKey(n.From)
+	var targets []*deviceConn
+	r.mu.Lock()
+	for _, a := range n.Accounts {
+		for dev, c := range r.byAcct[a] {
+			if (deviceKey{a, dev}) != from {
+				targets = append(targets, c)
+			}
+		}
+	}
+	r.mu.Unlock()
+	for _, c := range targets {
+		c.sendFrame(&wire.Frame{Type: wire.TypeFrame, Envelope: n.Envelope})
+	}
+}

@@ -31,10 +31,18 @@ type messageKey struct {
 	nonce [12]byte
 }
 
-// ratchet returns the message key of chain key ck and the next chain key.
+// ratchet returns the message key of chain key ck and the next chain key. The three HMACs share one
+// key setup: Reset restores the keyed state instead of hashing the padded key again.
 func ratchet(ck [32]byte) (messageKey, [32]byte) {
-	nonce := hmacSHA256(ck[:], nonceLabel)
-	return messageKey{key: hmacSHA256(ck[:], messageKeyLabel), nonce: [12]byte(nonce[:12])}, hmacSHA256(ck[:], nextChainLabel)
+	m := hmac.New(sha256.New, ck[:])
+	var buf [sha256.Size]byte
+	sum := func(label []byte) [32]byte {
+		m.Reset()
+		m.Write(label)
+		return [32]byte(m.Sum(buf[:0]))
+	}
+	nonce := sum(nonceLabel)
+	return messageKey{key: sum(messageKeyLabel), nonce: [12]byte(nonce[:12])}, sum(nextChainLabel)
 }
 
 func newAEAD(key [32]byte) cipher.AEAD {

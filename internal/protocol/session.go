@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -401,26 +402,30 @@ func wrapInfo(conv [32]byte, epoch uint64, sender deviceRef, chain [chainIDLen]b
 	return append(b, byte(suite))
 }
 
-// wrapChainKey seals the chain key to every recipient, spreading the HPKE operations over the CPUs.
+// wrapChainKey seals the chain key to every recipient. The HPKE operations (two X25519 or X-Wing
+// operations each) are spread over the CPUs: the caller and GOMAXPROCS-1 goroutines take the next
+// recipient from a shared counter, so a worker that the OS deschedules delays one wrap, not a share.
 func wrapChainKey(conv [32]byte, c *sendChain, sender deviceRef, to []recipient) ([]Wrap, error) {
 	wraps := make([]Wrap, len(to))
 	errs := make([]error, len(to))
-	workers := min(runtime.GOMAXPROCS(0), len(to))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(to); i += workers {
-				r := to[i]
-				info := wrapInfo(conv, c.epoch, sender, c.id, deviceRef{r.Account, r.DeviceID}, r.Keys.Suite)
-				sealed, err := hpke.Seal(r.kem, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, c.ck[:])
-				if err != nil {
-					errs[i] = fmt.Errorf("wrap chain key to %s/%d: %w", r.Account, r.DeviceID, err)
-					continue
-				}
-				wraps[i] = Wrap{Account: r.Account.Bytes(), Device: r.DeviceID, Suite: uint8(r.Keys.Suite), Sealed: sealed}
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < len(to); i = int(next.Add(1) - 1) {
+			r := to[i]
+			info := wrapInfo(conv, c.epoch, sender, c.id, deviceRef{r.Account, r.DeviceID}, r.Keys.Suite)
+			sealed, err := hpke.Seal(r.kem, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, c.ck[:])
+			if err != nil {
+				errs[i] = fmt.Errorf("wrap chain key to %s/%d: %w", r.Account, r.DeviceID, err)
+				continue
 			}
-		})
+			wraps[i] = Wrap{Account: r.Account.Bytes(), Device: r.DeviceID, Suite: uint8(r.Keys.Suite), Sealed: sealed}
+		}
 	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(to)) - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

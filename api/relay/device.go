@@ -1,0 +1,249 @@
+package relay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/parleychat/parley/internal/client/wire"
+	"github.com/parleychat/parley/internal/store/relaydb"
+)
+
+// deviceConn is the one socket of one device on this instance.
+type deviceConn struct {
+	*socket
+	r      *Relay
+	key    deviceKey
+	id     string        // instance-unique socket id, for kicks
+	wakeCh chan struct{} // capacity 1: new pending rows may exist
+	cursor atomic.Int64  // highest sequence number pushed on this socket
+	window chan struct{} // one token per pushed, unacknowledged envelope
+
+	mu       sync.Mutex
+	inflight map[int64]struct{}
+}
+
+func (c *deviceConn) wakeUp() {
+	select {
+	case c.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+func (c *deviceConn) sendFrame(f *wire.Frame) bool { return c.enqueueJSON(f) }
+
+func (c *deviceConn) sendError(id, code, msg string) {
+	c.sendFrame(&wire.Frame{Type: wire.TypeError, ID: id, Code: code, Message: msg})
+}
+
+// serveDevice authenticates, upgrades and runs one device socket until it closes.
+func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
+	p, err := r.deps.Authenticate(req)
+	if err != nil {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	if p.DeviceID == 0 {
+		http.Error(w, "the session is not bound to a device (POST /v1/auth/device/verify)", http.StatusForbidden)
+		return
+	}
+	n, ok := r.enter()
+	if !ok {
+		http.Error(w, "relay shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer r.wg.Done()
+	ws, err := r.upgrader.Upgrade(w, req, nil)
+	if err != nil {
+		return // the upgrader answered the request
+	}
+	key := deviceKey{p.Account, p.DeviceID}
+	c := &deviceConn{
+		r: r, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10),
+		socket:   newSocket(ws, &r.cfg, r.deps.Logger.With("account", p.Account.Hex(), "device", p.DeviceID), r.cfg.MaxFrameSize),
+		wakeCh:   make(chan struct{}, 1),
+		window:   make(chan struct{}, r.cfg.MaxInflight),
+		inflight: map[int64]struct{}{},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-c.done; cancel() }()
+
+	r.register(c)
+	defer r.unregister(c)
+	if err := r.notify(ctx, chanConn, key.payload()+":"+c.id); err != nil {
+		c.log.Warn("announce socket", "err", err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(c.writeLoop)
+	if err := c.hello(ctx); err != nil {
+		c.log.Warn("hello", "err", err)
+		c.close("internal error")
+	}
+	wg.Go(func() { c.pump(ctx) })
+	c.readLoop(ctx)
+	c.close("read ended")
+	wg.Wait()
+}
+
+// register makes c the device's socket on this instance, closing an older one.
+func (r *Relay) register(c *deviceConn) {
+	r.mu.Lock()
+	old := r.devices[c.key]
+	r.devices[c.key] = c
+	if r.byAcct[c.key.account] == nil {
+		r.byAcct[c.key.account] = map[uint32]*deviceConn{}
+	}
+	r.byAcct[c.key.account][c.key.device] = c
+	r.mu.Unlock()
+	if old != nil {
+		old.close("device connected again")
+	}
+}
+
+func (r *Relay) unregister(c *deviceConn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.devices[c.key] == c {
+		delete(r.devices, c.key)
+		delete(r.byAcct[c.key.account], c.key.device)
+		if len(r.byAcct[c.key.account]) == 0 {
+			delete(r.byAcct, c.key.account)
+		}
+	}
+}
+
+// hello reports the device's limits and the envelopes dropped since it last connected.
+func (c *deviceConn) hello(ctx context.Context) error {
+	dropped, err := c.r.q.TakeDropped(ctx, relaydb.TakeDroppedParams{Account: c.key.account.Bytes(), DeviceID: int64(c.key.device)})
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("take dropped count: %w", err)
+	}
+	c.sendFrame(&wire.Frame{Type: wire.TypeHello, Hello: &wire.Hello{
+		Device:     wire.DeviceRef{Account: c.key.account, Device: c.key.device},
+		TTLSeconds: int64(c.r.cfg.PendingTTL.Seconds()), MaxPending: c.r.cfg.MaxPending,
+		Dropped: dropped, MaxFrameSize: c.r.cfg.MaxFrameSize,
+	}})
+	return nil
+}
+
+// pump pushes the device's pending envelopes in sequence order, at most MaxInflight awaiting
+// an ack, reading a page at a time, and sleeps until woken when the queue is drained.
+func (c *deviceConn) pump(ctx context.Context) {
+	for {
+		rows, err := c.r.q.PendingPage(ctx, relaydb.PendingPageParams{
+			Account: c.key.account.Bytes(), DeviceID: int64(c.key.device),
+			After: c.cursor.Load(), Now: c.r.now(), PageSize: int32(c.r.cfg.PageSize),
+		})
+		if err != nil {
+			if ctx.Err() == nil {
+				c.log.Warn("read pending envelopes", "err", err)
+				c.close("internal error")
+			}
+			return
+		}
+		for _, row := range rows {
+			select {
+			case c.window <- struct{}{}:
+			case <-c.done:
+				return
+			}
+			c.mu.Lock()
+			c.inflight[row.Seq] = struct{}{}
+			c.mu.Unlock()
+			cid, err := cidString(row.Cid)
+			if err != nil {
+				c.log.Error("stored envelope cid", "err", err)
+			}
+			if !c.sendFrame(&wire.Frame{Type: wire.TypeEnvelope, Seq: row.Seq, CID: cid, Envelope: row.Body}) {
+				return
+			}
+			c.cursor.Store(row.Seq)
+		}
+		if len(rows) == c.r.cfg.PageSize {
+			continue
+		}
+		select {
+		case <-c.wakeCh:
+		case <-c.done:
+			return
+		}
+	}
+}
+
+// readLoop handles the device's frames until the socket closes.
+func (c *deviceConn) readLoop(ctx context.Context) {
+	for {
+		_, b, err := c.read()
+		if errors.Is(err, errRateLimited) {
+			c.sendError("", wire.CodeRateLimited, "too many frames per second")
+			c.close("rate limited")
+			return
+		}
+		if err != nil {
+			return
+		}
+		var f wire.Frame
+		if err := json.Unmarshal(b, &f); err != nil {
+			c.sendError("", wire.CodeMalformed, "frame is not JSON: "+err.Error())
+			continue
+		}
+		switch f.Type {
+		case wire.TypeAck:
+			err = c.ack(ctx, f.Seqs)
+		case wire.TypeSend:
+			err = c.r.send(ctx, c, &f)
+		case wire.TypeFrame:
+			err = c.r.relayFrame(ctx, c, &f)
+		default:
+			err = reject(wire.CodeMalformed, fmt.Sprintf("unknown frame type %q", f.Type), nil)
+		}
+		if err != nil {
+			c.replyError(f.ID, err)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// replyError answers a rejected frame; internal failures are logged and reported without detail.
+func (c *deviceConn) replyError(id string, err error) {
+	var rej *rejection
+	if errors.As(err, &rej) {
+		c.sendFrame(&wire.Frame{Type: wire.TypeError, ID: id, Code: rej.code, Message: rej.msg, CID: rej.cid, Missing: rej.missing, Stale: rej.stale})
+		return
+	}
+	c.log.Error("handle frame", "err", err)
+	c.sendError(id, wire.CodeInternal, "internal error, retry")
+}
+
+// ack deletes acknowledged rows and frees their window slots.
+func (c *deviceConn) ack(ctx context.Context, seqs []int64) error {
+	if len(seqs) == 0 {
+		return reject(wire.CodeMalformed, "ack without seqs", nil)
+	}
+	if _, err := c.r.q.AckPending(ctx, relaydb.AckPendingParams{Account: c.key.account.Bytes(), DeviceID: int64(c.key.device), Seqs: seqs}); err != nil {
+		return fmt.Errorf("delete acknowledged rows: %w", err)
+	}
+	c.mu.Lock()
+	freed := 0
+	for _, s := range seqs {
+		if _, ok := c.inflight[s]; ok {
+			delete(c.inflight, s)
+			freed++
+		}
+	}
+	c.mu.Unlock()
+	for range freed {
+		<-c.window
+	}
+	return nil
+}

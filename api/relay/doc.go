@@ -1,0 +1,55 @@
+// Package relay is Parley's WebSocket relay: durable, at-least-once delivery of encrypted
+// envelopes between registered devices, ephemeral frames (typing, read receipts) and anonymous
+// rooms. The frames it speaks are defined in internal/client/wire.
+//
+// # Routes
+//
+//   - GET /v1/ws: one socket per device. Deps.Authenticate must return a Principal whose session
+//     is bound to a device (the API's device challenge, a device-key signature over a server
+//     nonce). Browsers must come from Config.AllowedOrigins.
+//   - GET /v1/rooms/{id}/ws: no login; frames go to the room's other sockets, nothing is stored.
+//
+// # Delivery
+//
+// A send is checked (protocol.DecodeEnvelope, sender = the socket's device, membership, the
+// device signature against the registry's signing key, recipient devices = the members'
+// registered unrevoked devices minus the sender) and made durable in one step: the IPFS block
+// is pinned first, then one transaction stores the envelope, gives every recipient device its
+// next sequence number (relay_devices, whose row lock orders commits per device), writes one
+// pending row each, trims rows beyond the per-device cap and pg_notifies the devices at
+// commit. Only then is the sender acked with the CID. An orphan block is harmless; a row
+// without its block cannot happen. Each socket's pump pushes pending rows in sequence order,
+// at most MaxInflight unacknowledged; a row is deleted only when the device acks it. A new
+// socket drains from the start of the queue in pages, so anything pushed but not acked before
+// is pushed again: clients deduplicate by CID. Replays of an accepted envelope (same CID) are
+// rejected as duplicates and store nothing.
+//
+// # Lifecycle
+//
+// New validates Config and Deps. Handler may serve as soon as New returns. Run LISTENs for
+// notifications on a dedicated connection (reconnecting with backoff and waking every local
+// socket after each reconnect), runs the cursor poll (the fallback for lost notifications)
+// and the janitor (TTL), until its context ends; then it closes every socket, waits for their
+// handlers and returns. Sockets opened after that get 503.
+//
+// # Concurrency
+//
+// Each socket has a reader (the handler goroutine), one writer goroutine that owns all writes
+// and the heartbeat, and for devices a pump goroutine. Outgoing frames go through a bounded
+// queue; a socket whose queue is full is a slow consumer and is closed, never buffered
+// further. Relay.mu guards the socket maps only; no lock is held across I/O. Several
+// instances share one Postgres: wake-ups, ephemeral frames, room frames and "device connected
+// again" kicks travel as notifications to every instance.
+//
+// # Invariants
+//
+//   - The relay never sees plaintext and stores only encoded envelopes (ciphertext).
+//   - Per recipient device, sequence numbers commit in increasing order, so the pump's cursor
+//     never skips a row.
+//   - Ephemeral and room frames are never written to a table or the blockstore.
+//
+// # Dependencies
+//
+// internal/protocol, internal/ipfs, internal/store/relaydb, internal/client/wire, pgx/v5,
+// gorilla/websocket. Never package api (which mounts this one).
+package relay

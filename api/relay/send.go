@@ -1,0 +1,223 @@
+package relay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ipfs/go-cid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/parleychat/parley/internal/client/wire"
+	"github.com/parleychat/parley/internal/protocol"
+	"github.com/parleychat/parley/internal/store/relaydb"
+)
+
+// rejection is a frame refused for a reason the device can act on; it becomes an error frame.
+type rejection struct {
+	code, msg, cid string
+	missing, stale []wire.DeviceRef
+	err            error
+}
+
+func (e *rejection) Error() string { return e.code + ": " + e.msg }
+func (e *rejection) Unwrap() error { return e.err }
+
+func reject(code, msg string, err error) *rejection {
+	return &rejection{code: code, msg: msg, err: err}
+}
+
+// ErrNotMember is wrapped by membership rejections.
+var ErrNotMember = errors.New("relay: not a member of the conversation")
+
+func cidString(b []byte) (string, error) {
+	c, err := cid.Cast(b)
+	if err != nil {
+		return "", fmt.Errorf("cast cid: %w", err)
+	}
+	return c.String(), nil
+}
+
+// conversation resolves the conversation a frame addresses and its member accounts. Only direct
+// conversations exist so far; groups plug in here.
+func (r *Relay) conversation(ctx context.Context, sender common.Address, f *wire.Frame) ([32]byte, []common.Address, error) {
+	if f.Peer == nil {
+		return [32]byte{}, nil, reject(wire.CodeMalformed, "no conversation: set peer", nil)
+	}
+	peer := *f.Peer
+	id := wire.DirectConversationID(sender, peer)
+	if peer == sender {
+		return id, []common.Address{sender}, nil
+	}
+	blocked, err := r.q.BlockedEitherWay(ctx, relaydb.BlockedEitherWayParams{A: strings.ToLower(sender.Hex()), B: strings.ToLower(peer.Hex())})
+	if err != nil {
+		return id, nil, fmt.Errorf("check blocks: %w", err)
+	}
+	if blocked {
+		return id, nil, reject(wire.CodeNotMember, "one side blocked the other", ErrNotMember)
+	}
+	return id, []common.Address{sender, peer}, nil
+}
+
+// checked is an envelope that passed every check against the registry.
+type checked struct {
+	env     *protocol.Envelope
+	members []common.Address
+	devices []wire.DeviceRef // unrevoked member devices except the sender's
+}
+
+// check decodes an envelope of the given kind and checks its sender, conversation and
+// signature against the registered devices.
+func (r *Relay) check(ctx context.Context, c *deviceConn, f *wire.Frame, kind uint64) (*checked, error) {
+	env, err := protocol.DecodeEnvelope(f.Envelope)
+	switch {
+	case errors.Is(err, protocol.ErrOversize):
+		return nil, reject(wire.CodeOversize, err.Error(), err)
+	case err != nil:
+		return nil, reject(wire.CodeMalformed, err.Error(), err)
+	case env.Kind != kind:
+		return nil, reject(wire.CodeMalformed, fmt.Sprintf("envelope kind %d on a %s frame", env.Kind, f.Type), nil)
+	case env.SenderAccount() != c.key.account || env.Device != c.key.device:
+		return nil, reject(wire.CodeForbidden, "the envelope's sender is not this socket's device", nil)
+	}
+	conv, members, err := r.conversation(ctx, c.key.account, f)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(env.Conversation, conv[:]) {
+		return nil, reject(wire.CodeMalformed, "the envelope's conversation id does not match the addressed conversation", protocol.ErrWrongConversation)
+	}
+	accounts := make([][]byte, len(members))
+	for i, m := range members {
+		accounts[i] = m.Bytes()
+	}
+	rows, err := r.q.MemberDevices(ctx, relaydb.MemberDevicesParams{ChainID: r.cfg.ChainID, Accounts: accounts})
+	if err != nil {
+		return nil, fmt.Errorf("member devices: %w", err)
+	}
+	out := &checked{env: env, members: members}
+	var signer *relaydb.MemberDevicesRow
+	for i, d := range rows {
+		ref := wire.DeviceRef{Account: common.BytesToAddress(d.Account), Device: uint32(d.DeviceID)}
+		switch {
+		case ref.Account == c.key.account && ref.Device == c.key.device:
+			signer = &rows[i]
+		case !d.Revoked:
+			out.devices = append(out.devices, ref)
+		}
+	}
+	switch {
+	case signer == nil:
+		return nil, reject(wire.CodeUnknownDevice, "the sending device is not registered", nil)
+	case signer.Revoked:
+		return nil, reject(wire.CodeRevokedDevice, "the sending device is revoked", nil)
+	case len(signer.SigningKey) != 32:
+		return nil, fmt.Errorf("device %s has a %d-byte signing key", c.key.payload(), len(signer.SigningKey))
+	}
+	if err := env.VerifySignature([32]byte(signer.SigningKey)); err != nil {
+		return nil, reject(wire.CodeBadSignature, "the device signature does not verify", err)
+	}
+	return out, nil
+}
+
+// send stores a message envelope durably (IPFS block first, then one transaction writing the
+// envelope, a pending row per recipient device and the wake-up notifications) and acks it.
+func (r *Relay) send(ctx context.Context, c *deviceConn, f *wire.Frame) error {
+	chk, err := r.check(ctx, c, f, protocol.KindMessage)
+	if err != nil {
+		return err
+	}
+	to := slices.Clone(f.To)
+	slices.SortFunc(to, wire.DeviceRef.Compare)
+	to = slices.Compact(to)
+	missing, stale := diff(chk.devices, to)
+	if len(missing)+len(stale) > 0 {
+		return &rejection{code: wire.CodeDevicesMismatch, msg: "the recipient devices differ from the registered, unrevoked devices of the members", missing: missing, stale: stale}
+	}
+	block, err := r.deps.IPFS.PutRaw(ctx, f.Envelope)
+	if err != nil {
+		return fmt.Errorf("pin envelope: %w", err)
+	}
+	if want := protocol.EnvelopeCID(f.Envelope); !block.Equals(want) {
+		return fmt.Errorf("ipfs stored %s, envelope cid is %s", block, want)
+	}
+	now := r.deps.Now()
+	err = pgx.BeginFunc(ctx, r.deps.Pool, func(tx pgx.Tx) error {
+		q := r.q.WithTx(tx)
+		n, err := q.InsertEnvelope(ctx, relaydb.InsertEnvelopeParams{
+			Cid: block.Bytes(), Conversation: chk.env.Conversation, Sender: c.key.account.Bytes(),
+			SenderDevice: int64(c.key.device), Body: f.Envelope, Now: r.now(),
+		})
+		if err != nil {
+			return fmt.Errorf("insert envelope: %w", err)
+		}
+		if n == 0 {
+			return &rejection{code: wire.CodeDuplicate, msg: "this envelope was accepted before", cid: block.String()}
+		}
+		if len(to) == 0 {
+			return nil
+		}
+		p := relaydb.EnqueuePendingParams{Cid: block.Bytes()}
+		p.ExpiresAt.Time, p.ExpiresAt.Valid = now.Add(r.cfg.PendingTTL), true
+		for _, d := range to {
+			p.Accounts = append(p.Accounts, d.Account.Bytes())
+			p.DeviceIds = append(p.DeviceIds, int64(d.Device))
+		}
+		rows, err := q.EnqueuePending(ctx, p)
+		if err != nil {
+			return fmt.Errorf("enqueue pending rows: %w", err)
+		}
+		t := relaydb.TrimPendingParams{Cap: r.cfg.MaxPending}
+		for _, row := range rows {
+			t.Accounts = append(t.Accounts, row.Account)
+			t.DeviceIds = append(t.DeviceIds, row.DeviceID)
+			t.Seqs = append(t.Seqs, row.Seq)
+		}
+		if _, err := q.TrimPending(ctx, t); err != nil {
+			return fmt.Errorf("trim pending rows: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c.sendFrame(&wire.Frame{Type: wire.TypeSent, ID: f.ID, CID: block.String()})
+	return nil
+}
+
+// diff compares the expected devices with the sorted, compacted given ones.
+func diff(want, got []wire.DeviceRef) (missing, stale []wire.DeviceRef) {
+	for _, w := range want {
+		if _, ok := slices.BinarySearchFunc(got, w, wire.DeviceRef.Compare); !ok {
+			missing = append(missing, w)
+		}
+	}
+	for _, g := range got {
+		if !slices.ContainsFunc(want, func(w wire.DeviceRef) bool { return w == g }) {
+			stale = append(stale, g)
+		}
+	}
+	return missing, stale
+}
+
+// relayFrame checks an ephemeral frame and publishes it to every instance, which push it to
+// the members' online devices. Nothing is stored.
+func (r *Relay) relayFrame(ctx context.Context, c *deviceConn, f *wire.Frame) error {
+	chk, err := r.check(ctx, c, f, protocol.KindFrame)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(frameNote{Accounts: chk.members, From: c.key.payload(), Envelope: f.Envelope})
+	if err != nil {
+		return fmt.Errorf("marshal frame note: %w", err)
+	}
+	if len(b) > 7900 {
+		return reject(wire.CodeOversize, "ephemeral frame too large to relay", nil)
+	}
+	return r.notify(ctx, chanFrame, string(b))
+}

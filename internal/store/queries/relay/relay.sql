@@ -1,0 +1,102 @@
+-- name: MemberDevices :many
+-- The valid registrations (revoked or not) of the given accounts on one chain.
+SELECT account, device_id, suite, signing_key, revoked
+FROM devices
+WHERE chain_id = @chain_id::bigint AND account = ANY (@accounts::bytea[]) AND sig_valid
+ORDER BY account, device_id;
+
+-- name: BlockedEitherWay :one
+-- Whether either of two accounts (lowercase 0x hex, as the API stores them) blocked the other.
+SELECT EXISTS (
+    SELECT 1 FROM blocks
+    WHERE (blocker = @a::text AND blocked = @b::text) OR (blocker = @b::text AND blocked = @a::text)
+) AS blocked;
+
+-- name: InsertEnvelope :execrows
+-- Stores an accepted envelope; 0 rows means the same envelope (same CID) was accepted before.
+INSERT INTO relay_envelopes (cid, conversation, sender, sender_device, body, created_at)
+VALUES (@cid, @conversation, @sender, @sender_device, @body, @now)
+ON CONFLICT (cid) DO NOTHING;
+
+-- name: EnqueuePending :many
+-- Gives each recipient device its next sequence number, writes its pending row and wakes the
+-- instance holding its socket at commit. Devices must be sorted (account, device_id) so that
+-- concurrent sends lock relay_devices rows in one order. The row lock on relay_devices is held
+-- until commit, so a device's rows commit in sequence order.
+WITH seqs AS (
+    INSERT INTO relay_devices AS d (account, device_id, last_seq)
+    SELECT unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), 1
+    ON CONFLICT (account, device_id) DO UPDATE SET last_seq = d.last_seq + 1
+    RETURNING d.account, d.device_id, d.last_seq
+), ins AS (
+    INSERT INTO relay_pending (account, device_id, seq, cid, expires_at)
+    SELECT seqs.account, seqs.device_id, seqs.last_seq, @cid, @expires_at FROM seqs
+    RETURNING relay_pending.account, relay_pending.device_id, relay_pending.seq
+)
+SELECT ins.account, ins.device_id, ins.seq,
+       pg_notify('parley_relay', encode(ins.account, 'hex') || ':' || ins.device_id::text) AS notified
+FROM ins;
+
+-- name: TrimPending :execrows
+-- Deletes the pending rows beyond the per-device cap (seq <= last_seq - cap) and counts them
+-- as dropped.
+WITH d AS (
+    DELETE FROM relay_pending p
+    USING (SELECT unnest(@accounts::bytea[]) AS account, unnest(@device_ids::bigint[]) AS device_id,
+                  unnest(@seqs::bigint[]) AS seq) t
+    WHERE p.account = t.account AND p.device_id = t.device_id AND p.seq <= t.seq - @cap::bigint
+    RETURNING p.account, p.device_id
+), c AS (
+    SELECT d.account, d.device_id, count(*) AS n FROM d GROUP BY d.account, d.device_id
+)
+UPDATE relay_devices r SET dropped = r.dropped + c.n
+FROM c WHERE r.account = c.account AND r.device_id = c.device_id;
+
+-- name: PendingPage :many
+-- The next page of a device's unexpired pending envelopes after a sequence number.
+SELECT p.seq, p.cid, e.body
+FROM relay_pending p
+JOIN relay_envelopes e ON e.cid = p.cid
+WHERE p.account = @account AND p.device_id = @device_id AND p.seq > @after::bigint AND p.expires_at > @now
+ORDER BY p.seq
+LIMIT @page_size;
+
+-- name: AckPending :execrows
+-- Deletes the acknowledged pending rows of one device.
+DELETE FROM relay_pending
+WHERE account = @account AND device_id = @device_id AND seq = ANY (@seqs::bigint[]);
+
+-- name: TakeDropped :one
+-- Returns and resets the count of envelopes dropped for a device since it last connected.
+UPDATE relay_devices d SET dropped = 0
+FROM (SELECT account, device_id, dropped FROM relay_devices
+      WHERE relay_devices.account = @account AND relay_devices.device_id = @device_id FOR UPDATE) o
+WHERE d.account = o.account AND d.device_id = o.device_id
+RETURNING o.dropped;
+
+-- name: ExpirePending :execrows
+-- Deletes expired pending rows and counts them as dropped for their devices.
+WITH d AS (
+    DELETE FROM relay_pending WHERE expires_at <= @now RETURNING account, device_id
+), c AS (
+    SELECT d.account, d.device_id, count(*) AS n FROM d GROUP BY d.account, d.device_id
+)
+UPDATE relay_devices r SET dropped = r.dropped + c.n
+FROM c WHERE r.account = c.account AND r.device_id = c.device_id;
+
+-- name: PruneEnvelopes :execrows
+-- Deletes envelopes older than a cutoff that no device still waits for.
+DELETE FROM relay_envelopes e
+WHERE e.created_at < @before
+  AND NOT EXISTS (SELECT 1 FROM relay_pending p WHERE p.cid = e.cid);
+
+-- name: DeviceHeads :many
+-- The last sequence number given to each of the listed devices (the poll fallback).
+SELECT d.account, d.device_id, d.last_seq
+FROM relay_devices d
+JOIN (SELECT unnest(@accounts::bytea[]) AS account, unnest(@device_ids::bigint[]) AS device_id) t
+  ON d.account = t.account AND d.device_id = t.device_id;
+
+-- name: LiveRoom :one
+-- An anonymous room that has not expired.
+SELECT max_members, expires_at FROM rooms WHERE id = @id AND expires_at > @now;

@@ -290,11 +290,8 @@ func (c *LinkChannel) Open(frame []byte) (*LinkMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open link frame %d: %w", c.received, ErrDecrypt)
 	}
-	var m LinkMessage
-	if err := decodeCanonical("link message", pt, &m); err != nil {
-		return nil, err
-	}
-	if err := m.validate(); err != nil {
+	m, err := decodeLinkMessage(pt)
+	if err != nil {
 		return nil, err
 	}
 	if !allowed(peer, c.received, m.Type) {
@@ -302,6 +299,18 @@ func (c *LinkChannel) Open(frame []byte) (*LinkMessage, error) {
 	}
 	c.received++
 	c.closeAfter(m.Type)
+	return m, nil
+}
+
+// decodeLinkMessage decodes and validates the plaintext of a link frame.
+func decodeLinkMessage(pt []byte) (*LinkMessage, error) {
+	var m LinkMessage
+	if err := decodeCanonical("link message", pt, &m); err != nil {
+		return nil, err
+	}
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
 	return &m, nil
 }
 

@@ -96,3 +96,34 @@ func BenchmarkDecodeVerify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenWithSkippedKeys measures Session.Open of in-order messages while the receiver holds
+// close to DefaultMaxSkippedKeys skipped keys (after lost messages), i.e. the cost of its housekeeping.
+func BenchmarkOpenWithSkippedKeys(b *testing.B) {
+	alice, bob := newParty(b, SuiteX25519, 0xa, 1), newParty(b, SuiteX25519, 0xb, 1)
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	tweak := func(c *SessionConfig) { c.MaxMessages = 1 << 31 }
+	sA := newTestSession(b, [32]byte{9}, alice, []party{alice, bob}, clk, tweak)
+	sB := newTestSession(b, [32]byte{9}, bob, []party{alice, bob}, clk, tweak)
+	for i := range DefaultMaxSkippedKeys + 1 {
+		env := mustSeal(b, sA, "lost")
+		if i%DefaultMaxSkip == 0 {
+			if _, err := sB.Open(env); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if _, _, skipped := chainState(sB); skipped < DefaultMaxSkippedKeys-5 {
+		b.Fatalf("%d skipped keys", skipped)
+	}
+	envs := make([][]byte, b.N)
+	for i := range envs {
+		envs[i] = mustSeal(b, sA, "x")
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := sB.Open(envs[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -136,6 +136,7 @@ type Session struct {
 	recv       map[chainRef]*recvChain
 	skippedLen int // live (not stale) skipped keys
 	closedLen  int
+	sweepAt    time.Time // earliest time expire has something to do; zero when nothing is pending
 	heads      []cid.Cid
 	linked     []cid.Cid // recent prev links seen, so a late envelope already linked never becomes a head
 }
@@ -574,6 +575,9 @@ func (s *Session) openInChain(c *recvChain, env *Envelope, now time.Time) ([]byt
 		c.skipped[c.next+uint32(i)] = &skippedKey{key: k, at: now}
 	}
 	s.skippedLen += len(skipped)
+	if len(skipped) > 0 {
+		s.dueAt(now.Add(s.cfg.SkippedKeyTTL))
+	}
 	c.ck, c.next = next, ctr+1
 	return pt, nil
 }
@@ -583,6 +587,7 @@ func (s *Session) supersede(from deviceRef, now time.Time) {
 	for ref, c := range s.recv {
 		if ref.sender == from && c.superseded.IsZero() {
 			c.superseded = now
+			s.dueAt(now.Add(s.cfg.SkippedKeyTTL))
 		}
 	}
 }
@@ -590,24 +595,45 @@ func (s *Session) supersede(from deviceRef, now time.Time) {
 // expire closes chains superseded at least SkippedKeyTTL ago and erases skipped keys older than the
 // TTL, keeping their counters as stale markers for another TTL so a late arrival is reported as
 // ErrStaleKey rather than ErrDuplicate.
+// It walks the state only once the earliest pending deadline has passed.
 func (s *Session) expire(now time.Time) {
+	if s.sweepAt.IsZero() || now.Before(s.sweepAt) {
+		return
+	}
+	s.sweepAt = time.Time{}
+	ttl := s.cfg.SkippedKeyTTL
 	for _, c := range s.recv {
-		if c.closed.IsZero() && !c.superseded.IsZero() && now.Sub(c.superseded) >= s.cfg.SkippedKeyTTL {
-			s.dropSkipped(c)
-			c.ck, c.frameKey, c.closed = [32]byte{}, [32]byte{}, now
-			s.closedLen++
+		if c.closed.IsZero() && !c.superseded.IsZero() {
+			if now.Sub(c.superseded) < ttl {
+				s.dueAt(c.superseded.Add(ttl))
+			} else {
+				s.dropSkipped(c)
+				c.ck, c.frameKey, c.closed = [32]byte{}, [32]byte{}, now
+				s.closedLen++
+			}
 		}
 		for ctr, sk := range c.skipped {
-			age := now.Sub(sk.at)
-			switch {
-			case sk.stale && age >= 2*s.cfg.SkippedKeyTTL:
-				delete(c.skipped, ctr)
-			case !sk.stale && age >= s.cfg.SkippedKeyTTL:
+			if !sk.stale && now.Sub(sk.at) >= ttl {
 				s.markStale(sk)
+			}
+			switch {
+			case sk.stale && now.Sub(sk.at) >= 2*ttl:
+				delete(c.skipped, ctr)
+			case sk.stale:
+				s.dueAt(sk.at.Add(2 * ttl))
+			default:
+				s.dueAt(sk.at.Add(ttl))
 			}
 		}
 	}
 	s.evictClosed()
+}
+
+// dueAt records that expire has something to do at t.
+func (s *Session) dueAt(t time.Time) {
+	if s.sweepAt.IsZero() || t.Before(s.sweepAt) {
+		s.sweepAt = t
+	}
 }
 
 // evictClosed forgets the oldest closed chains beyond MaxClosedChains.
@@ -643,5 +669,6 @@ func (s *Session) evictSkipped() {
 			return
 		}
 		s.markStale(oldest)
+		s.dueAt(oldest.at.Add(2 * s.cfg.SkippedKeyTTL))
 	}
 }

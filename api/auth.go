@@ -39,31 +39,20 @@ func (s *Server) VerifySiwe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var pair gen.TokenPair
-	err = s.inTx(ctx, func(q *appdb.Queries) error {
-		if _, err := q.ConsumeNonce(ctx, appdb.ConsumeNonceParams{Nonce: who.nonce, Now: ts(now)}); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrSiweRejected.with("the nonce is unknown, expired or already used", err)
-			}
-			return fmt.Errorf("consume nonce: %w", err)
-		}
-		if err := q.UpsertAccount(ctx, appdb.UpsertAccountParams{Address: who.address, Now: ts(now)}); err != nil {
-			return fmt.Errorf("upsert account: %w", err)
-		}
-		sid := uuid.New()
-		if err := q.InsertSession(ctx, appdb.InsertSessionParams{
-			ID: pgUUID(sid), Account: who.address, UserAgent: truncate(c.Request().UserAgent(), 200),
-			Now: ts(now), ExpiresAt: ts(now.Add(s.cfg.RefreshTTL)),
-		}); err != nil {
-			return fmt.Errorf("insert session: %w", err)
-		}
-		pair, err = s.issuePair(ctx, q, who.address, sid, now)
-		return err
+	refresh, hash := newRefreshToken()
+	sid := uuid.New()
+	ok, err := s.q.SignIn(ctx, appdb.SignInParams{
+		Nonce: who.nonce, Now: ts(now), Address: who.address, SessionID: pgUUID(sid),
+		UserAgent: truncate(c.Request().UserAgent(), 200), ExpiresAt: ts(now.Add(s.cfg.RefreshTTL)), RefreshHash: hash,
 	})
-	if err != nil {
-		return err
+	switch {
+	case err != nil:
+		return fmt.Errorf("sign in: %w", err)
+	case !ok:
+		return ErrSiweRejected.with("the nonce is unknown, expired or already used", nil)
 	}
-	return c.JSON(http.StatusOK, pair)
+	pair, err := s.tokenPair(who.address, sid, refresh, now)
+	return jsonOr(c, http.StatusOK, pair, err)
 }
 
 // issuePair stores a new refresh token for session sid and signs an access token.
@@ -72,6 +61,11 @@ func (s *Server) issuePair(ctx context.Context, q *appdb.Queries, account string
 	if err := q.InsertRefreshToken(ctx, appdb.InsertRefreshTokenParams{Hash: hash, SessionID: pgUUID(sid), CreatedAt: ts(now)}); err != nil {
 		return gen.TokenPair{}, fmt.Errorf("insert refresh token: %w", err)
 	}
+	return s.tokenPair(account, sid, refresh, now)
+}
+
+// tokenPair signs an access token and answers it with the refresh token.
+func (s *Server) tokenPair(account string, sid uuid.UUID, refresh string, now time.Time) (gen.TokenPair, error) {
 	access, err := s.tokens.issue(account, sid, now)
 	if err != nil {
 		return gen.TokenPair{}, err

@@ -47,13 +47,13 @@ func (c *clock) advance(d time.Duration) {
 
 // testEnv is a server on a private database with a settable clock.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	clock *clock
 }
 
 // newEnv starts a server on a fresh database; opts adjust the config or deps.
-func newEnv(t *testing.T, opts ...func(*Config, *Deps)) *testEnv {
+func newEnv(t testing.TB, opts ...func(*Config, *Deps)) *testEnv {
 	t.Helper()
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
 	cfg := Config{PublicURL: testOrigin, ChainIDs: []int{1, 31337}, DeviceChainID: 31337, IPRate: 10000, AccountRate: 10000}
@@ -69,7 +69,7 @@ func newEnv(t *testing.T, opts ...func(*Config, *Deps)) *testEnv {
 }
 
 // with returns a view of e that reports to t (for subtests).
-func (e *testEnv) with(t *testing.T) *testEnv {
+func (e *testEnv) with(t testing.TB) *testEnv {
 	c := *e
 	c.t = t
 	return &c
@@ -83,7 +83,7 @@ type response struct {
 }
 
 // problem decodes a problem+json answer.
-func (r response) problem(t *testing.T) gen.Problem {
+func (r response) problem(t testing.TB) gen.Problem {
 	t.Helper()
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("content type %q, want application/problem+json; body %s", ct, r.body)
@@ -96,7 +96,7 @@ func (r response) problem(t *testing.T) gen.Problem {
 }
 
 // decode unmarshals a JSON answer into v.
-func (r response) decode(t *testing.T, v any) {
+func (r response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)
@@ -190,7 +190,7 @@ func (e *testEnv) siweMessage(address, nonce string, opts map[string]any) string
 }
 
 // personalSign signs message as an EOA does (EIP-191, V 27/28).
-func personalSign(t *testing.T, key *ecdsa.PrivateKey, message string) string {
+func personalSign(t testing.TB, key *ecdsa.PrivateKey, message string) string {
 	t.Helper()
 	sig, err := crypto.Sign(accounts.TextHash([]byte(message)), key)
 	if err != nil {
@@ -207,7 +207,7 @@ type user struct {
 	tokens  gen.TokenPair
 }
 
-func newKey(t *testing.T) *ecdsa.PrivateKey {
+func newKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	key, err := crypto.GenerateKey()
 	if err != nil {

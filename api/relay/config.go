@@ -11,13 +11,14 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/parleychat/parley/internal/client/wire"
 	"github.com/parleychat/parley/internal/ipfs"
 )
 
 // Named defaults of Config.
 const (
 	// DefaultMaxFrameSize fits the largest envelope (512 KiB) base64-encoded in a JSON frame.
-	DefaultMaxFrameSize = 1 << 20
+	DefaultMaxFrameSize = wire.MaxFrameSize
 	// DefaultFramesPerSecond is the sustained frame rate a socket may send.
 	DefaultFramesPerSecond = 200
 	// DefaultFrameBurst is the frame burst a socket may send.

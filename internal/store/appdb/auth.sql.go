@@ -91,23 +91,6 @@ func (q *Queries) ConsumeDeviceChallenge(ctx context.Context, arg ConsumeDeviceC
 	return challenge, err
 }
 
-const consumeNonce = `-- name: ConsumeNonce :one
-DELETE FROM siwe_nonces WHERE nonce = $1 AND expires_at > $2::timestamptz RETURNING nonce
-`
-
-type ConsumeNonceParams struct {
-	Nonce string
-	Now   pgtype.Timestamptz
-}
-
-// Deletes the nonce when it is still valid; a second use finds nothing.
-func (q *Queries) ConsumeNonce(ctx context.Context, arg ConsumeNonceParams) (string, error) {
-	row := q.db.QueryRow(ctx, consumeNonce, arg.Nonce, arg.Now)
-	var nonce string
-	err := row.Scan(&nonce)
-	return nonce, err
-}
-
 const insertDeviceChallenge = `-- name: InsertDeviceChallenge :exec
 INSERT INTO device_challenges (challenge, session_id, device_id, expires_at) VALUES ($1, $2, $3, $4)
 `
@@ -156,30 +139,6 @@ type InsertRefreshTokenParams struct {
 
 func (q *Queries) InsertRefreshToken(ctx context.Context, arg InsertRefreshTokenParams) error {
 	_, err := q.db.Exec(ctx, insertRefreshToken, arg.Hash, arg.SessionID, arg.CreatedAt)
-	return err
-}
-
-const insertSession = `-- name: InsertSession :exec
-INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
-VALUES ($1, $2, $3, $5, $5, $4)
-`
-
-type InsertSessionParams struct {
-	ID        pgtype.UUID
-	Account   string
-	UserAgent string
-	ExpiresAt pgtype.Timestamptz
-	Now       pgtype.Timestamptz
-}
-
-func (q *Queries) InsertSession(ctx context.Context, arg InsertSessionParams) error {
-	_, err := q.db.Exec(ctx, insertSession,
-		arg.ID,
-		arg.Account,
-		arg.UserAgent,
-		arg.ExpiresAt,
-		arg.Now,
-	)
 	return err
 }
 
@@ -430,6 +389,52 @@ func (q *Queries) SessionActive(ctx context.Context, arg SessionActiveParams) (b
 	return active, err
 }
 
+const signIn = `-- name: SignIn :one
+WITH n AS (
+    DELETE FROM siwe_nonces WHERE nonce = $1 AND expires_at > $2::timestamptz RETURNING nonce
+), a AS (
+    INSERT INTO accounts (address, created_at, last_active_at)
+    SELECT $3::text, $2, $2 FROM n
+    ON CONFLICT (address) DO UPDATE SET last_active_at = excluded.last_active_at
+    RETURNING address
+), s AS (
+    INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
+    SELECT $4::uuid, a.address, $5::text, $2, $2, $6::timestamptz FROM a
+    RETURNING id
+), r AS (
+    INSERT INTO refresh_tokens (hash, session_id, created_at) SELECT $7::bytea, s.id, $2 FROM s
+    RETURNING session_id
+)
+SELECT EXISTS (SELECT 1 FROM r) AS signed_in
+`
+
+type SignInParams struct {
+	Nonce       string
+	Now         pgtype.Timestamptz
+	Address     string
+	SessionID   pgtype.UUID
+	UserAgent   string
+	ExpiresAt   pgtype.Timestamptz
+	RefreshHash []byte
+}
+
+// In one statement: consumes a live nonce, records the account, opens a session and stores
+// its first refresh token hash. Returns false (and changes nothing) when the nonce is not live.
+func (q *Queries) SignIn(ctx context.Context, arg SignInParams) (bool, error) {
+	row := q.db.QueryRow(ctx, signIn,
+		arg.Nonce,
+		arg.Now,
+		arg.Address,
+		arg.SessionID,
+		arg.UserAgent,
+		arg.ExpiresAt,
+		arg.RefreshHash,
+	)
+	var signed_in bool
+	err := row.Scan(&signed_in)
+	return signed_in, err
+}
+
 const touchSession = `-- name: TouchSession :exec
 UPDATE sessions SET last_seen_at = $2 WHERE id = $1
 `
@@ -441,20 +446,5 @@ type TouchSessionParams struct {
 
 func (q *Queries) TouchSession(ctx context.Context, arg TouchSessionParams) error {
 	_, err := q.db.Exec(ctx, touchSession, arg.ID, arg.Now)
-	return err
-}
-
-const upsertAccount = `-- name: UpsertAccount :exec
-INSERT INTO accounts (address, created_at, last_active_at) VALUES ($1, $2, $2)
-ON CONFLICT (address) DO UPDATE SET last_active_at = excluded.last_active_at
-`
-
-type UpsertAccountParams struct {
-	Address string
-	Now     pgtype.Timestamptz
-}
-
-func (q *Queries) UpsertAccount(ctx context.Context, arg UpsertAccountParams) error {
-	_, err := q.db.Exec(ctx, upsertAccount, arg.Address, arg.Now)
 	return err
 }

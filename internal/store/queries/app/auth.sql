@@ -1,20 +1,8 @@
 -- name: InsertNonce :exec
 INSERT INTO siwe_nonces (nonce, created_at, expires_at) VALUES ($1, $2, $3);
 
--- name: ConsumeNonce :one
--- Deletes the nonce when it is still valid; a second use finds nothing.
-DELETE FROM siwe_nonces WHERE nonce = $1 AND expires_at > sqlc.arg(now)::timestamptz RETURNING nonce;
-
 -- name: PurgeExpiredNonces :execrows
 DELETE FROM siwe_nonces WHERE expires_at <= sqlc.arg(now)::timestamptz;
-
--- name: UpsertAccount :exec
-INSERT INTO accounts (address, created_at, last_active_at) VALUES ($1, sqlc.arg(now), sqlc.arg(now))
-ON CONFLICT (address) DO UPDATE SET last_active_at = excluded.last_active_at;
-
--- name: InsertSession :exec
-INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
-VALUES ($1, $2, $3, sqlc.arg(now), sqlc.arg(now), $4);
 
 -- name: InsertRefreshToken :exec
 INSERT INTO refresh_tokens (hash, session_id, created_at) VALUES ($1, $2, $3);
@@ -87,3 +75,23 @@ DELETE FROM rooms WHERE expires_at <= sqlc.arg(now)::timestamptz;
 
 -- name: PurgeExpiredDeviceChallenges :execrows
 DELETE FROM device_challenges WHERE expires_at <= sqlc.arg(now)::timestamptz;
+
+-- name: SignIn :one
+-- In one statement: consumes a live nonce, records the account, opens a session and stores
+-- its first refresh token hash. Returns false (and changes nothing) when the nonce is not live.
+WITH n AS (
+    DELETE FROM siwe_nonces WHERE nonce = sqlc.arg(nonce) AND expires_at > sqlc.arg(now)::timestamptz RETURNING nonce
+), a AS (
+    INSERT INTO accounts (address, created_at, last_active_at)
+    SELECT sqlc.arg(address)::text, sqlc.arg(now), sqlc.arg(now) FROM n
+    ON CONFLICT (address) DO UPDATE SET last_active_at = excluded.last_active_at
+    RETURNING address
+), s AS (
+    INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
+    SELECT sqlc.arg(session_id)::uuid, a.address, sqlc.arg(user_agent)::text, sqlc.arg(now), sqlc.arg(now), sqlc.arg(expires_at)::timestamptz FROM a
+    RETURNING id
+), r AS (
+    INSERT INTO refresh_tokens (hash, session_id, created_at) SELECT sqlc.arg(refresh_hash)::bytea, s.id, sqlc.arg(now) FROM s
+    RETURNING session_id
+)
+SELECT EXISTS (SELECT 1 FROM r) AS signed_in;

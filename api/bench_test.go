@@ -102,7 +102,9 @@ func startLoadServer(t *testing.T, e *testEnv) loadClient {
 	return loadClient{base: srv.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 }
 
-func unlimited(c *Config, _ *Deps) { c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9 }
+func unlimited(c *Config, _ *Deps) {
+	c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9
+}
 
 // loginOnce runs nonce → sign → verify over HTTP for key.
 func loginOnce(e *testEnv, c loadClient, key *ecdsa.PrivateKey) (gen.TokenPair, error) {

@@ -81,24 +81,53 @@ func TestAnvilReorgsAndKills(t *testing.T) {
 	if os.Getenv("PARLEY_INDEXER_LONG") != "" {
 		rounds = 300
 	}
+	deployed, err := chain.Client.BlockNumber(ctx)
+	if err != nil {
+		t.Fatalf("block number: %v", err)
+	}
 	child := startChild(t, cc)
 	kills, reorgs := 0, 0
 	var snapshot string
+	var snapHeight uint64
+	maxHead := deployed
+	head := func() uint64 {
+		n, err := chain.Client.BlockNumber(ctx)
+		if err != nil {
+			t.Fatalf("block number: %v", err)
+		}
+		maxHead = max(maxHead, n)
+		return n
+	}
+	// lowest is the lowest block a reorg may change: finality is 10 blocks below the highest
+	// head the indexer can have seen, and the contracts stay.
+	lowest := func() uint64 { return max(deployed+1, maxHead-min(maxHead, 8)) }
 	for range rounds {
 		switch r := w.rng.IntN(10); {
 		case r < 5:
 			w.send(1 + w.rng.IntN(4)) // anvil mines each transaction into its own block
+			head()
 		case r < 7:
-			depth := 1 + w.rng.IntN(9) // below the finality depth of 10
-			if err := raw.CallContext(ctx, nil, "anvil_reorg", depth, []any{}); err != nil {
-				t.Fatalf("anvil_reorg %d: %v", depth, err)
+			h := head()
+			if h < lowest() {
+				continue
 			}
+			depth := 1 + w.rng.IntN(int(h-lowest()+1))
+			if err := raw.CallContext(ctx, nil, "anvil_reorg", depth, []any{}); err != nil {
+				t.Logf("anvil_reorg %d at %d refused: %v", depth, h, err)
+				continue
+			}
+			snapshot = "" // the snapshot's chain is gone
 			reorgs++
 		case r < 8 && snapshot == "":
 			if err := raw.CallContext(ctx, &snapshot, "evm_snapshot"); err != nil {
 				t.Fatalf("evm_snapshot: %v", err)
 			}
+			snapHeight = head()
 		case r < 8:
+			if head(); snapHeight+1 < lowest() { // a revert that deep would cross finality
+				snapshot = ""
+				continue
+			}
 			var ok bool
 			if err := raw.CallContext(ctx, &ok, "evm_revert", snapshot); err != nil || !ok {
 				t.Fatalf("evm_revert: %v %v", ok, err)
@@ -109,9 +138,6 @@ func TestAnvilReorgsAndKills(t *testing.T) {
 			child.kill(t)
 			kills++
 			child = startChild(t, cc)
-		}
-		if snapshot != "" && w.rng.IntN(3) == 0 {
-			snapshot = "" // let old snapshots go before they reach finality
 		}
 	}
 	w.send(1)
@@ -176,6 +202,9 @@ func startChild(t *testing.T, cc childConfig) *child {
 	t.Cleanup(func() {
 		_ = c.cmd.Process.Kill()
 		<-done
+		if t.Failed() {
+			t.Logf("indexer process output:\n%s", c.out)
+		}
 	})
 	return c
 }
@@ -184,6 +213,11 @@ func startChild(t *testing.T, cc childConfig) *child {
 func (c *child) kill(t *testing.T) {
 	t.Helper()
 	time.Sleep(time.Duration(mrand.IntN(200)) * time.Millisecond) // random kill point, not a wait for a condition
+	select {
+	case err := <-c.errc:
+		t.Fatalf("indexer process died before the kill: %v", err)
+	default:
+	}
 	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatalf("kill child: %v", err)
 	}

@@ -117,6 +117,14 @@ func (ix *Indexer) run(ctx context.Context) error {
 			}
 			cur, err = ix.follow(ctx, conn, cur, h, finalized)
 		}
+		if errors.Is(err, errChainMoved) {
+			ix.log.Info("chain moved while indexing; reading the head again", "err", err)
+			head = nil
+			if err := sleep(ctx, ix.cfg.PollInterval); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -195,11 +203,23 @@ func (ix *Indexer) finalized(ctx context.Context, head *types.Header) (int64, er
 	return max(head.Number.Int64()-int64(depth), -1), nil
 }
 
+// bloomRetries bounds the re-requests of a block whose bloom filter promises logs that
+// eth_getLogs did not return.
+const bloomRetries = 3
+
+// errChainMoved means a block the indexer asked for is gone: the chain got shorter
+// since the head was read. Run reads the head again.
+var errChainMoved = errors.New("indexer: block not found; the chain moved")
+
 // header fetches the header of block n, retrying retryable errors.
 func (ix *Indexer) header(ctx context.Context, n int64) (*types.Header, error) {
-	return call(ix, ctx, "eth_getBlockByNumber", func(ctx context.Context) (*types.Header, error) {
+	h, err := call(ix, ctx, "eth_getBlockByNumber", func(ctx context.Context) (*types.Header, error) {
 		return ix.rpc.HeaderByNumber(ctx, big.NewInt(n))
 	})
+	if errors.Is(err, ethereum.NotFound) {
+		return nil, fmt.Errorf("block %d: %w", n, errChainMoved)
+	}
+	return h, err
 }
 
 // call runs one RPC with a timeout, retrying retryable errors with jittered backoff.
@@ -265,6 +285,18 @@ func (ix *Indexer) getLogs(ctx context.Context, from, to int64) ([]types.Log, in
 
 // backfill indexes the next range of finalized blocks in one transaction.
 func (ix *Indexer) backfill(ctx context.Context, conn *pgxpool.Conn, cur cursor, finalized int64) (cursor, error) {
+	// The cursor block may have been orphaned while it was unfinalized (for example while
+	// this indexer was down): check that the range extends it before trusting the range.
+	if cur.number >= 0 {
+		first, err := ix.header(ctx, cur.number+1)
+		if err != nil {
+			return cur, err
+		}
+		if first.ParentHash != cur.hash {
+			ix.log.Warn("parent hash mismatch before backfill: reorg", "block", first.Number, "indexed", cur.hash)
+			return ix.rollback(ctx, conn, cur, finalized)
+		}
+	}
 	logs, end, err := ix.getLogs(ctx, cur.number+1, finalized)
 	if err != nil {
 		return cur, err
@@ -290,12 +322,26 @@ func (ix *Indexer) follow(ctx context.Context, conn *pgxpool.Conn, cur cursor, h
 		return ix.rollback(ctx, conn, cur, finalized)
 	}
 	hash := h.Hash()
-	logs, err := call(ix, ctx, "eth_getLogs", func(ctx context.Context) ([]types.Log, error) {
-		return ix.rpc.FilterLogs(ctx, ethereum.FilterQuery{BlockHash: &hash,
-			Addresses: []common.Address{ix.cfg.Registry, ix.cfg.TipJar}, Topics: [][]common.Hash{ix.contracts.topics}})
-	})
-	if err != nil {
-		return cur, err
+	var logs []types.Log
+	for attempt := 0; ; attempt++ {
+		logs, err = call(ix, ctx, "eth_getLogs", func(ctx context.Context) ([]types.Log, error) {
+			return ix.rpc.FilterLogs(ctx, ethereum.FilterQuery{BlockHash: &hash,
+				Addresses: []common.Address{ix.cfg.Registry, ix.cfg.TipJar}, Topics: [][]common.Hash{ix.contracts.topics}})
+		})
+		if err != nil {
+			return cur, err
+		}
+		// A node can announce a block before its logs are queryable: when the bloom filter says
+		// our contracts may have logged but none came back, ask again a few times (the bloom
+		// can give false positives, so not forever).
+		if len(logs) > 0 || attempt == bloomRetries ||
+			!(types.BloomLookup(h.Bloom, ix.cfg.Registry) || types.BloomLookup(h.Bloom, ix.cfg.TipJar)) {
+			break
+		}
+		ix.m.rpcErrors.WithLabelValues("eth_getLogs", "bloom_mismatch").Inc()
+		if err := sleep(ctx, backoff(attempt, ix.cfg.RetryBase, ix.cfg.RetryMax)); err != nil {
+			return cur, err
+		}
 	}
 	next := cursor{number: h.Number.Int64(), hash: hash}
 	return next, ix.commit(ctx, conn, logs, next, h.ParentHash, finalized)
@@ -365,17 +411,17 @@ func (ix *Indexer) rollback(ctx context.Context, conn *pgxpool.Conn, cur cursor,
 			ancestor, ancestorParent = cursor{number: b.Number, hash: h.Hash()}, h.ParentHash
 			break
 		}
-		if b.Number <= finalized {
-			return cur, fmt.Errorf("%w: indexed block %d (%x) is no longer canonical, finalized is %d", ErrDeepReorg, b.Number, b.Hash, finalized)
-		}
 	}
 	if ancestor.number == -2 {
+		// The window reaches down to a block that was final when it was pruned (or to the
+		// start block): if even that one changed, the reorg went deeper than finality.
 		lowest := cur.number
 		if len(blocks) > 0 {
 			lowest = blocks[len(blocks)-1].Number
 		}
-		if lowest > int64(ix.cfg.StartBlock) && lowest > finalized {
-			return cur, fmt.Errorf("%w: no common ancestor in the reorg window (lowest %d, finalized %d)", ErrDeepReorg, lowest, finalized)
+		if lowest >= int64(ix.cfg.StartBlock) {
+			return cur, fmt.Errorf("%w: no indexed block from %d down to %d is canonical any more (finalized now %d)",
+				ErrDeepReorg, cur.number, lowest, finalized)
 		}
 		// The whole window, down to the start block, was orphaned: index again from the start.
 		ancestor = cursor{number: int64(ix.cfg.StartBlock) - 1}

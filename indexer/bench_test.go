@@ -1,0 +1,268 @@
+package indexer_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/parleychat/parley/bindings/tipjar"
+	"github.com/parleychat/parley/indexer"
+	"github.com/parleychat/parley/internal/chaintest"
+	"github.com/parleychat/parley/internal/pgtest"
+	"github.com/parleychat/parley/internal/protocol"
+)
+
+// TestBenchIndexer is the indexer benchmark run by scripts/bench/indexer.sh: it fills anvil
+// with PARLEY_BENCH_EVENTS tip, registration and revocation events, times a cold backfill, then
+// measures realtime lag (newHeads arrival to NOTIFY arrival) at 1-second blocks.
+func TestBenchIndexer(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("PARLEY_BENCH_EVENTS"))
+	if n == 0 {
+		t.Skip("set PARLEY_BENCH_EVENTS to run the indexer benchmark")
+	}
+	ctx := context.Background()
+	chain := chaintest.StartAnvil(t)
+	dep := chaintest.DeployContracts(t, chain, 0)
+	raw, err := rpc.Dial(chain.URL)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer raw.Close()
+	for _, c := range []struct {
+		method string
+		args   []any
+	}{{"evm_setAutomine", []any{false}}, {"evm_setBlockGasLimit", []any{hexutil.Uint64(1_000_000_000)}}} {
+		if err := raw.CallContext(ctx, nil, c.method, c.args...); err != nil {
+			t.Fatalf("%s: %v", c.method, err)
+		}
+	}
+	start := time.Now()
+	fill(t, raw, chain, dep, n)
+	head, err := chain.Client.BlockNumber(ctx)
+	if err != nil {
+		t.Fatalf("head: %v", err)
+	}
+	t.Logf("filled %d events into %d blocks in %v", n, head, time.Since(start).Round(time.Millisecond))
+
+	pool := pgtest.NewDB(t)
+	cfg := indexer.Config{ChainID: chain.ChainID.Uint64(), Registry: dep.DeviceRegistry, TipJar: dep.TipJar,
+		StartBlock: dep.DeviceRegistryBlock, FinalityDepth: 1, InitialRange: 50, MaxRange: 10000,
+		PollInterval: 10 * time.Millisecond}
+	wsClient, err := ethclient.Dial(strings.Replace(chain.URL, "http://", "ws://", 1))
+	if err != nil {
+		t.Fatalf("dial ws: %v", err)
+	}
+	defer wsClient.Close()
+	listen, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	defer listen.Release()
+	if _, err := listen.Exec(ctx, "LISTEN "+indexer.NotifyChannel); err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	start = time.Now()
+	_, errc := runIndexer(t, cfg, pool, wsClient)
+	waitIndexed(t, pool, chain.Client, cfg.ChainID, errc)
+	backfill := time.Since(start)
+	var rows int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM tips) + (SELECT count(*) FROM device_added) +
+		(SELECT count(*) FROM device_revoked)`).Scan(&rows); err != nil {
+		t.Fatalf("count: %v", err)
+	}
+	if rows != n {
+		t.Fatalf("indexed %d events, want %d", rows, n)
+	}
+	// Drain the backfill's notifications before measuring lag.
+	for {
+		dctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		_, err := listen.Conn().WaitForNotification(dctx)
+		cancel()
+		if err != nil {
+			break
+		}
+	}
+
+	lags := realtimeLag(t, raw, chain, dep, wsClient, listen.Conn())
+	slices.Sort(lags)
+	p50, p99 := lags[len(lags)/2], lags[min(len(lags)-1, len(lags)*99/100)]
+	fmt.Printf("bench: indexer-realtime lag_p50_ms=%.1f lag_p99_ms=%.1f blocks=%d block_time_s=1\n",
+		ms(p50), ms(p99), len(lags))
+	fmt.Printf("bench: indexer-backfill events_per_s=%.0f events=%d blocks=%d seconds=%.2f\n",
+		float64(n)/backfill.Seconds(), n, head, backfill.Seconds())
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// fill sends n events' worth of transactions in JSON-RPC batches and mines them: mostly tips,
+// and from each account alternating registrations and revocations of its next device.
+func fill(t *testing.T, raw *rpc.Client, chain *chaintest.Chain, dep chaintest.Deployment, n int) {
+	t.Helper()
+	ctx := context.Background()
+	w := &workload{chainID: chain.ChainID.Uint64(), registry: dep.DeviceRegistry}
+	w.initBindings()
+	signer := types.LatestSignerForChainID(chain.ChainID)
+	nonces := make([]uint64, len(chain.Keys))
+	nextID := make([]uint32, len(chain.Keys))
+	for i, k := range chain.Keys {
+		var err error
+		if nonces[i], err = chain.Client.PendingNonceAt(ctx, crypto.PubkeyToAddress(k.PublicKey)); err != nil {
+			t.Fatalf("nonce: %v", err)
+		}
+		nextID[i] = 1
+	}
+	const batch = 1000
+	var elems []rpc.BatchElem
+	flush := func() {
+		if len(elems) == 0 {
+			return
+		}
+		if err := raw.BatchCallContext(ctx, elems); err != nil {
+			t.Fatalf("send batch: %v", err)
+		}
+		for _, e := range elems {
+			if e.Error != nil {
+				t.Fatalf("send tx: %v", e.Error)
+			}
+		}
+		elems = elems[:0]
+		if err := raw.CallContext(ctx, nil, "anvil_mine", hexutil.Uint64(1)); err != nil {
+			t.Fatalf("mine: %v", err)
+		}
+	}
+	for i := range n {
+		a := i % len(chain.Keys)
+		if i%10 >= 8 {
+			a = (i / 10) % len(chain.Keys) // one account registers and then revokes the same device
+		}
+		k := chain.Keys[a]
+		acct := crypto.PubkeyToAddress(k.PublicKey)
+		var to common.Address
+		var data []byte
+		value := new(big.Int)
+		gas := uint64(120_000)
+		switch {
+		case i%10 == 8: // register the account's next device
+			dev, err := protocol.NewDevice(rand.Reader, protocol.SuiteX25519)
+			if err != nil {
+				t.Fatalf("device: %v", err)
+			}
+			reg := dev.Registration(w.chainID, w.registry, acct, nextID[a])
+			sig, err := dev.SignRegistration(reg)
+			if err != nil {
+				t.Fatalf("sign: %v", err)
+			}
+			to, gas = dep.DeviceRegistry, 300_000
+			data = w.reg.PackAddDevice(nextID[a], reg.SigningKey, reg.KeyAgreementKey, uint8(reg.Suite), sig)
+		case i%10 == 9: // revoke it again, keeping under the active-device cap
+			to, data = dep.DeviceRegistry, w.reg.PackRevokeDevice(nextID[a])
+			nextID[a]++
+		default:
+			var ref [32]byte
+			ref[0], ref[1], ref[2] = byte(i), byte(i>>8), byte(i>>16)
+			to, data, value = dep.TipJar, w.tips.PackTip(crypto.PubkeyToAddress(chain.Keys[(a+1)%len(chain.Keys)].PublicKey), ref), big.NewInt(1)
+		}
+		tx, err := types.SignNewTx(k, signer, &types.DynamicFeeTx{ChainID: chain.ChainID, Nonce: nonces[a],
+			GasTipCap: big.NewInt(1), GasFeeCap: big.NewInt(100e9), Gas: gas, To: &to, Value: value, Data: data})
+		if err != nil {
+			t.Fatalf("sign tx: %v", err)
+		}
+		nonces[a]++
+		enc, err := tx.MarshalBinary()
+		if err != nil {
+			t.Fatalf("encode tx: %v", err)
+		}
+		elems = append(elems, rpc.BatchElem{Method: "eth_sendRawTransaction", Args: []any{hexutil.Bytes(enc)}, Result: new(common.Hash)})
+		if len(elems) == batch {
+			flush()
+		}
+	}
+	flush()
+}
+
+// realtimeLag mines 1-second blocks with a tip each and returns, per block, the time from the
+// newHeads notification to the indexer's NOTIFY for that block.
+func realtimeLag(t *testing.T, raw *rpc.Client, chain *chaintest.Chain, dep chaintest.Deployment, ws *ethclient.Client,
+	listen *pgx.Conn) []time.Duration {
+	t.Helper()
+	const samples = 30
+	ctx, cancel := context.WithTimeout(context.Background(), 3*samples*time.Second)
+	defer cancel()
+	heads := make(chan *types.Header, 64)
+	sub, err := ws.SubscribeNewHead(ctx, heads)
+	if err != nil {
+		t.Fatalf("subscribe: %v", err)
+	}
+	defer sub.Unsubscribe()
+	type note struct {
+		block uint64
+		at    time.Time
+	}
+	notes := make(chan note, 1024)
+	listenCtx, stopListen := context.WithCancel(ctx)
+	listening := make(chan struct{})
+	go func() {
+		defer close(listening)
+		for {
+			n, err := listen.WaitForNotification(listenCtx)
+			if err != nil {
+				return
+			}
+			var p indexer.Notification
+			if json.Unmarshal([]byte(n.Payload), &p) == nil && p.Kind == "tip" {
+				notes <- note{block: p.Block, at: time.Now()}
+			}
+		}
+	}()
+	defer func() { stopListen(); <-listening }()
+	if err := raw.CallContext(ctx, nil, "evm_setIntervalMining", 1); err != nil {
+		t.Fatalf("interval mining: %v", err)
+	}
+	tips := tipjar.NewTipJar()
+	opts := chain.Transactor(1)
+	opts.GasLimit = 120_000
+	sendTip := func() {
+		opts.Value = big.NewInt(1)
+		if _, err := bind.Transact(tips.Instance(chain.Client, dep.TipJar), opts, tips.PackTip(chain.Address(2), [32]byte{1})); err != nil {
+			t.Fatalf("tip: %v", err)
+		}
+	}
+	sendTip()
+	headAt := map[uint64]time.Time{}
+	noted := map[uint64]bool{}
+	var lags []time.Duration
+	for len(lags) < samples {
+		select {
+		case h := <-heads:
+			headAt[h.Number.Uint64()] = time.Now()
+			sendTip() // lands in the next block
+		case n := <-notes:
+			if at, ok := headAt[n.block]; ok && !noted[n.block] {
+				noted[n.block] = true
+				lags = append(lags, n.at.Sub(at))
+			}
+		case err := <-sub.Err():
+			t.Fatalf("subscription: %v", err)
+		case <-ctx.Done():
+			t.Fatalf("only %d lag samples before the deadline", len(lags))
+		}
+	}
+	return lags
+}

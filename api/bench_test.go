@@ -175,7 +175,8 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 		addr := fmt.Sprintf("0x%040x", uint64(i)+1<<40)
 		active := now.Add(-time.Duration(rng.Int64N(int64(90 * 24 * time.Hour))))
 		accounts = append(accounts, []any{addr, active, active})
-		profiles = append(profiles, []any{addr, fmt.Sprintf("user %d", i), rng.IntN(10) != 0, now})
+		discoverable := rng.IntN(10) != 0
+		profiles = append(profiles, []any{addr, fmt.Sprintf("user %d", i), discoverable, now})
 		seen := map[string]bool{}
 		for range 3 + rng.IntN(6) {
 			k := int(zipf.Uint64())
@@ -185,7 +186,7 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 			}
 			if !seen[tag] {
 				seen[tag] = true
-				interests = append(interests, []any{addr, tag})
+				interests = append(interests, []any{addr, tag, discoverable, active})
 			}
 		}
 	}
@@ -196,13 +197,13 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 	}{
 		{"accounts", []string{"address", "created_at", "last_active_at"}, accounts},
 		{"profiles", []string{"account", "display_name", "discoverable", "updated_at"}, profiles},
-		{"account_interests", []string{"account", "tag"}, interests},
+		{"account_interests", []string{"account", "tag", "discoverable", "last_active_at"}, interests},
 	} {
 		if _, err := db.CopyFrom(t.Context(), pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
 			t.Fatalf("copy %s: %v", c.table, err)
 		}
 	}
-	if _, err := db.Exec(t.Context(), "ANALYZE"); err != nil {
+	if _, err := db.Exec(t.Context(), "VACUUM ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Printf("BENCH seed users=%d interests=%d\n", n, len(interests))

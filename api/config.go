@@ -56,6 +56,9 @@ type Config struct {
 	DeclineCooldown time.Duration
 	// MaxGroupSize caps a group's members, owner included (PARLEY_API_MAX_GROUP_SIZE, default 256).
 	MaxGroupSize int
+	// SearchWindow is how many of the most recently active discoverable people per interest a
+	// search ranks (PARLEY_API_SEARCH_WINDOW, default 100); it bounds a search's cost.
+	SearchWindow int
 	// JanitorInterval is how often Run purges expired nonces and dead sessions (default 1m).
 	JanitorInterval time.Duration
 }
@@ -93,10 +96,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		cfg.DeviceChainID, err = strconv.ParseInt(v, 10, 64)
 		errs = append(errs, err)
 	}
-	if v := getenv("PARLEY_API_MAX_GROUP_SIZE"); v != "" {
-		var err error
-		cfg.MaxGroupSize, err = strconv.Atoi(v)
-		errs = append(errs, err)
+	for name, n := range map[string]*int{"PARLEY_API_MAX_GROUP_SIZE": &cfg.MaxGroupSize, "PARLEY_API_SEARCH_WINDOW": &cfg.SearchWindow} {
+		if v := getenv(name); v != "" {
+			var err error
+			*n, err = strconv.Atoi(v)
+			errs = append(errs, err)
+		}
 	}
 	if v := getenv("PARLEY_API_BODY_LIMIT"); v != "" {
 		var err error
@@ -147,6 +152,7 @@ func (c Config) withDefaults() (Config, error) {
 	c.DeviceChainID = cmp.Or(c.DeviceChainID, int64(c.ChainIDs[0]))
 	c.RequestsPerDay = cmp.Or(c.RequestsPerDay, 50)
 	c.MaxGroupSize = cmp.Or(c.MaxGroupSize, 256)
+	c.SearchWindow = cmp.Or(c.SearchWindow, 100)
 	c.DeclineCooldown = cmp.Or(c.DeclineCooldown, 7*24*time.Hour)
 
 	u, err := url.Parse(c.PublicURL)
@@ -183,6 +189,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: token alg %q: want HS256 or EdDSA", ErrConfig, c.TokenAlg)
 	case c.AccessTTL < time.Second || c.RefreshTTL < c.AccessTTL:
 		return c, fmt.Errorf("%w: access ttl %s and refresh ttl %s", ErrConfig, c.AccessTTL, c.RefreshTTL)
+	case c.SearchWindow < 1:
+		return c, fmt.Errorf("%w: search window %d below 1", ErrConfig, c.SearchWindow)
 	case c.MaxGroupSize < 2:
 		return c, fmt.Errorf("%w: max group size %d below 2", ErrConfig, c.MaxGroupSize)
 	case c.BodyLimit < 1024:

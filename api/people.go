@@ -67,14 +67,20 @@ func (s *Server) PutMyProfile(c echo.Context) error {
 	if in.Gender != nil {
 		arg.Gender = ptrText(*in.Gender)
 	}
-	row, err := s.q.UpsertProfile(c.Request().Context(), arg)
-	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
-		return ErrConflict.with("this username is taken", err)
-	}
-	if err != nil {
-		return fmt.Errorf("upsert profile: %w", err)
-	}
-	return c.JSON(http.StatusOK, profileOf(appdb.GetProfileRow(row)))
+	ctx := c.Request().Context()
+	var row appdb.UpsertProfileRow
+	err := s.inTx(ctx, func(q *appdb.Queries) error {
+		var err error
+		row, err = q.UpsertProfile(ctx, arg)
+		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
+			return ErrConflict.with("this username is taken", err)
+		}
+		if err != nil {
+			return fmt.Errorf("upsert profile: %w", err)
+		}
+		return wrap("set interests discoverable", q.SetInterestsDiscoverable(ctx, appdb.SetInterestsDiscoverableParams{Account: arg.Account, Discoverable: arg.Discoverable}))
+	})
+	return jsonOr(c, http.StatusOK, profileOf(appdb.GetProfileRow(row)), err)
 }
 
 // GetUser answers a profile by address or username, hidden when either side blocked the other.
@@ -182,7 +188,7 @@ func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) err
 	}
 	rows, err := s.q.SearchPeople(ctx, appdb.SearchPeopleParams{
 		Tags: tags, Viewer: me, AfterOverlap: after.Overlap, AfterActive: ts(after.Active), AfterAccount: after.Account,
-		PageSize: int32(limit + 1),
+		PageSize: int32(limit + 1), WindowSize: int32(s.cfg.SearchWindow),
 	})
 	if err != nil {
 		return fmt.Errorf("search people: %w", err)

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -128,6 +129,7 @@ type instance struct {
 	cancel context.CancelFunc
 	done   chan error
 	addr   string
+	once   sync.Once
 }
 
 // start runs a relay instance on addr ("" picks a free port).
@@ -164,12 +166,13 @@ func cmpOr(a, b string) string {
 
 // stop cancels Run, waits for every socket handler and closes the server; idempotent.
 func (in *instance) stop() {
-	in.cancel()
-	if err, ok := <-in.done; ok && err != nil && !errors.Is(err, context.Canceled) {
-		panic(err)
-	}
-	close(in.done)
-	in.srv.Close()
+	in.once.Do(func() {
+		in.cancel()
+		if err := <-in.done; err != nil && !errors.Is(err, context.Canceled) {
+			panic(err)
+		}
+		in.srv.Close()
+	})
 }
 
 func (in *instance) wsURL() string { return "ws://" + in.addr + "/v1/ws" }

@@ -401,6 +401,11 @@ WITH n AS (
     INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
     SELECT $4::uuid, a.address, $5::text, $2, $2, $6::timestamptz FROM a
     RETURNING id
+), i AS (
+    -- Search recency: refreshed at most hourly to keep sign-in cheap.
+    UPDATE account_interests SET last_active_at = $2
+    WHERE account = $3::text AND last_active_at < $2::timestamptz - interval '1 hour'
+      AND EXISTS (SELECT 1 FROM n)
 ), r AS (
     INSERT INTO refresh_tokens (hash, session_id, created_at) SELECT $7::bytea, s.id, $2 FROM s
     RETURNING session_id

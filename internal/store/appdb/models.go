@@ -15,8 +15,10 @@ type Account struct {
 }
 
 type AccountInterest struct {
-	Account string
-	Tag     string
+	Account      string
+	Tag          string
+	Discoverable bool
+	LastActiveAt pgtype.Timestamptz
 }
 
 type Block struct {

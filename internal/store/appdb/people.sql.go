@@ -90,16 +90,19 @@ func (q *Queries) GetProfile(ctx context.Context, account string) (GetProfileRow
 }
 
 const insertInterests = `-- name: InsertInterests :exec
-INSERT INTO account_interests (account, tag) SELECT $1, unnest($2::text[])
+INSERT INTO account_interests (account, tag, discoverable, last_active_at)
+SELECT a.address, t.tag, COALESCE(p.discoverable, false), a.last_active_at
+FROM accounts a LEFT JOIN profiles p ON p.account = a.address, unnest($1::text[]) AS t (tag)
+WHERE a.address = $2
 `
 
 type InsertInterestsParams struct {
-	Account string
 	Tags    []string
+	Account string
 }
 
 func (q *Queries) InsertInterests(ctx context.Context, arg InsertInterestsParams) error {
-	_, err := q.db.Exec(ctx, insertInterests, arg.Account, arg.Tags)
+	_, err := q.db.Exec(ctx, insertInterests, arg.Tags, arg.Account)
 	return err
 }
 
@@ -158,27 +161,40 @@ func (q *Queries) ListTaxonomy(ctx context.Context) ([]ListTaxonomyRow, error) {
 }
 
 const searchPeople = `-- name: SearchPeople :many
-SELECT m.account, m.overlap::int AS overlap, m.shared_tags::text[] AS shared_tags, m.last_active_at,
+WITH cand AS (
+    SELECT c.account, max(c.last_active_at) AS last_active_at
+    FROM unnest($1::text[]) AS q (tag)
+    CROSS JOIN LATERAL (
+        SELECT ai.account, ai.last_active_at FROM account_interests ai
+        WHERE ai.tag = q.tag AND ai.discoverable
+        ORDER BY ai.last_active_at DESC, ai.account DESC
+        LIMIT $2::int
+    ) c
+    GROUP BY c.account
+), m AS (
+    SELECT cand.account, count(*) AS overlap, array_agg(ai.tag ORDER BY ai.tag) AS shared_tags, cand.last_active_at
+    FROM cand JOIN account_interests ai ON ai.account = cand.account AND ai.tag = ANY ($1::text[])
+    WHERE ai.account <> $3
+    GROUP BY cand.account, cand.last_active_at
+), page AS (
+    SELECT m.account, m.overlap, m.shared_tags, m.last_active_at FROM m
+    WHERE (m.overlap, m.last_active_at, m.account) < ($4::bigint, $5::timestamptz, $6::text)
+      AND NOT EXISTS (
+        SELECT 1 FROM blocks b
+        WHERE (b.blocker = $3 AND b.blocked = m.account)
+           OR (b.blocker = m.account AND b.blocked = $3))
+    ORDER BY m.overlap DESC, m.last_active_at DESC, m.account DESC
+    LIMIT $7
+)
+SELECT page.account, page.overlap::int AS overlap, page.shared_tags::text[] AS shared_tags, page.last_active_at::timestamptz AS last_active_at,
        p.username, p.display_name, p.bio, p.age, p.gender
-FROM (
-    SELECT ai.account, count(*) AS overlap, array_agg(ai.tag ORDER BY ai.tag) AS shared_tags, a.last_active_at
-    FROM account_interests ai
-    JOIN accounts a ON a.address = ai.account
-    WHERE ai.tag = ANY ($1::text[]) AND ai.account <> $2
-    GROUP BY ai.account, a.last_active_at
-) m
-JOIN profiles p ON p.account = m.account AND p.discoverable
-WHERE (m.overlap, m.last_active_at, m.account) < ($3::bigint, $4::timestamptz, $5::text)
-  AND NOT EXISTS (
-    SELECT 1 FROM blocks b
-    WHERE (b.blocker = $2 AND b.blocked = m.account)
-       OR (b.blocker = m.account AND b.blocked = $2))
-ORDER BY m.overlap DESC, m.last_active_at DESC, m.account DESC
-LIMIT $6
+FROM page JOIN profiles p ON p.account = page.account
+ORDER BY page.overlap DESC, page.last_active_at DESC, page.account DESC
 `
 
 type SearchPeopleParams struct {
 	Tags         []string
+	WindowSize   int32
 	Viewer       string
 	AfterOverlap int64
 	AfterActive  pgtype.Timestamptz
@@ -198,11 +214,14 @@ type SearchPeopleRow struct {
 	Gender       pgtype.Text
 }
 
-// Discoverable accounts sharing at least one tag, by overlap then recency then address, all
-// descending, after the keyset cursor; never the viewer, never anyone blocked either way.
+// Candidates are, per tag, the window_size most recently active discoverable people; they are
+// ranked by their exact overlap with the tags, then recency, then address, all descending,
+// after the keyset cursor; never the viewer, never anyone blocked either way. Profiles are
+// read for the page only (discoverable is denormalized into account_interests).
 func (q *Queries) SearchPeople(ctx context.Context, arg SearchPeopleParams) ([]SearchPeopleRow, error) {
 	rows, err := q.db.Query(ctx, searchPeople,
 		arg.Tags,
+		arg.WindowSize,
 		arg.Viewer,
 		arg.AfterOverlap,
 		arg.AfterActive,
@@ -235,6 +254,20 @@ func (q *Queries) SearchPeople(ctx context.Context, arg SearchPeopleParams) ([]S
 		return nil, err
 	}
 	return items, nil
+}
+
+const setInterestsDiscoverable = `-- name: SetInterestsDiscoverable :exec
+UPDATE account_interests SET discoverable = $2 WHERE account = $1 AND discoverable <> $2
+`
+
+type SetInterestsDiscoverableParams struct {
+	Account      string
+	Discoverable bool
+}
+
+func (q *Queries) SetInterestsDiscoverable(ctx context.Context, arg SetInterestsDiscoverableParams) error {
+	_, err := q.db.Exec(ctx, setInterestsDiscoverable, arg.Account, arg.Discoverable)
+	return err
 }
 
 const upsertProfile = `-- name: UpsertProfile :one

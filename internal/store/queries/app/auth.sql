@@ -90,6 +90,11 @@ WITH n AS (
     INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
     SELECT sqlc.arg(session_id)::uuid, a.address, sqlc.arg(user_agent)::text, sqlc.arg(now), sqlc.arg(now), sqlc.arg(expires_at)::timestamptz FROM a
     RETURNING id
+), i AS (
+    -- Search recency: refreshed at most hourly to keep sign-in cheap.
+    UPDATE account_interests SET last_active_at = sqlc.arg(now)
+    WHERE account = sqlc.arg(address)::text AND last_active_at < sqlc.arg(now)::timestamptz - interval '1 hour'
+      AND EXISTS (SELECT 1 FROM n)
 ), r AS (
     INSERT INTO refresh_tokens (hash, session_id, created_at) SELECT sqlc.arg(refresh_hash)::bytea, s.id, sqlc.arg(now) FROM s
     RETURNING session_id

@@ -40,6 +40,7 @@ var rangeErrorTexts = []string{
 	"too many logs",                    // generic
 	"response is too big",              // geth rpc batch/response limit
 	"response too large",               // generic
+	"read limit exceeded",              // go-ethereum websocket client (32 MiB message cap)
 	"max results",                      // anvil/foundry style "exceeds max results"
 	"query timeout exceeded",           // Erigon/Nethermind on huge ranges
 	"log limit",                        // various

@@ -24,6 +24,7 @@ func TestClassifiesProviderErrors(t *testing.T) {
 		{name: "quicknode range limit", err: errors.New("eth_getLogs is limited to a 10,000 range"), range_: true},
 		{name: "ankr block range", err: errors.New("block range is too wide"), range_: true},
 		{name: "geth max block range", err: errors.New("exceed maximum block range: 5000"), range_: true},
+		{name: "geth websocket message cap", err: errors.New("websocket: read limit exceeded"), range_: true},
 		{name: "per-call timeout", err: fmt.Errorf("get logs: %w", context.DeadlineExceeded), range_: true, retryable: true},
 		{name: "http 429", err: rpc.HTTPError{StatusCode: 429, Status: "429 Too Many Requests"}, retryable: true},
 		{name: "http 503", err: rpc.HTTPError{StatusCode: 503}, retryable: true},

@@ -217,6 +217,9 @@ func (c *deviceConn) readLoop(ctx context.Context) {
 // replyError answers a rejected frame; internal failures are logged and reported without detail.
 func (c *deviceConn) replyError(id string, err error) {
 	var rej *rejection
+	if errors.Is(err, context.Canceled) {
+		return // the socket is closing
+	}
 	if errors.As(err, &rej) {
 		c.sendFrame(&wire.Frame{Type: wire.TypeError, ID: id, Code: rej.code, Message: rej.msg, CID: rej.cid, Missing: rej.missing, Stale: rej.stale})
 		return

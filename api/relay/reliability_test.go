@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,28 +91,30 @@ func TestReliabilityAcrossInstances(t *testing.T) {
 	go receive(ca, bob.Account, &atA, doneA)
 	go receive(cb, alice.Account, &atB, doneB)
 
-	sent := make(chan int, 2*n)
-	send := func(c *client.Client, to common.Address, errs chan<- error) {
+	var sentByAlice, sentByBob atomic.Int64
+	send := func(c *client.Client, to common.Address, sent *atomic.Int64, errs chan<- error) {
 		for i := range n {
 			if _, err := c.Send(ctx, to, fmt.Appendf(nil, "%s-%d", marker, i)); err != nil {
 				errs <- fmt.Errorf("send %d: %w", i, err)
 				return
 			}
-			sent <- i
+			sent.Add(1)
 		}
 		errs <- nil
 	}
 	errs := make(chan error, 2)
-	go send(ca, bob.Account, errs)
-	go send(cb, alice.Account, errs)
+	go send(ca, bob.Account, &sentByAlice, errs)
+	go send(cb, alice.Account, &sentByBob, errs)
 
-	// Stop instance A a third of the way in, keep it down while bob keeps sending to alice,
-	// then restart it on the same address: alice must reconnect and drain.
-	for range 2 * n / 3 {
-		<-sent
-	}
+	// Stop instance A a third of the way in and keep it down while bob sends at least n/10
+	// more messages to alice through instance B; then restart A on the same address: alice
+	// must reconnect, resend what was not acked and drain her queue.
+	eventually(t, time.Minute, "a third of the messages", func() bool { return sentByAlice.Load()+sentByBob.Load() >= int64(2*n/3) })
 	a.stop()
-	time.Sleep(0) // no wait is needed: bob's sends continue against instance B meanwhile
+	from := sentByBob.Load()
+	eventually(t, time.Minute, "bob sending while alice is away", func() bool {
+		return sentByBob.Load() >= min(from+int64(n/10), int64(n))
+	})
 	pendingBefore := f.count(t, "relay_pending")
 	a2 := f.start(t, addrA)
 	t.Logf("instance A restarted on %s with %d pending rows", a2.addr, pendingBefore)

@@ -136,3 +136,7 @@ func DirectConversationID(a, b common.Address) [32]byte {
 	h.Write(b[:])
 	return [32]byte(h.Sum(nil))
 }
+
+// MaxFrameSize is the largest frame either side needs to read: a maximal envelope
+// (512 KiB) base64-encoded inside a JSON frame.
+const MaxFrameSize = 1 << 20

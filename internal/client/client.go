@@ -1,0 +1,403 @@
+package client
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/parleychat/parley/internal/client/wire"
+	"github.com/parleychat/parley/internal/protocol"
+)
+
+// Identity is one device of one account: what a device needs to sign and decrypt.
+type Identity struct {
+	// Account is the owner's address.
+	Account common.Address
+	// DeviceID is the device's id in the DeviceRegistry.
+	DeviceID uint32
+	// Device holds the device's private keys.
+	Device *protocol.Device
+}
+
+// Directory returns an account's registered, unrevoked devices with their public keys. The
+// HTTP implementation asks the API (which mirrors the chain); tests may read the chain tables.
+type Directory func(ctx context.Context, account common.Address) ([]protocol.Member, error)
+
+// Config configures a Client.
+type Config struct {
+	// Identity is this device.
+	Identity Identity
+	// Directory looks up devices of conversation members.
+	Directory Directory
+	// Dial opens a relay socket; Run calls it again after every disconnect.
+	Dial func(ctx context.Context) (*Conn, error)
+	// Logger receives the client's logs (default slog.Default()).
+	Logger *slog.Logger
+	// MaxBackoff caps the wait between reconnects (default 2s).
+	MaxBackoff time.Duration
+}
+
+// Received is a decrypted message or ephemeral frame.
+type Received struct {
+	// Peer is the other account of the direct conversation.
+	Peer common.Address
+	// CID is the envelope's CID (messages only).
+	CID string
+	// Message is the opened envelope.
+	Message *protocol.Message
+}
+
+// Client is a device's messenger: it keeps one relay connection up (Run), encrypts and sends
+// messages with per-conversation protocol sessions, and decrypts, deduplicates and acks what
+// the relay pushes. Safe for concurrent use.
+type Client struct {
+	cfg      Config
+	log      *slog.Logger
+	received chan Received
+
+	mu    sync.Mutex
+	conn  *Conn
+	ready chan struct{} // closed while conn is set
+	convs map[[32]byte]*conversation
+	seen  map[string]struct{}
+}
+
+// conversation is one direct conversation's protocol session and recipient devices.
+type conversation struct {
+	peer common.Address
+	id   [32]byte
+
+	sendMu sync.Mutex // serializes sends, keeping per-sender order; never held by the receiver
+	sess   *protocol.Session
+
+	mu      sync.Mutex // guards the fields below
+	epoch   uint64
+	to      []wire.DeviceRef
+	history []Received
+}
+
+// New builds a client; call Run to connect.
+func New(cfg Config) (*Client, error) {
+	if cfg.Identity.Device == nil || cfg.Identity.DeviceID == 0 || cfg.Directory == nil || cfg.Dial == nil {
+		return nil, errors.New("client: config needs an identity, a directory and a dialer")
+	}
+	cfg.MaxBackoff = cmp.Or(cfg.MaxBackoff, 2*time.Second)
+	log := cmp.Or(cfg.Logger, slog.Default()).With("component", "client", "account", cfg.Identity.Account.Hex(), "device", cfg.Identity.DeviceID)
+	return &Client{cfg: cfg, log: log, received: make(chan Received, 1024), ready: make(chan struct{}),
+		convs: map[[32]byte]*conversation{}, seen: map[string]struct{}{}}, nil
+}
+
+// Received delivers decrypted messages and frames, each message once.
+func (c *Client) Received() <-chan Received { return c.received }
+
+// Run keeps a relay connection open, reconnecting with capped backoff, until ctx ends.
+func (c *Client) Run(ctx context.Context) error {
+	backoff := 20 * time.Millisecond
+	for ctx.Err() == nil {
+		conn, err := c.cfg.Dial(ctx)
+		if err != nil {
+			c.log.Debug("dial relay", "err", err, "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, c.cfg.MaxBackoff)
+			continue
+		}
+		backoff = 20 * time.Millisecond
+		if d := conn.Hello().Dropped; d > 0 {
+			c.log.Warn("the relay dropped envelopes for this device (TTL or cap)", "dropped", d)
+		}
+		c.mu.Lock()
+		c.conn = conn
+		close(c.ready)
+		c.mu.Unlock()
+		c.serve(ctx, conn)
+		c.mu.Lock()
+		c.conn = nil
+		c.ready = make(chan struct{})
+		c.mu.Unlock()
+		conn.Close()
+	}
+	return ctx.Err()
+}
+
+// current waits for a live connection.
+func (c *Client) current(ctx context.Context) (*Conn, error) {
+	for {
+		c.mu.Lock()
+		conn, ready := c.conn, c.ready
+		c.mu.Unlock()
+		if conn != nil {
+			select {
+			case <-conn.Done():
+			default:
+				return conn, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-ready:
+		case <-time.After(10 * time.Millisecond): // the dead conn is being replaced
+		}
+	}
+}
+
+// conversationWith returns the direct conversation with peer, creating its session.
+func (c *Client) conversationWith(ctx context.Context, peer common.Address) (*conversation, error) {
+	id := wire.DirectConversationID(c.cfg.Identity.Account, peer)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if conv := c.convs[id]; conv != nil {
+		return conv, nil
+	}
+	conv := &conversation{peer: peer, id: id}
+	members, err := c.members(ctx, peer)
+	if err != nil {
+		return nil, err
+	}
+	conv.sess, err = protocol.NewSession(protocol.SessionConfig{
+		ConversationID: id, Account: c.cfg.Identity.Account, DeviceID: c.cfg.Identity.DeviceID,
+		Device: c.cfg.Identity.Device, Members: members,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("client: new session: %w", err)
+	}
+	conv.to = c.recipients(members)
+	c.convs[id] = conv
+	return conv, nil
+}
+
+// members lists the devices of both accounts of a direct conversation.
+func (c *Client) members(ctx context.Context, peer common.Address) ([]protocol.Member, error) {
+	var all []protocol.Member
+	for _, a := range slices.Compact([]common.Address{c.cfg.Identity.Account, peer}) {
+		m, err := c.cfg.Directory(ctx, a)
+		if err != nil {
+			return nil, fmt.Errorf("client: devices of %s: %w", a.Hex(), err)
+		}
+		all = append(all, m...)
+	}
+	return all, nil
+}
+
+func (c *Client) recipients(members []protocol.Member) []wire.DeviceRef {
+	var to []wire.DeviceRef
+	for _, m := range members {
+		if m.Account != c.cfg.Identity.Account || m.DeviceID != c.cfg.Identity.DeviceID {
+			to = append(to, wire.DeviceRef{Account: m.Account, Device: m.DeviceID})
+		}
+	}
+	return to
+}
+
+// refresh re-reads the members' devices after the relay said they changed.
+func (c *Client) refresh(ctx context.Context, conv *conversation) error {
+	members, err := c.members(ctx, conv.peer)
+	if err != nil {
+		return err
+	}
+	conv.mu.Lock()
+	defer conv.mu.Unlock()
+	conv.epoch++
+	if err := conv.sess.SetMembers(conv.epoch, members); err != nil {
+		return fmt.Errorf("client: set members: %w", err)
+	}
+	conv.to = c.recipients(members)
+	return nil
+}
+
+// Send encrypts plaintext for the direct conversation with peer and returns once the relay
+// made it durable, resending across reconnects (a resend the relay already had counts as
+// sent) and re-reading the devices when the relay says they changed. It returns the CID.
+func (c *Client) Send(ctx context.Context, peer common.Address, plaintext []byte) (string, error) {
+	conv, err := c.conversationWith(ctx, peer)
+	if err != nil {
+		return "", err
+	}
+	conv.sendMu.Lock()
+	defer conv.sendMu.Unlock()
+	env, id, err := conv.sess.Seal(plaintext)
+	if err != nil {
+		return "", fmt.Errorf("client: seal: %w", err)
+	}
+	for refreshed := 0; ; {
+		conn, err := c.current(ctx)
+		if err != nil {
+			return "", err
+		}
+		conv.mu.Lock()
+		to := conv.to
+		conv.mu.Unlock()
+		_, err = conn.Send(ctx, peer, to, env)
+		switch {
+		case err == nil || errors.Is(err, ErrDuplicate):
+			conv.record(Received{Peer: peer, CID: id.String(), Message: &protocol.Message{
+				Sender: c.cfg.Identity.Account, DeviceID: c.cfg.Identity.DeviceID, Kind: protocol.KindMessage, Plaintext: plaintext, CID: id}})
+			return id.String(), nil
+		case errors.Is(err, ErrConnClosed):
+			continue // Run reconnects; the same envelope goes again
+		case errors.Is(err, ErrDevicesMismatch) && refreshed < 2:
+			refreshed++
+			if err := c.refresh(ctx, conv); err != nil {
+				return "", err
+			}
+			if env, id, err = conv.sess.Seal(plaintext); err != nil {
+				return "", fmt.Errorf("client: seal: %w", err)
+			}
+		default:
+			return "", err
+		}
+	}
+}
+
+// SendFrame sends an ephemeral frame (typing, read receipt) to peer's and this account's
+// online devices; it is never stored.
+func (c *Client) SendFrame(ctx context.Context, peer common.Address, plaintext []byte) error {
+	conv, err := c.conversationWith(ctx, peer)
+	if err != nil {
+		return err
+	}
+	env, err := conv.sess.SealFrame(plaintext)
+	if err != nil {
+		return fmt.Errorf("client: seal frame: %w", err)
+	}
+	conn, err := c.current(ctx)
+	if err != nil {
+		return err
+	}
+	return conn.SendFrame(peer, env)
+}
+
+// History returns the messages sent and received in the conversation with peer, in the order
+// this device saw them.
+func (c *Client) History(peer common.Address) []Received {
+	c.mu.Lock()
+	conv := c.convs[wire.DirectConversationID(c.cfg.Identity.Account, peer)]
+	c.mu.Unlock()
+	if conv == nil {
+		return nil
+	}
+	conv.mu.Lock()
+	defer conv.mu.Unlock()
+	return slices.Clone(conv.history)
+}
+
+func (conv *conversation) record(r Received) {
+	conv.mu.Lock()
+	defer conv.mu.Unlock()
+	conv.history = append(conv.history, r)
+}
+
+// maxAckBatch bounds the sequence numbers acknowledged in one frame.
+const maxAckBatch = 64
+
+// serve handles one connection's pushes until it ends: open, deduplicate, deliver, then ack.
+func (c *Client) serve(ctx context.Context, conn *Conn) {
+	var acks []int64
+	for {
+		var f *wire.Frame
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return
+		case f, ok = <-conn.Incoming():
+		}
+		if !ok {
+			return
+		}
+		switch f.Type {
+		case wire.TypeEnvelope:
+			if err := c.receive(ctx, f); err != nil {
+				c.log.Warn("drop undecryptable envelope", "cid", f.CID, "err", err)
+			}
+			acks = append(acks, f.Seq)
+		case wire.TypeFrame:
+			if err := c.receive(ctx, f); err != nil {
+				c.log.Debug("drop ephemeral frame", "err", err)
+			}
+		case wire.TypeError:
+			c.log.Warn("relay error", "code", f.Code, "message", f.Message)
+		}
+		if len(acks) > 0 && (len(acks) >= maxAckBatch || len(conn.Incoming()) == 0) {
+			if conn.Ack(acks...) != nil {
+				return
+			}
+			acks = acks[:0]
+		}
+	}
+}
+
+// receive opens one pushed envelope or frame and delivers it unless it was seen before.
+func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
+	c.mu.Lock()
+	_, dup := c.seen[f.CID]
+	c.mu.Unlock()
+	if dup && f.Type == wire.TypeEnvelope {
+		return nil
+	}
+	env, err := protocol.DecodeEnvelope(f.Envelope)
+	if err != nil {
+		return err
+	}
+	sender := env.SenderAccount()
+	peer := sender
+	if sender == c.cfg.Identity.Account {
+		if peer, err = c.peerOf(env.Conversation); err != nil {
+			return err
+		}
+	}
+	if want := wire.DirectConversationID(c.cfg.Identity.Account, peer); !bytes.Equal(env.Conversation, want[:]) {
+		return protocol.ErrWrongConversation
+	}
+	conv, err := c.conversationWith(ctx, peer)
+	if err != nil {
+		return err
+	}
+	msg, err := conv.sess.Open(f.Envelope)
+	if errors.Is(err, protocol.ErrDuplicate) {
+		return nil
+	}
+	if errors.Is(err, protocol.ErrUnknownSender) {
+		// A device registered after the session started: re-read the members once.
+		if err = c.refresh(ctx, conv); err == nil {
+			msg, err = conv.sess.Open(f.Envelope)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	r := Received{Peer: peer, CID: f.CID, Message: msg}
+	if msg.Kind == protocol.KindMessage {
+		c.mu.Lock()
+		c.seen[f.CID] = struct{}{}
+		c.mu.Unlock()
+		conv.record(r)
+	}
+	select {
+	case c.received <- r:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// peerOf finds the peer of a known conversation (for envelopes from this account's other
+// devices).
+func (c *Client) peerOf(id []byte) (common.Address, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if conv := c.convs[[32]byte(id)]; conv != nil {
+		return conv.peer, nil
+	}
+	return common.Address{}, errors.New("client: envelope from another own device in an unknown conversation")
+}

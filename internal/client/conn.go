@@ -1,0 +1,224 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/gorilla/websocket"
+
+	"github.com/parleychat/parley/internal/client/wire"
+)
+
+// RelayError is a frame the relay rejected. Match codes with errors.Is against the Err*
+// sentinels below, or read Missing and Stale with errors.As.
+type RelayError struct {
+	// Code is a wire.Code* constant.
+	Code string
+	// Message is the relay's explanation.
+	Message string
+	// CID names the envelope of a duplicate.
+	CID string
+	// Missing and Stale explain a devices mismatch.
+	Missing, Stale []wire.DeviceRef
+}
+
+func (e *RelayError) Error() string { return "relay: " + e.Code + ": " + e.Message }
+
+// Is matches another RelayError with the same code.
+func (e *RelayError) Is(target error) bool {
+	t, ok := target.(*RelayError)
+	return ok && t.Code == e.Code
+}
+
+// Sentinels for the relay's error codes most callers branch on.
+var (
+	// ErrDuplicate means the envelope was accepted before (a resend after a lost ack).
+	ErrDuplicate = &RelayError{Code: wire.CodeDuplicate}
+	// ErrDevicesMismatch means the recipient devices are out of date.
+	ErrDevicesMismatch = &RelayError{Code: wire.CodeDevicesMismatch}
+	// ErrNotMember means the conversation is not open to this account.
+	ErrNotMember = &RelayError{Code: wire.CodeNotMember}
+	// ErrConnClosed is returned by Conn methods once the socket is gone.
+	ErrConnClosed = errors.New("client: relay connection closed")
+)
+
+// Conn is one WebSocket to the relay's GET /v1/ws. Its reader goroutine answers Send calls
+// and queues pushed envelopes and frames on Incoming. Safe for concurrent use.
+type Conn struct {
+	ws       *websocket.Conn
+	hello    wire.Hello
+	incoming chan *wire.Frame
+	done     chan struct{}
+
+	wmu sync.Mutex // serializes writes
+
+	mu      sync.Mutex
+	err     error
+	nextID  uint64
+	waiters map[string]chan *wire.Frame
+}
+
+// Dial opens a socket (header carries the credentials, e.g. Authorization) and waits for the
+// relay's hello.
+func Dial(ctx context.Context, url string, header http.Header) (*Conn, error) {
+	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, url, header)
+	if err != nil {
+		if resp != nil {
+			return nil, fmt.Errorf("dial relay: %s: %w", resp.Status, err)
+		}
+		return nil, fmt.Errorf("dial relay: %w", err)
+	}
+	ws.SetReadLimit(wire.MaxFrameSize)
+	var f wire.Frame
+	if err := ws.ReadJSON(&f); err != nil || f.Type != wire.TypeHello || f.Hello == nil {
+		ws.Close()
+		return nil, fmt.Errorf("relay hello: type %q: %w", f.Type, errors.Join(err, ErrConnClosed))
+	}
+	c := &Conn{ws: ws, hello: *f.Hello, incoming: make(chan *wire.Frame, 256), done: make(chan struct{}), waiters: map[string]chan *wire.Frame{}}
+	go c.readLoop()
+	return c, nil
+}
+
+// Hello is what the relay said on connect: limits and the count of dropped envelopes.
+func (c *Conn) Hello() wire.Hello { return c.hello }
+
+// Incoming delivers pushed envelopes (wire.TypeEnvelope), ephemeral frames (wire.TypeFrame) and
+// errors not tied to a request; it is closed when the socket ends.
+func (c *Conn) Incoming() <-chan *wire.Frame { return c.incoming }
+
+// Done is closed when the socket ends; Err then says why.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Err is the reason the socket ended, or nil while it is open.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Close closes the socket.
+func (c *Conn) Close() error {
+	c.wmu.Lock()
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline())
+	c.wmu.Unlock()
+	err := c.ws.Close()
+	<-c.done
+	return err
+}
+
+func (c *Conn) readLoop() {
+	var err error
+	defer func() {
+		c.mu.Lock()
+		c.err = errors.Join(ErrConnClosed, err)
+		for id, w := range c.waiters {
+			close(w)
+			delete(c.waiters, id)
+		}
+		c.mu.Unlock()
+		close(c.incoming)
+		close(c.done)
+	}()
+	for {
+		var f wire.Frame
+		_, b, rerr := c.ws.ReadMessage()
+		if rerr != nil {
+			err = rerr
+			return
+		}
+		if jerr := json.Unmarshal(b, &f); jerr != nil {
+			err = fmt.Errorf("relay sent a bad frame: %w", jerr)
+			c.ws.Close()
+			return
+		}
+		if f.ID != "" && (f.Type == wire.TypeSent || f.Type == wire.TypeError) {
+			c.mu.Lock()
+			w := c.waiters[f.ID]
+			delete(c.waiters, f.ID)
+			c.mu.Unlock()
+			if w != nil {
+				w <- &f
+				continue
+			}
+		}
+		c.incoming <- &f
+	}
+}
+
+func (c *Conn) write(f *wire.Frame) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	select {
+	case <-c.done:
+		return c.Err()
+	default:
+	}
+	_ = c.ws.SetWriteDeadline(deadline())
+	if err := c.ws.WriteJSON(f); err != nil {
+		return errors.Join(ErrConnClosed, err)
+	}
+	return nil
+}
+
+// Submit sends an envelope without waiting; wait returns the CID once the relay made it
+// durable, or the relay's *RelayError.
+func (c *Conn) Submit(peer common.Address, to []wire.DeviceRef, envelope []byte) (wait func(context.Context) (string, error), err error) {
+	return c.request(&wire.Frame{Type: wire.TypeSend, Peer: &peer, To: to, Envelope: envelope})
+}
+
+// Send sends an envelope to the direct conversation with peer, addressed to the devices in to,
+// and waits until the relay made it durable; it returns the envelope's CID.
+func (c *Conn) Send(ctx context.Context, peer common.Address, to []wire.DeviceRef, envelope []byte) (string, error) {
+	wait, err := c.Submit(peer, to, envelope)
+	if err != nil {
+		return "", err
+	}
+	return wait(ctx)
+}
+
+func (c *Conn) request(f *wire.Frame) (func(context.Context) (string, error), error) {
+	ch := make(chan *wire.Frame, 1)
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		return nil, c.err
+	}
+	c.nextID++
+	f.ID = strconv.FormatUint(c.nextID, 10)
+	c.waiters[f.ID] = ch
+	c.mu.Unlock()
+	if err := c.write(f); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (string, error) {
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case r, ok := <-ch:
+			if !ok {
+				return "", c.Err()
+			}
+			if r.Type == wire.TypeError {
+				return r.CID, &RelayError{Code: r.Code, Message: r.Message, CID: r.CID, Missing: r.Missing, Stale: r.Stale}
+			}
+			return r.CID, nil
+		}
+	}, nil
+}
+
+// SendFrame relays an ephemeral frame envelope to the conversation's online devices. A
+// rejection arrives on Incoming as an error frame.
+func (c *Conn) SendFrame(peer common.Address, envelope []byte) error {
+	return c.write(&wire.Frame{Type: wire.TypeFrame, Peer: &peer, Envelope: envelope})
+}
+
+// Ack tells the relay that pushed envelopes are safely handled, so it deletes them.
+func (c *Conn) Ack(seqs ...int64) error {
+	return c.write(&wire.Frame{Type: wire.TypeAck, Seqs: seqs})
+}

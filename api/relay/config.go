@@ -17,7 +17,7 @@ import (
 
 // Named defaults of Config.
 const (
-	// DefaultMaxFrameSize fits the largest envelope (512 KiB) base64-encoded in a JSON frame.
+	// DefaultMaxFrameSize fits the largest envelope base64-encoded in a JSON frame.
 	DefaultMaxFrameSize = wire.MaxFrameSize
 	// DefaultFramesPerSecond is the sustained frame rate a socket may send.
 	DefaultFramesPerSecond = 200

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/parleychat/parley/internal/client/wire"
+	"github.com/parleychat/parley/internal/ipfs"
 	"github.com/parleychat/parley/internal/protocol"
 	"github.com/parleychat/parley/internal/store/relaydb"
 )
@@ -140,6 +141,9 @@ func (r *Relay) send(ctx context.Context, c *deviceConn, f *wire.Frame) error {
 		return &rejection{code: wire.CodeDevicesMismatch, msg: "the recipient devices differ from the registered, unrevoked devices of the members", missing: missing, stale: stale}
 	}
 	block, err := r.deps.IPFS.PutRaw(ctx, f.Envelope)
+	if errors.Is(err, ipfs.ErrTooLarge) {
+		return reject(wire.CodeOversize, "the envelope exceeds the node's block size limit", err)
+	}
 	if err != nil {
 		return fmt.Errorf("pin envelope: %w", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/parleychat/parley/internal/protocol"
 )
 
 // Frame types. A device sends send, frame and ack; the relay sends hello, sent, envelope,
@@ -138,5 +140,5 @@ func DirectConversationID(a, b common.Address) [32]byte {
 }
 
 // MaxFrameSize is the largest frame either side needs to read: a maximal envelope
-// (512 KiB) base64-encoded inside a JSON frame.
-const MaxFrameSize = 1 << 20
+// base64-encoded inside a JSON frame, with room for the other fields.
+const MaxFrameSize = (protocol.MaxEnvelopeSize+2)/3*4 + 64<<10

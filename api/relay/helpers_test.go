@@ -37,6 +37,7 @@ type fixture struct {
 	ipfsDir  string
 	txNonce  atomic.Int64
 	override func(*relay.Config)
+	now      func() time.Time // the relays' clock; time.Now when nil
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -139,7 +140,7 @@ func (f *fixture) start(t *testing.T, addr string) *instance {
 	if f.override != nil {
 		f.override(&cfg)
 	}
-	r, err := relay.New(cfg, relay.Deps{Authenticate: authenticate, Pool: f.pool, IPFS: f.node})
+	r, err := relay.New(cfg, relay.Deps{Authenticate: authenticate, Pool: f.pool, IPFS: f.node, Now: f.now})
 	if err != nil {
 		t.Fatalf("new relay: %v", err)
 	}

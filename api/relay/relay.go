@@ -68,9 +68,11 @@ type Relay struct {
 	devices map[deviceKey]*deviceConn
 	byAcct  map[common.Address]map[uint32]*deviceConn
 	rooms   map[string]map[*roomConn]struct{}
-	wg      sync.WaitGroup // socket handlers
-	nextID  uint64
-	started bool
+	// roomSize counts a room's sockets on this instance, reserved before the upgrade.
+	roomSize map[string]int
+	wg       sync.WaitGroup // socket handlers
+	nextID   uint64
+	started  bool
 }
 
 // New validates the configuration and builds a relay.
@@ -87,6 +89,7 @@ func New(cfg Config, deps Deps) (*Relay, error) {
 		devices:  map[deviceKey]*deviceConn{},
 		byAcct:   map[common.Address]map[uint32]*deviceConn{},
 		rooms:    map[string]map[*roomConn]struct{}{},
+		roomSize: map[string]int{},
 	}
 	r.upgrader = websocket.Upgrader{CheckOrigin: r.checkOrigin, ReadBufferSize: 4096, WriteBufferSize: 4096}
 	return r, nil

@@ -50,13 +50,24 @@ func (r *Relay) serveRoom(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	defer r.wg.Done()
+	// The slot is taken before the upgrade, so the cap holds however fast sockets arrive.
 	r.mu.Lock()
-	full := len(r.rooms[id]) >= int(room.MaxMembers)
+	full := r.roomSize[id] >= int(room.MaxMembers)
+	if !full {
+		r.roomSize[id]++
+	}
 	r.mu.Unlock()
 	if full {
 		http.Error(w, "the room is full", http.StatusForbidden)
 		return
 	}
+	defer func() {
+		r.mu.Lock()
+		if r.roomSize[id]--; r.roomSize[id] == 0 {
+			delete(r.roomSize, id)
+		}
+		r.mu.Unlock()
+	}()
 	ws, err := r.upgrader.Upgrade(w, req, nil)
 	if err != nil {
 		return

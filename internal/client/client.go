@@ -352,7 +352,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	sender := env.SenderAccount()
 	peer := sender
 	if sender == c.cfg.Identity.Account {
-		if peer, err = c.peerOf(env.Conversation); err != nil {
+		if peer, err = c.peerOf(env); err != nil {
 			return err
 		}
 	}
@@ -391,13 +391,24 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	}
 }
 
-// peerOf finds the peer of a known conversation (for envelopes from this account's other
-// devices).
-func (c *Client) peerOf(id []byte) (common.Address, error) {
+// peerOf finds the peer of an envelope from this account's other device: from a known
+// conversation, else from the key wraps of a chain's first envelope (the peer's devices are
+// recipients; a note to self has only this account's).
+func (c *Client) peerOf(env *protocol.Envelope) (common.Address, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if conv := c.convs[[32]byte(id)]; conv != nil {
+	conv := c.convs[[32]byte(env.Conversation)]
+	c.mu.Unlock()
+	if conv != nil {
 		return conv.peer, nil
 	}
-	return common.Address{}, errors.New("client: envelope from another own device in an unknown conversation")
+	if len(env.Wraps) == 0 {
+		return common.Address{}, errors.New("client: envelope from another own device in an unknown conversation")
+	}
+	self := c.cfg.Identity.Account
+	for _, w := range env.Wraps {
+		if a := common.BytesToAddress(w.Account); a != self {
+			return a, nil
+		}
+	}
+	return self, nil
 }

@@ -1,0 +1,196 @@
+package relay_test
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/gorilla/websocket"
+
+	"github.com/parleychat/parley/api/relay"
+	"github.com/parleychat/parley/internal/client"
+	"github.com/parleychat/parley/internal/protocol"
+)
+
+// runClient starts a client on one instance and stops it with the test.
+func runClient(t *testing.T, f *fixture, id client.Identity, in *instance) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{Identity: id, Directory: f.directory(), Dial: dialer(id, func() []string { return []string{in.wsURL()} })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return c
+}
+
+func next(t *testing.T, c *client.Client) client.Received {
+	t.Helper()
+	select {
+	case r := <-c.Received():
+		return r
+	case <-time.After(20 * time.Second):
+		t.Fatal("timed out waiting for a message")
+		return client.Received{}
+	}
+}
+
+// TestMultiDeviceAndFrames checks fan-out to every device of both accounts across instances,
+// and ephemeral frames that reach online devices without being stored.
+func TestMultiDeviceAndFrames(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.start(t, ""), f.start(t, "")
+	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
+	alice1, alice2, bob := f.register(t, aliceAddr, 1), f.register(t, aliceAddr, 2), f.register(t, bobAddr, 7)
+	ca1, ca2, cb := runClient(t, f, alice1, a), runClient(t, f, alice2, b), runClient(t, f, bob, b)
+
+	if _, err := ca1.Send(t.Context(), bobAddr, []byte("hello bob")); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*client.Client{"bob": cb, "alice's second device": ca2} {
+		r := next(t, c)
+		if string(r.Message.Plaintext) != "hello bob" || r.Peer != bobAddr && r.Peer != aliceAddr {
+			t.Fatalf("%s got %q from peer %s", name, r.Message.Plaintext, r.Peer.Hex())
+		}
+	}
+	if got := ca2.History(bobAddr); len(got) != 1 {
+		t.Fatalf("alice's second device has %d messages in the conversation with bob, want 1", len(got))
+	}
+	stored := f.count(t, "relay_envelopes")
+	if err := cb.SendFrame(t.Context(), aliceAddr, []byte("typing")); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*client.Client{"alice 1": ca1, "alice 2": ca2} {
+		r := next(t, c)
+		if r.Message.Kind != protocol.KindFrame || string(r.Message.Plaintext) != "typing" {
+			t.Fatalf("%s got kind %d %q, want the typing frame", name, r.Message.Kind, r.Message.Plaintext)
+		}
+	}
+	if n := f.count(t, "relay_envelopes"); n != stored {
+		t.Fatalf("an ephemeral frame was stored: %d envelopes, want %d", n, stored)
+	}
+	eventually(t, 10*time.Second, "acks", func() bool { return f.count(t, "relay_pending") == 0 })
+}
+
+// TestCapAndTTLAreReported checks that envelopes beyond the per-device cap and past the TTL
+// are dropped and that the device is told how many on its next connect.
+func TestCapAndTTLAreReported(t *testing.T) {
+	f := newFixture(t)
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	f.now = func() time.Time { return time.Unix(0, clock.Load()) }
+	f.override = func(c *relay.Config) { c.MaxPending, c.PendingTTL = 3, time.Hour }
+	in := f.start(t, "")
+	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
+	alice, bob := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 7)
+	ca := runClient(t, f, alice, in)
+	for i := range 5 {
+		if _, err := ca.Send(t.Context(), bobAddr, []byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	connect := func() *client.Conn {
+		c, err := client.Dial(t.Context(), in.wsURL(), header(bob))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	c := connect()
+	if h := c.Hello(); h.Dropped != 2 || h.MaxPending != 3 || h.TTLSeconds != 3600 {
+		t.Fatalf("hello %+v, want 2 dropped by the cap of 3, TTL 3600", h)
+	}
+	var seqs []int64
+	for range 3 {
+		fr := <-c.Incoming()
+		seqs = append(seqs, fr.Seq)
+	}
+	if seqs[0] != 3 || seqs[2] != 5 {
+		t.Fatalf("pushed seqs %v, want 3..5", seqs)
+	}
+	c.Close()
+
+	clock.Add(int64(2 * time.Hour))
+	if err := in.relay.Purge(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, "relay_pending"); n != 0 {
+		t.Fatalf("%d pending rows after the TTL", n)
+	}
+	if h := connect().Hello(); h.Dropped != 3 {
+		t.Fatalf("hello after TTL reports %d dropped, want 3", h.Dropped)
+	}
+}
+
+// TestAnonymousRoom relays opaque frames between a room's sockets on two instances, enforces
+// the member cap, refuses unknown rooms and stores nothing.
+func TestAnonymousRoom(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.start(t, ""), f.start(t, "")
+	if _, err := f.pool.Exec(t.Context(), `INSERT INTO rooms (id, max_members, created_at, expires_at) VALUES ('room1', 2, now(), now() + interval '1 hour')`); err != nil {
+		t.Fatal(err)
+	}
+	roomURL := func(in *instance, id string) string { return "ws://" + in.addr + "/v1/rooms/" + id + "/ws" }
+	dial := func(url string) *websocket.Conn {
+		ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+		if err != nil {
+			t.Fatalf("dial %s: %v", url, err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		return ws
+	}
+	p1, p2 := dial(roomURL(a, "room1")), dial(roomURL(b, "room1"))
+	secret := []byte(marker + " room ciphertext stand-in")
+	// Room frames reach the sockets present when they are relayed, and p2 may still be
+	// joining on instance B: p1 repeats until p2 has one.
+	got := make(chan []byte, 1)
+	go func() {
+		defer close(got)
+		_ = p2.SetReadDeadline(time.Now().Add(20 * time.Second))
+		if _, m, err := p2.ReadMessage(); err == nil {
+			got <- m
+		}
+	}()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for m, waiting := []byte(nil), true; waiting; {
+		if err := p1.WriteMessage(websocket.BinaryMessage, secret); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case m, waiting = <-got:
+			if string(m) != string(secret) {
+				t.Fatalf("peer got %q", m)
+			}
+			waiting = false
+		case <-tick.C:
+		}
+	}
+
+	dial(roomURL(a, "room1")) // the second member on instance A
+	tests := []struct {
+		name   string
+		url    string
+		status int
+	}{
+		{"unknown room", roomURL(a, "nope"), http.StatusNotFound},
+		{"full room", roomURL(a, "room1"), http.StatusForbidden},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, resp, err := websocket.DefaultDialer.Dial(tc.url, nil)
+			if err == nil || resp == nil || resp.StatusCode != tc.status {
+				t.Fatalf("dial: %v %v, want %d", err, resp, tc.status)
+			}
+		})
+	}
+	f.scanTables(t, []byte(marker))
+}

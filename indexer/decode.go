@@ -22,7 +22,8 @@ const NotifyChannel = "parley_chain"
 
 // Notification is the JSON payload sent on NotifyChannel.
 type Notification struct {
-	// Kind is tip, device_added, device_revoked, key_rotated, reorg or finalized.
+	// Kind is tip, device_added, device_revoked, key_rotated, reorg, or bulk (too many events
+	// in one commit to list: re-read up to Block).
 	Kind string `json:"kind"`
 	// ChainID is the chain the change happened on.
 	ChainID uint64 `json:"chain_id"`
@@ -189,8 +190,17 @@ func (b *batch) write(ctx context.Context, q *chaindb.Queries) (rowCounts, error
 			return nil, fmt.Errorf("insert withdrawals: %w", err)
 		}
 	}
+	if len(b.notes) > maxNotesPerCommit {
+		// A bulk backfill would flood listeners (and the notify queue): send one summary.
+		last := b.notes[len(b.notes)-1]
+		b.notes = []Notification{{Kind: "bulk", ChainID: b.chainID, Block: last.Block, Final: last.Final}}
+	}
 	return n, notify(ctx, q, b.notes...)
 }
+
+// maxNotesPerCommit is the most per-event notifications one commit sends; beyond it, one
+// "bulk" notification tells listeners to re-read up to its block.
+const maxNotesPerCommit = 1000
 
 // verifyRotations checks each rotation's device signature against the signing key the
 // device registered earlier (rows of this batch are already inserted in the transaction).

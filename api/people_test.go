@@ -204,3 +204,29 @@ func TestSearchPeople(t *testing.T) {
 		})
 	}
 }
+
+func TestSearchWindow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config, _ *Deps) { c.SearchWindow = 2 })
+	var people []user
+	for range 4 {
+		e.clock.advance(time.Hour)
+		u := e.login()
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
+		people = append(people, u)
+	}
+	me := e.login()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: me.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
+	// Only the two most recently active are candidates; a hidden profile leaves the window.
+	var page gen.SearchPage
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/search/people", token: me.tokens.AccessToken}).decode(t, &page)
+	if len(page.Results) != 2 || page.Results[0].Profile.Address != people[3].address || page.Results[1].Profile.Address != people[2].address {
+		t.Fatalf("window results %+v", page.Results)
+	}
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: people[3].tokens.AccessToken, body: gen.ProfileInput{Discoverable: false}})
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/search/people", token: me.tokens.AccessToken}).decode(t, &page)
+	if len(page.Results) != 2 || page.Results[0].Profile.Address != people[2].address || page.Results[1].Profile.Address != people[1].address {
+		t.Fatalf("after hiding %+v", page.Results)
+	}
+}

@@ -1,0 +1,194 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/spruceid/siwe-go"
+
+	"github.com/parleychat/parley/internal/protocol"
+)
+
+// ErrAPI is wrapped by every non-2xx answer of the HTTP API.
+var ErrAPI = errors.New("client: api error")
+
+// API is a client of Parley's HTTP API: sign-in, device binding and device lookups.
+type API struct {
+	// BaseURL is the API's public origin, e.g. http://127.0.0.1:8080; its host is the SIWE domain.
+	BaseURL string
+	// ChainID is the chain of the SIWE message and of the DeviceRegistry.
+	ChainID int64
+	// HTTP is the HTTP client (default http.DefaultClient).
+	HTTP *http.Client
+
+	token     string
+	sessionID string
+	account   common.Address
+}
+
+// tokenPair is the API's TokenPair.
+type tokenPair struct {
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	SessionID    string `json:"sessionId"`
+	Address      string `json:"address"`
+}
+
+// Login signs in with Sign-In with Ethereum (EIP-4361) using the account's private key.
+func (a *API) Login(ctx context.Context, key *ecdsa.PrivateKey) error {
+	var nonce struct {
+		Nonce string `json:"nonce"`
+	}
+	if err := a.call(ctx, http.MethodPost, "/v1/auth/nonce", nil, &nonce); err != nil {
+		return err
+	}
+	base, err := url.Parse(a.BaseURL)
+	if err != nil {
+		return fmt.Errorf("client: base url: %w", err)
+	}
+	addr := crypto.PubkeyToAddress(key.PublicKey)
+	msg, err := siwe.InitMessage(base.Host, addr.Hex(), a.BaseURL, nonce.Nonce, map[string]any{
+		"chainId": int(a.ChainID), "statement": "Sign in to Parley.",
+		"issuedAt": time.Now().UTC().Format(time.RFC3339),
+	})
+	if err != nil {
+		return fmt.Errorf("client: siwe message: %w", err)
+	}
+	text := msg.String()
+	sig, err := crypto.Sign(accounts.TextHash([]byte(text)), key)
+	if err != nil {
+		return fmt.Errorf("client: sign siwe message: %w", err)
+	}
+	sig[64] += 27
+	var pair tokenPair
+	if err := a.call(ctx, http.MethodPost, "/v1/auth/verify", map[string]string{"message": text, "signature": hexutil.Encode(sig)}, &pair); err != nil {
+		return err
+	}
+	a.token, a.sessionID, a.account = pair.AccessToken, pair.SessionID, addr
+	return nil
+}
+
+// DeviceProofMessage is what a device signs to bind a session to itself (the API's
+// verifyDeviceProof): parley-device-proof-v1, domain, chain id, lowercase account, device id,
+// session id and challenge, one per line.
+func DeviceProofMessage(domain string, chainID int64, account common.Address, deviceID uint32, sessionID, challenge string) []byte {
+	return []byte(strings.Join([]string{"parley-device-proof-v1", domain, strconv.FormatInt(chainID, 10),
+		strings.ToLower(account.Hex()), strconv.FormatUint(uint64(deviceID), 10), sessionID, challenge}, "\n"))
+}
+
+// BindDevice proves with the device's signing key that this session runs on the device, which
+// the relay requires.
+func (a *API) BindDevice(ctx context.Context, id Identity) error {
+	var ch struct {
+		Challenge string `json:"challenge"`
+	}
+	if err := a.call(ctx, http.MethodPost, "/v1/auth/device/challenge", map[string]any{"deviceId": id.DeviceID}, &ch); err != nil {
+		return err
+	}
+	base, err := url.Parse(a.BaseURL)
+	if err != nil {
+		return fmt.Errorf("client: base url: %w", err)
+	}
+	sig := id.Device.Sign(DeviceProofMessage(base.Host, a.ChainID, a.account, id.DeviceID, a.sessionID, ch.Challenge))
+	return a.call(ctx, http.MethodPost, "/v1/auth/device/verify",
+		map[string]any{"deviceId": id.DeviceID, "challenge": ch.Challenge, "signature": hexutil.Encode(sig)}, nil)
+}
+
+// Header carries the session's access token, for Dial.
+func (a *API) Header() http.Header {
+	return http.Header{"Authorization": {"Bearer " + a.token}}
+}
+
+// apiDevice is the API's Device.
+type apiDevice struct {
+	DeviceID        uint32 `json:"deviceId"`
+	Suite           uint8  `json:"suite"`
+	SigningKey      string `json:"signingKey"`
+	KeyAgreementKey string `json:"keyAgreementKey"`
+	Valid           bool   `json:"valid"`
+	Revoked         bool   `json:"revoked"`
+}
+
+// Devices is a Directory backed by GET /v1/users/{address}/devices: the account's valid,
+// unrevoked devices. Suite 2 (X-Wing) devices need their full public key, which the registry
+// only commits to; they are skipped until the API serves it.
+func (a *API) Devices(ctx context.Context, account common.Address) ([]protocol.Member, error) {
+	var out struct {
+		Devices []apiDevice `json:"devices"`
+	}
+	if err := a.call(ctx, http.MethodGet, "/v1/users/"+strings.ToLower(account.Hex())+"/devices", nil, &out); err != nil {
+		return nil, err
+	}
+	var members []protocol.Member
+	for _, d := range out.Devices {
+		if !d.Valid || d.Revoked || protocol.Suite(d.Suite) != protocol.SuiteX25519 {
+			continue
+		}
+		sk, err1 := hexutil.Decode(d.SigningKey)
+		kak, err2 := hexutil.Decode(d.KeyAgreementKey)
+		if err := errors.Join(err1, err2); err != nil || len(sk) != 32 || len(kak) != 32 {
+			return nil, fmt.Errorf("client: device %d of %s has malformed keys: %w", d.DeviceID, account.Hex(), errors.Join(err, ErrAPI))
+		}
+		members = append(members, protocol.Member{Account: account, DeviceID: d.DeviceID,
+			Keys: protocol.DeviceKeys{Suite: protocol.SuiteX25519, SigningKey: [32]byte(sk), KEMPublicKey: kak}})
+	}
+	return members, nil
+}
+
+// call sends a JSON request and decodes a JSON answer into out (when not nil).
+func (a *API) call(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("client: encode %s: %w", path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(a.BaseURL, "/")+path, body)
+	if err != nil {
+		return fmt.Errorf("client: request %s: %w", path, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	hc := a.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("client: %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("client: read %s: %w", path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("client: %s %s: %s: %s: %w", method, path, resp.Status, bytes.TrimSpace(b), ErrAPI)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("client: decode %s: %w", path, err)
+		}
+	}
+	return nil
+}

@@ -117,6 +117,7 @@ func TestAnvilReorgsAndKills(t *testing.T) {
 				continue
 			}
 			snapshot = "" // the snapshot's chain is gone
+			w.resetNonces()
 			reorgs++
 		case r < 8 && snapshot == "":
 			if err := raw.CallContext(ctx, &snapshot, "evm_snapshot"); err != nil {
@@ -132,6 +133,7 @@ func TestAnvilReorgsAndKills(t *testing.T) {
 			if err := raw.CallContext(ctx, &ok, "evm_revert", snapshot); err != nil || !ok {
 				t.Fatalf("evm_revert: %v %v", ok, err)
 			}
+			w.resetNonces()
 			snapshot = ""
 			reorgs++
 		default:

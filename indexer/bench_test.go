@@ -65,10 +65,13 @@ func TestBenchIndexer(t *testing.T) {
 	cfg := indexer.Config{ChainID: chain.ChainID.Uint64(), Registry: dep.DeviceRegistry, TipJar: dep.TipJar,
 		StartBlock: dep.DeviceRegistryBlock, FinalityDepth: 1, InitialRange: 50, MaxRange: 10000,
 		PollInterval: 10 * time.Millisecond}
-	wsClient, err := ethclient.Dial(strings.Replace(chain.URL, "http://", "ws://", 1))
+	// go-ethereum caps WebSocket messages at 32 MiB by default; a backfill of dense blocks wants
+	// bigger eth_getLogs responses (the indexer would otherwise shrink its range to fit).
+	wsRPC, err := rpc.DialOptions(ctx, strings.Replace(chain.URL, "http://", "ws://", 1), rpc.WithWebsocketMessageSizeLimit(512<<20))
 	if err != nil {
 		t.Fatalf("dial ws: %v", err)
 	}
+	wsClient := ethclient.NewClient(wsRPC)
 	defer wsClient.Close()
 	listen, err := pool.Acquire(ctx)
 	if err != nil {

@@ -57,17 +57,34 @@ type workload struct {
 	devices  []device
 	// validSig maps a registration's tx hash to whether its self-signature is valid.
 	validSig map[common.Hash]bool
+	nonces   map[common.Address]uint64
 }
 
+// opts returns transact options for the next nonce of k's account. Nonces are counted here:
+// a node's pending nonce can lag right after a send. Call resetNonces after a reorg.
 func (w *workload) opts(k *ecdsa.PrivateKey) *bind.TransactOpts {
 	o := bind.NewKeyedTransactor(k, new(big.Int).SetUint64(w.chainID))
 	o.GasLimit = 400_000 // skip estimation: reverting transactions are part of the workload
+	addr := crypto.PubkeyToAddress(k.PublicKey)
+	n, ok := w.nonces[addr]
+	if !ok {
+		var err error
+		if n, err = w.client.PendingNonceAt(context.Background(), addr); err != nil {
+			w.t.Fatalf("pending nonce: %v", err)
+		}
+	}
+	o.Nonce = new(big.Int).SetUint64(n)
+	w.nonces[addr] = n + 1
 	return o
 }
+
+// resetNonces forgets the counted nonces, to read them from the chain again.
+func (w *workload) resetNonces() { w.nonces = map[common.Address]uint64{} }
 
 // deploy deploys both contracts from keys[0]; the caller mines the block.
 func (w *workload) deploy() {
 	w.t.Helper()
+	w.resetNonces()
 	var err error
 	o := w.opts(w.keys[0])
 	o.GasLimit = 0
@@ -75,7 +92,8 @@ func (w *workload) deploy() {
 	if err != nil {
 		w.t.Fatalf("deploy registry: %v", err)
 	}
-	o.Nonce = nil
+	o = w.opts(w.keys[0])
+	o.GasLimit = 0
 	w.tipJar, _, err = bind.DeployContract(o, common.FromHex(tipjar.TipJarMetaData.Bin), w.client, nil)
 	if err != nil {
 		w.t.Fatalf("deploy tip jar: %v", err)
@@ -86,6 +104,7 @@ func (w *workload) deploy() {
 func (w *workload) initBindings() {
 	w.reg, w.tips = deviceregistry.NewDeviceRegistry(), tipjar.NewTipJar()
 	w.validSig = map[common.Hash]bool{}
+	w.resetNonces()
 }
 
 // mustPool opens a pool on url that closes when t ends.

@@ -75,6 +75,7 @@ func (c *simChain) reorg(t *testing.T, depth int) {
 	if err := c.b.Fork(ancestor.Hash()); err != nil {
 		t.Fatalf("fork: %v", err)
 	}
+	c.w.resetNonces()
 	c.blocks(depth+1, 4)
 	newHead, err := c.w.client.HeaderByNumber(ctx, nil)
 	if err != nil {

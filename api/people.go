@@ -34,6 +34,9 @@ func profileOf(r appdb.GetProfileRow) gen.Profile {
 	if r.Gender.Valid {
 		p.Gender = &r.Gender.String
 	}
+	if r.AvatarCid.Valid {
+		p.AvatarCid = &r.AvatarCid.String
+	}
 	return p
 }
 
@@ -199,7 +202,7 @@ func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) err
 			page.NextCursor = ptr(searchCursor{Overlap: int64(last.Overlap), Active: last.LastActiveAt.Time, Account: last.Account}.encode())
 			break
 		}
-		p := profileOf(appdb.GetProfileRow{Account: r.Account, Username: r.Username, DisplayName: r.DisplayName, Bio: r.Bio, Age: r.Age, Gender: r.Gender, Discoverable: true})
+		p := profileOf(appdb.GetProfileRow{Account: r.Account, Username: r.Username, DisplayName: r.DisplayName, Bio: r.Bio, Age: r.Age, Gender: r.Gender, Discoverable: true, AvatarCid: r.AvatarCid})
 		page.Results = append(page.Results, gen.SearchHit{Profile: p, Overlap: int(r.Overlap), SharedTags: r.SharedTags})
 	}
 	return c.JSON(http.StatusOK, page)

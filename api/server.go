@@ -36,6 +36,8 @@ type Deps struct {
 	Chain ChainCaller
 	// Log is the logger; nil discards logs.
 	Log *slog.Logger
+	// Blocks pins avatar images; nil disables avatar uploads.
+	Blocks BlockStore
 	// Registry receives the server's metrics; nil makes a private registry with Go and process collectors.
 	Registry *prometheus.Registry
 	// Now is the clock; nil means time.Now.
@@ -52,6 +54,7 @@ type Server struct {
 	echo     *echo.Echo
 	tokens   *tokenIssuer
 	siwe     *siweVerifier
+	blocks   BlockStore
 	registry *prometheus.Registry
 	spec     []byte
 }
@@ -78,6 +81,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		log:      cmpLogger(deps.Log).With("component", "api"),
 		now:      deps.Now,
 		registry: deps.Registry,
+		blocks:   deps.Blocks,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -121,7 +125,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			MaxAge:        600,
 		}),
 		s.originGuard,
-		middleware.BodyLimit(fmt.Sprintf("%dB", cfg.BodyLimit)),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", cfg.BodyLimit), Skipper: isAvatar}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", maxAvatarBytes), Skipper: func(c echo.Context) bool { return !isAvatar(c) }}),
 		rateLimiter(cfg.IPRate, cfg.IPBurst, func(c echo.Context) (string, error) { return c.RealIP(), nil }),
 		echomiddleware.OapiRequestValidatorWithOptions(swagger, &echomiddleware.Options{
 			ErrorHandler: validatorError,
@@ -133,6 +138,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			return account, nil
 		}),
 	)
+	registerAvatarBodyDecoders()
 	gen.RegisterHandlers(e, s)
 	s.echo = e
 	return s, nil
@@ -144,6 +150,8 @@ func cmpLogger(l *slog.Logger) *slog.Logger {
 	}
 	return l
 }
+
+func isAvatar(c echo.Context) bool { return c.Request().URL.Path == avatarPath }
 
 // Handler is the HTTP handler serving the whole API.
 func (s *Server) Handler() http.Handler { return s.echo }

@@ -282,8 +282,11 @@ type Problem struct {
 // Profile defines model for Profile.
 type Profile struct {
 	// Address an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
-	Address      Address `json:"address"`
-	Age          *int    `json:"age,omitempty"`
+	Address Address `json:"address"`
+	Age     *int    `json:"age,omitempty"`
+
+	// AvatarCid CID of the avatar image (raw block)
+	AvatarCid    *string `json:"avatarCid,omitempty"`
 	Bio          string  `json:"bio"`
 	Discoverable bool    `json:"discoverable"`
 	DisplayName  string  `json:"displayName"`
@@ -555,6 +558,9 @@ type ServerInterface interface {
 	// Redeem an invite; a contact invite makes us mutual contacts, a group invite files a join request.
 	// (POST /v1/invites/{token}/redeem)
 	RedeemInvite(ctx echo.Context, token string) error
+	// Upload my avatar (PNG or JPEG, at most 1 MiB and 2048×2048 pixels); it is pinned to IPFS and its CID set on my profile.
+	// (PUT /v1/me/avatar)
+	PutMyAvatar(ctx echo.Context) error
 	// My interests (taxonomy ids and free tags).
 	// (GET /v1/me/interests)
 	GetMyInterests(ctx echo.Context) error
@@ -1039,6 +1045,17 @@ func (w *ServerInterfaceWrapper) RedeemInvite(ctx echo.Context) error {
 	return err
 }
 
+// PutMyAvatar converts echo context to params.
+func (w *ServerInterfaceWrapper) PutMyAvatar(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutMyAvatar(ctx)
+	return err
+}
+
 // GetMyInterests converts echo context to params.
 func (w *ServerInterfaceWrapper) GetMyInterests(ctx echo.Context) error {
 	var err error
@@ -1300,6 +1317,7 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.GET(baseURL+"/v1/interests", wrapper.ListInterests)
 	router.POST(baseURL+"/v1/invites", wrapper.CreateInvite)
 	router.POST(baseURL+"/v1/invites/:token/redeem", wrapper.RedeemInvite)
+	router.PUT(baseURL+"/v1/me/avatar", wrapper.PutMyAvatar)
 	router.GET(baseURL+"/v1/me/interests", wrapper.GetMyInterests)
 	router.PUT(baseURL+"/v1/me/interests", wrapper.PutMyInterests)
 	router.GET(baseURL+"/v1/me/profile", wrapper.GetMyProfile)
@@ -1319,96 +1337,99 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 // Base64 encoded, gzipped, json marshaled Swagger object
 var swaggerSpec = []string{
 
-	"H4sIAAAAAAAC/+w9a3PbOJJ/BcXbqklqKUt+xBPHnzLJPDw3ybpi57bqEt8EJlsixiTAAUDbGper7tfc",
-	"D7tfcoUXCUp8SZY0ud39FJkEgUa/u9HoPAQRy3JGgUoRvHoIcsxxBhK4/utHzor8LFY/CQ1eBTmWSRAG",
-	"FGcQvApm9m0YcPi9IBzi4JXkBYSBiBLIsPpsyniGZfAqKAqiRsp5rj4VkhM6Cx4fw+AcgL+OYw5CtKyD",
-	"7duudf7CYRq8Cv5tXG1nbN6KsZv9US3HQeSMCtCLnXN2nUKmfkaMSqBS/cR5npIIS8LoODcj/vqbYFS9",
-	"G7aim1evGIOIOMnVdGozFH344Q06OXrxLcrLYW4rGioPG0vffi8T4FBkyCIlRJN7hGmMjiYogXsUkxmR",
-	"Aj3DdI4iLOAUYSrugEOMUnYHXD17HoQKwxK4mvS/JvefJqMTPJq+Hv1w9XA0efzLMp3C4E2C5Qf4vQCh",
-	"cZRzlgOXxOAx4oAlxK9ljeQxljCSJIOm+WKISLzaJ1POssG0DgMSD2DAMKBMghq49EJILAu9PaBFFrz6",
-	"FORAY/UyDHAUQS5BTRhDlBIKcXDVMLlkw5nTZ+9PgQZW71jPYuEsoQo9nFcLs+vfIJIL5DqjeWH4Oo6J",
-	"4iScnnvUm+JUQLhAUIeUDN//AnQmk+DVwctJ6waX2NRyJ2IcYVQI4FqUQ3++o4MwyAh1fx426QYfIZI1",
-	"b1QJs5FbRyacKlY3tKFE/yjoDWV3tJFGbxiVOGrgalzJ4UCWiypgur5wMD+G60gOJdGN0YwPPSirFGf5",
-	"TQVjLwcZtKzDPaujwd+TxyPHR31cUX7YtIW3cEsiWCZsrJ+f1fUDofL4qMI3oRJmwLXeIRSny2wuE0Ac",
-	"ZkRIrm3FNwJdpyy6QUQg/Qn5AzyNc81YCpiqCW9g/nrGATKg8t9h3qh9ONyyG4i9d94EgswoobO2b0VB",
-	"ajrN28stTo1e7N2LQRISkE5Haj0sCw7oFjiZksZ9LVCmRLKDpwb2MhIcbNXWHebbSfsmwWkKdNZA48h/",
-	"Vd/s8ZFnKpskDO5zwkEMF8qFrVdr+3MN2IZnYFcQt052zvA9yZRePDo4OTo5/vbg5IXWu+bhZJnf28jY",
-	"Dv45Z2y6qoqoUa5yRqwrcvVwfNTsh2x2s4YnNWsvAFL3ivYPXjaB087yPgtUSzThUPvYy/wLOYuSgQpq",
-	"oKeT4ft3kF1b3355mqx6SSRkvYbPTKa9ADMX5hzPtTofZJ40lNYqme3WYKwAakXbOsZp1V165j3D92fm",
-	"k4MXLxZ2rXwM8nsBdoCKTzxELNg0z+/Z77Vw1nPqw8VFkWWYzzs4qa4F7YQJyZEecYquiywXiFEEt8Dn",
-	"yBsQJdiw8gaZUc/+hhXGT1iep4WHwoCzFPqI9kGNGcJverI6NE0Y/glwKpNl3FYxQjcR7bimqc+oBN4c",
-	"VWEJM8abbTyJGx+n+BrSgaJnxobVOl3giRXFTOLZcBm7xLMF+ZoMEK/FAEGt2LyFW+sPLQjGqmY+LFMe",
-	"A9XtR5tnWOZuyW6A9tPJDPO9iGre9q2uoxa9nS1Ec9fKSUdTFcpRRPQCSDKlEyS6IzJBWU0zDEBHDFNc",
-	"pFIrv9Jk708mE89Y7zfpFinTC4gYjevTHE+OXuqP3VwHL04O6tMdN3s6Swj8mRHamuZYIyBcPbxbhcUG",
-	"6trOTEaec3bbl8loUh9V+q+KMwdmJ6znsAEE/8YUxKvgd23z4aUhjdEo127f4jqSuDoS3JZKgbD2TCkO",
-	"lxOJM0JLQ9dPYQdE09beMxptRp1SN1OPC6SH9cVS75kkU5u33UyKEkvcTjuTgV6CggzNKtwQ2qBtlVb9",
-	"lRsFFCL/r19dzjFEWvJ+1S6M+0PxYvXd//73/wSDZFgDYXfaJ7ResrwO82I+G8UgMUmFsQ4YCYmvU0AZ",
-	"jhJCYcQBx/pBxGLYC5aTR3FDzG7nAM4Z1x+GCPZme8oe4ZTE1dYLiguZAJWKEyBuDiEVeM1eFRUSN/Ok",
-	"wR4IeRb3pIsb7BaRafOc5kGvG6Deuml8Latw1UKrKUlhExoWz1pSSdeENW4pJiJit8AVwZrTVzEReYrn",
-	"79s8/BnQ2JiHpVdlLnmF5Ke/nAF7AcgODK6lwGcu5rOuzGHNsTkM25HpxYkvJk359pWR251N9XHtjTw8",
-	"CLtR38U7H924pfTIOnT4ADFkeYtOrzL3K7gLnnvX9ZXvCXrq2hlUt7aZ0+mffsOq52ne6JSDSNZLAXLz",
-	"8aWLKvxzG+sHlwmH4z4Qa5M1gmr9DYcLdke1s9HrZKhPzRnek12Hlvi3O8fVZAIXQqt3HXkWBfxaKaca",
-	"UFX044csL3wdcbBC8PPy+KgW+5TB0KqhzwVgHiU/kYbAR0loivNmO5BXtqbnTFwPU6YywRziy8UMQYtx",
-	"dGnFBeK5ZcMSutrEV607PMdN5wUU7uWbggvGW2y/KFI5PKNRIbNvH27mZoCF2JQ3GxWcQy3Z5hsNL6u+",
-	"fDJkj4KuWUFjdD1H2D3JdeZ/UFpwbRHvjW5TLOQFAF1lamXLXs/q6Ojykyt819araw+HYX/6RqqSO/gP",
-	"4GQ6X0/ZZyAEbjrYUrT6/ux8dHR4vI/sKIQFEmRGtSvsH79PTo57EtELhyPexy/3Tw4Wakie+cclB4/P",
-	"/9p/XOL20XdCcolnDWkpJPE9oyybIxKbOoMpB0ASz+rlLZ/w6I/J6OTK/ju6etgPD/ebD5e0yTvHpCk1",
-	"EUUgxGVL2i5cw7G2rHNGGzanF0M6+4dSMgXFx4hQJKwBaJKwRR9gmZpGmwzMLenFL2144iz9d4D5oPSB",
-	"h60FyPyZfST48IWd+YePniNax9shkgwdTlTczHEkgYuwKntCKUjzyBZJYRqjQnm/ImIcRKgCVS4JnbnA",
-	"1XxwikzqeZmtHE/9evVwEB6ctJwQCogKTuT8QrGAYaZrjcbXhTlSMH/94Ajy898vA1sPprW0QXk5cyJl",
-	"bgrLCJ02VN/8dHl5jl6fnyE2ReeYpzAPkVc4NqJYkltAQOORZCOgMQIa8XkuIdY6A+gM+B66IDOqOE6h",
-	"4jMty86eOf3yPEQqzEaFAPUDGTBRjXPLoySgcc4IlSjD/AZiO+mXCg1f9tD3ZqQO8IkiTlUn96WtIu8L",
-	"illUZEBlPdfwmX5RofGXPXSZEFENIkLDKljBI1AIkryQySvzEPgt8G8E4qyQihsUvg2TWOf+s8k1aDAQ",
-	"5oBmQIEru4CmnGWISPTMUEKM3asRzsmeSJ7vfaZlAP8qMHRRVArC4Ba4MfLBZG9/b6I4nOVAcU4UR+9N",
-	"9g4N5yWadcaJPor6Q+fsQZsOpaY0UEqygx9B/mSHLFQ7HkwmHZWOq1U42gOxpgLHlNxCjfGDV5+uwkC4",
-	"88ngF3ILVHGJImVZoSjQXUJSw0w5Z5qNeEHFnsKbdhU/BSwXwZWaepyB5CQSXVh4Z4f0YkHCvRznKSYL",
-	"+18U5aWtOiC6NnvOWQYygUIgO1xJldqkWhbBfc6ENvzIaOTm7XLA8byT5h/MiD+F5Bo6xbcvJodts5Rg",
-	"ecWx7VhTuyE+j+SEzgQ6Z0LOOLTwxO3+GBcyGRvndFwvMWGiAW9vtFu3WEtUZvq+Y/F8Y+hrKfV5rJtO",
-	"WzewQMT9bUHRRE3FmxXuHsPgyDDRQKqq8fsrckFJ9zMhClBqnNBZCiNlXEpQ9BHkNdEHVyibI+suKJPP",
-	"qNbm2dwWsel6Z8MGNV5R7NHMLLqube5zSh0pl1UYpJxVERqDow2HqWpDN1BbXkFLpBN2g/cPpsRurm3n",
-	"Z/rx8ofRS3Q9lyAU+F9ybRZGZp2RDq5Gt/ufP9OHmGWY0Ef1M0owoWex/m29JP3bhXD6j9KVcp8YFD5+",
-	"+UzvlCVHZsLSIDrblxfXKYlQwuzpg1oJecWB82+EeRyWJb56J5WThaOIFVRqu1lCYRcx9FJmN4Gap2Cs",
-	"Y102TYTkV5htUy7NCoOEcXMa1YX3LUJoERYiyu5s8C0ZqgLy7cumGn+4rix/R2i8IKdl4uB6rn3S+ODF",
-	"i/0TVJWXsilSnrknRp509UhyymbMpOaalf0v5v0SPY8aTpt0wIzU8Kfpsw+6lLWJ/XMOAqjyHWuC0L3F",
-	"8ry0y5y9t6elW7MhZoEm1w/pOA8ZMBXmDk424w8s24UQ6dBRsYZezhSooIuzv3/vUh89yLRRaTs6bUbe",
-	"Sel21M9C2n/HGqhKeDSQk8KdDeRyPWIXnkCbP8gklooBLNEMXKeIQ6FYQr3QI2ILsCkhN8btLmFpKX49",
-	"PLHsBjQZpQtyty0vcTk3+DVxhNWLhO7E9OxvKJgw+NTaQ4O/mCINUcSoKDLQtsdoE+W+qChcfdXHOfrW",
-	"R3so+gsR8jsz5Il0q2ck9bLmhsiqhcydBxJu3uXUW0MEPEd290+zkxY2EOgM2fV9fAsWEZwuYnxc+r/G",
-	"gqdgqjzr6P9I9ehz0Em0fttfUIeAnbhXR+uizO4LVbftGjEW1q70fmpeqxoy9q/jPl6FgT3trOP0u5Uw",
-	"ujN81t3PBeygZwmJQaBrJhMk9E+dtQMcJYjJRMc/Qh/baem354volsCdCJEAKZC92KZcWXO18HkXl0YJ",
-	"liNrJLrVg3dbUwRLFNNXon8vgM+rO9HX7L7zPrRL2BMascxUerJCzpj62ZC9v9qoZvL3PEg1+ZeL+89L",
-	"7eRD9JMJXe0Hu+W/d3PkkI8YRw77pm7awRQiCncgJJoSLmSbAHc4+z7mtuORLN0k3nHGqsYbnRT++uLh",
-	"VRW8Gn+y2viVI6zK5oobJFgGjAJ6pgLy6s62K/V67gr9T5UnPdeHHlSX2Xbb55rmGz+UhZOP44cYIqLc",
-	"qcd2J/utbg1Q5+wmlVjvElFVZz6pH0Xj3A7oQSrX1OlW9fTb0LdPFBjbfGG3grNNQagztiaA4mNLAYSR",
-	"vfBQ076O43XUiDLo5GhT7tdjxt2gjVpTf+lh1tSWJvZZ0nLigZ5+Of7JhtHNZJLo7g6/OWx1PpZQ8fwQ",
-	"kgwLA97q52/Kqs1+t5VDpi/GfN1hwAcNJcIOp7sLAs4L6aNzC56H34Fix2mQUoZaUvOScYgdznfsWb6O",
-	"dcFTkccmJ2ahQM+cIIVOiDrDE31xpFuh/WiGbFSdVcsOUma1u819Gs3OPVCf2dFPI8ZlAnYidIZwhrC9",
-	"N43Y1Ee+g6zHnTfNALYjTt6N+R278GZXLaI0My//oTwQQ0yEzeZODWcQKZCulNdmTm09JUJCjHJgeWqS",
-	"j/bOfSPn1MR2/GCvXz52FYVU7LQlNfn/kbJ1XWqgXJJde77v0URTbbFpQpuIr2RtXZe9x6sWEo9/Y4QO",
-	"yyR5t1Y2rLdXTuosXKDZXFLH+fIKKzvM7jyJz84tzA5cFXFo+HELA/4ZnNUVqa+3bviVh+rm8ntvrN6V",
-	"p/DZfIuatiZN/5RRvaGVaW1pxORURfD6kDfT2tk0sFGosHej7xISJfZo2LwwwnYD8+f1/ICvS1axvmOv",
-	"ndC6stnGX6/jWA965y7zb8Mr9PsU7DjG+lqch8OvluXjuMrQ6suVovQdtSf5/NTj+UG+SQ8bD8ulmJzD",
-	"Im9+VfmUr5amvwBWSiybKwq6DKRWRgY/FcFLKiNM54xCiCwL6FJ1R+4aC2zBJw03kyy6sMGI4ZcPpoHK",
-	"uvpslYvR63Z70R82e6P/0pBbc5Pf4RuovGB9eJ8Raq73+WwfqkeJLtK5Ve6yEhOt+Z4ZiWE0nT/vUoDE",
-	"b2vWGk1Vzc82GkrVFh8US5VN4voCqWrqocfj7hplZwnVZQIoKsxdJ7dE+aWPZ5PL8PF8S6TZdVfey7Zo",
-	"246L4zdF23Hmy+6rBfUGOafmNpCuWyQCiUQZBsXAiLK7fzD5domxspFcSuhNuNhOTgm39Xf0CTQWN4vx",
-	"crdsa54bP2icPo45xGD6FrXV+ar3JQv2HzXL8l5rW4DpXxR9PfpPe010dPVwdNh4S3Sb58FeB5UGPrxT",
-	"eK+YEcXkn91DM+xQ8eipd8RikZThGxCoECgrZIHT8jwzLNM5duCUpCBWCC8zGGCZfgT5br4x0zTE7IiW",
-	"E5QK1g3UStmp0DPvYr+Jd9zFfvG80dS0n08uomkbtqWGod25hp2k8Y4oF0i0s0PKD5CnOALkc0mXo5DB",
-	"2Gsk087352Xbl62htuxU08jzedXH5mkc7wpMnyntPEdTAmksUEElSZEAuTqv+6jZPKfXGqLtmNk7KOKx",
-	"eo0y2zZfJ1u+y9AkSHaDXWJEvSaY3bHN+9rIQUXHeCp1rqciWtmFatLQBKj7fxloXiIlGZHNS7yY1LsF",
-	"dzcL3nBJ8xJeB4VttZakfaFbfYkh4RujgHK880va7+aoBivSfKEidNvKIEQsjcuqZpPJ4pDiOcoLkdhM",
-	"vMDK0acgUEpuobNSxbbD2HNEarMOf8uBmp4aT6L8oLDZrlX2FukJn/0uJFigny/+9r61iQFnLOuNmHUj",
-	"vS1dSSzb3O04WtZ7aqvx1u/W4PNNXUGtQldMGZ1nrBAaKB20skKWN5UJPdV1AzcwR0LiednwQ8W63wg0",
-	"5Xim+KCL4zULjB/UPz0lHpYPBtRH67kGR6149MfB6Nurh4Pj3Qes22CDlXMWLWzwWqurBR74RimxjEhx",
-	"am4lQ6wfC9MliNHOOlZz52hsLXkbqW3vQjNoid51RFWxlGQowzJKTpE9cKhe3SVAkWnub/pwpbrxss2i",
-	"N9lmvQGfX9b7vx32J8v/YYyQc90YSfkQwRq+wcFqvkHLApHp/+ivsNhIdZdy4LWr7DD+uvGJojHsOsR7",
-	"6/XudUVsIsHc9mfxInrGzeE7udVdwUA8D1HGhES2daeprVIPOERAZTpHONJtypbuRS06vPZ2breve+EG",
-	"bdQn9Jce2BTU9vvo8QTLiQcWsrrx9dtkT6SuwpsioyWEW6P9GrQbMfa6z3SfIt+yG6i6K/SbML9B4Pp1",
-	"Q1fDDqvN/0H3tRf/6/YiVfujfioVonbMb/sfdYvPRwH8rR331KsEG5Q/D/RB4ve27JrTKX1u2qEHaG78",
-	"ji8BoBy48P6nRqHiCkJjuHf9CJv6TukTFt3GkMjOgzvLJwmmcQqdHqjijkHia+bqlN2V/n/Yqz8v47R2",
-	"EvCJxcolzW2jLpdDbL6+eYoSEsdAja8HRCbA9dV312PBVBKpx82sUPeD631LP10pAthvHhyNmb5QUf6p",
-	"dY/3t53ae2K9Ye+Ju5Zx9fh/AQAA///ZjVTNnXwAAA==",
+	"H4sIAAAAAAAC/+x963LbuJLwq6D4napJ6lCWfIkntn95krl4vkmOK3b2VG3incBkS8SYBDgAaFvjctW+",
+	"xb7Bvsi+yT7JFm4kKPEmWdZkz9k/iU2CQKPv3Wi0H4KIZTmjQKUIjh+CHHOcgQSuf/uRsyI/i9WPhAbH",
+	"QY5lEoQBxRkEx8HMvg0DDr8XhEMcHEteQBiIKIEMq8+mjGdYBsdBURA1Us5z9amQnNBZ8PgYBucA/DSO",
+	"OQjRsg62b7vW+QuHaXAc/L9xtZ2xeSvGbvZHtRwHkTMqQC92ztl1Cpn6MWJUApXqR5znKYmwJIyOczPi",
+	"r78JRtW7YSu6efWKMYiIk1xNpzZD0Ycf3qCjg1fforwc5raiofKwsfTt9zIBDkWGLFJCNLlHmMboYIIS",
+	"uEcxmREp0AtM5yjCAk4QpuIOOMQoZXfA1bOXQagwLIGrSf9tcv9pMjrCo+np6Ierh4PJ41+W6RQGbxIs",
+	"P8DvBQiNo5yzHLgkBo8RBywhPpU1ksdYwkiSDJrmiyEi8WqfTDnLBtM6DEg8gAHDgDIJauDSCyGxLPT2",
+	"gBZZcPwpyIHG6mUY4CiCXIKaMIYoJRTi4KphcsmGM6fP3p8CDazesZ7FwllCFXo4rxZm179BJBfIdUbz",
+	"wvB1HBPFSTg996g3xamAcIGgDikZvv8F6EwmwfHe60nrBpfY1HInYhxhVAjgWpRDf76DvTDICHW/7jfp",
+	"Bh8hkjVvVAmzkVtHJpwqVje0oUT/UNAbyu5oI43eMCpx1MDVuJLDgSwXVcB0feFgfgzXkRxKohujGR96",
+	"UFYpzvKbCsZeDjJoWYd7VkeDvyePRw4P+rii/LBpC2/hlkSwTNhYPz+r6wdC5eFBhW9CJcyAa71DKE6X",
+	"2VwmgDjMiJBc24pvBLpOWXSDiED6E/IHeBrnmrEUMFUT3sD8dMYBMqDy/8O8UftwuGU3EHvvvAkEmVFC",
+	"Z23fioLUdJq3l1ucGr3YuxeDJCQgnY7UelgWHNAtcDIljftaoEyJZAdPDexlJDjYqq07zLeT9k2C0xTo",
+	"rIHGkf+qvtnDA89UNkkY3OeEgxgulAtbr9b25xqwDc/AriBuneyc4XuSKb14sHd0cHT47d7RK613zcPJ",
+	"Mr+3kbEd/HPO2HRVFVGjXOWMWFfk6uHwoNkP2exmDU9q1l4ApO4V7e69bgKnneV9FqiWaMKh9rGX+Rdy",
+	"FiUDFdRATyfD9+8gu7a+/fI0WfWSSMh6DZ+ZTHsBZi7MOZ5rdT7IPGkorVUy263BWAHUirZ1jNOqu/TM",
+	"e4bvz8wne69eLexa+Rjk9wLsABWfeIhYsGme37Pba+Gs59SHi4siyzCfd3BSXQvaCROSIz3iBF0XWS4Q",
+	"owhugc+RNyBKsGHlDTKjnv0NK4yfsDxPCw+FAWcp9BHtgxozhN/0ZHVomjD8E+BUJsu4rWKEbiLacU1T",
+	"n1EJvDmqwhJmjDfbeBI3Pk7xNaQDRc+MDat1usATK4qZxLPhMnaJZwvyNRkgXosBglqxeQu31h9aEIxV",
+	"zXxYpjwGqtuPNs+wzN2S3QDtp5MZ5nsR1bztW11HLXo7W4jmrpWTjqYqlKOI6AWQZEonSHRHZIKymmYY",
+	"gI4YprhIpVZ+pcnenUwmnrHebdItUqYXEDEa16c5nBy81h+7ufZeHe3Vpzts9nSWEPgzI7Q1zbFGQLh6",
+	"eLcKiw3UtZ2ZjDzn7LYvk9GkPqr0XxVnDsxOWM9hAwj+jSmIV8Hv2ubDS0Mao1Gu3b7FdSRxdSS4LZUC",
+	"Ye2ZUhwuJxJnhJaGrp/CDoimrb1nNNqMOqVuph4XSA/ri6XeM0mmNm+7mRQllriddiYDvQQFGZpVuCG0",
+	"QdsqrforNwooRP5vv7qcY4i05P2qXRj3i+LF6rv//vf/DAbJsAbC7rRPaL1keR3mxXw2ikFikgpjHTAS",
+	"El+ngDIcJYTCiAOO9YOIxbATLCeP4oaY3c4BnDOuPwwR7Mx2lD3CKYmrrRcUFzIBKhUnQNwcQirwmr0q",
+	"KiRu5kmDPRDyLO5JFzfYLSLT5jnNg143QL110/haVuGqhVZTksImNCyetaSS8C2WmL9pSie9OXuL2BTJ",
+	"BJAZhUiGZ4BecHxnkmQv1TaA30KMrud64Nn5DxdohiXc4XlwTIs0bSDdNWGNaIyJiNgtcMUkzSmzmIg8",
+	"xfP3bVHFDGhsTNLSqzJ/vULC1V/OgL0AZAfV1jIaMxdnWvdpv+ZM7TdpIItMLzZ9NWnK8a+M3O4Mro9r",
+	"b+T+XtiN+i5+/ejGLaVk1qHDB4ghy1vsSHVasIKL4rmUXV/53qdnIpwRd2ubOZ3O6zfmep7mjU45iGS9",
+	"tCM3H1+6SMY/K7K+d5nkOOwDsTZZI6jWx3G4YHdUOzi9jo361JwbPtldaYm5u/NqTWZ3IZx715HbUcCv",
+	"leaqAVVFXH6Y9MrXEXsrBFyvDw9q8VYZgK0abl0A5lHyE2kItpSEpjhvtj15Zd96zuH1MGWeE8whvlzM",
+	"SrQYZJfKXCCeWzYsoatNfNW6w3PcdEZB4V6+KbhgvMXfEEUqh2dRKmT27cPN3AywEJvyoKOCc6gl+Hyj",
+	"4WXyl0+j7PHTNSuodhGwe5Lr04ZBqci1Rbw3ok6xkBcAdJWplS07ndXR0eWbV/iurVfXHg7D/vSNVCV3",
+	"8C/AyXS+nrLPQAjcdJimaPX92fnoYP9wF9lRCAskyIxq99s/8p8cHfYkvxcOZLyPX+8e7S3Urbzwj2j2",
+	"Hl/+tf+Ixu2j71TmEs8aUmFI4ntGWTZHJDa1DVMOgCSe1UtqPuHRH5PR0ZX9f3T1sBvu7zYfaGmTd45J",
+	"UzokikCIy5ZUYbiGM29Z54w2bE4vhnTGEaVkCoqPEaFIWAPQJGGLPsAyNY02GZjP0otf2pDIWfrvAPNB",
+	"KQsPWwuQ+TP7SPDhCztzHh89R7SOt30kGdqfqFid40gCF2FVaoVSkOaRLczCNEaF8n5FxDiIUAXHXBI6",
+	"c8Gy+eAEmXT3Mls5nvr16mEv3DtqOZUUEBWcyPmFYgHDTNcajaeFOcYwv/3gCPLz3y8DW4OmtbRBeTlz",
+	"ImVuitkInTZU/Px0eXmOTs/PVNB3jnkK8xB5xWojiiW5BQQ0Hkk2AhojoBGf5xJirTOAzoDvoAsyo4rj",
+	"FCo+07LU7YXTLy9DFSlSVAjQIaMBE9U4tzy+AhrnjFCJMsxvILaTfqnQ8GUHfW9G6qQCUcSpavO+tFUB",
+	"fkExi4oMqKznNz7TLyoc/7KDLhMiqkFEaFgFK3gEOirmhUyOzUMVAfNvBOKskIobFL4Nk1jn/rPJb2gw",
+	"EOaAZkCBK7uAppxliEj0wlBCjN2rEc7Jjkhe7nymZdLgODB0UVQKwuAWuDHywWRnd2eiOJzlQHFOFEfv",
+	"THb2DeclmnXGiT7++kOfE4A2HUpNaaCUZAc/gvzJDlmosNybTDqqK1erqrSHcE1FlSm5hRrjB8efrsJA",
+	"uDPR4BdyC1RxiSJlWRUp0F1CUsNMOWeajXhBxY7Cm3YVPwUsF8GVmnqcgeQkEl1YeGeH9GJBwr0c5ykm",
+	"C/tfFOWlrTogujZ7zlkGMoFCIDtcSZXapFoWwX3OhDb8yGjk5u1ywPG8k+YfzIg/heQaOsW3ryb7bbOU",
+	"YHkFue1YU7shPo/khM4EOmdCzji08MTt7hgXMhkb53RcL2thogFvb7Rbt1i/VGYXv2PxfGPoaykveqyb",
+	"TlursEDE3eeCoomaijcr3D2GwYFhooFUVeN3V+SCku5nQhSg1DihsxRGyriUoOhjz2uiD8tQNkfWXVAm",
+	"n1GtzbO5LZzTNdaGDWq8otijmVl0Ld3c55Q6Ui6rMEg5qyI0BkcbDlNJh26gtryClkgn7AbvH0xZ31zb",
+	"zs/04+UPo9foei5BKPC/5NosjMw6Ix1cjW53P3+mDzHLMKGP6scowYSexfpn6yXpn10Ip38pXSn3iUHh",
+	"45fP9E5ZcmQmLA2is315cZ2SCCXMnniolZBXkDj/RpjHYVlWrHdSOVk4ilhBpbabJRR2EUMvl4z2PAVj",
+	"HeuyaSIkv6rtOeXSrDBIGDenUV143yKEFmEhouzOBt+SoSogf37ZVOP315Xl7wiNF+S0TBxcz7VPGu+9",
+	"erV7hKqSVjZFyjP3xMiTrh5JTtmMmdRcs7L/xbxfoudBwwmXDpiRGv40ffZBl882sX/OQQBVvmNNELq3",
+	"WJ7Rdpmz9/aE9tlsiFmgyfVDOs5DBkyFub2jzfgDy3YhRDp0VKyhlzNFMeji7O/fu9RHDzJtVNqOTpuR",
+	"d1L6POpnIe2/ZQ1UJTwayEnhzgZyuR6xDU+gzR9kEkvFAJZoBq4TxKFQLKFe6BGxBdiUrRvjdpewtBS/",
+	"Hp5YdgOajNIFuXsuL3E5N/g1cYTVi4RuxfTsbiiYMPjU2kODv5giDVHEqCgy0LbHaBPlvqgoXH3Vxzn6",
+	"EL09FP2FCPmdGfJEutUzknpZcytl1eLpzgMJN+9y6q0hAp4ju/un2UkLGwh0huz6Pr4FiwhOFzE+Lv1f",
+	"Y8FTMJWldfR/pHr0OegkWr/tL6hDwFbcq4N1UWb3haobfo0YC2vXiD81r1UNGftXgB+vwsCedtZx+t1K",
+	"GN0aPuvu5wJ20IuExCDQNZMJEvpHnbUDHCWIyUTHP0If22npt+eL6JbAnQiRACmQvUynXFlznfFlF5dG",
+	"CZYjayS61YN3Q1QESxTT17B/L4DPq3vY1+y+8w62S9gTGrHMVJeyQs6Y+rEhe3+1Uc3k73mQavIvNPef",
+	"l9rJh+gnE7raD7bLf+/myCEfMY4c9k2ttoMpRBTuQEg0JVzINgHucPZ9zD2PR7J0e3nLGasab3RS+OuL",
+	"h1dV8Gr80WrjV46wKpsrbpBgGTAK6IUKyKt74q7U66W7XHCiPOm5PvSgurS32z7XNN/4oSzWfBw/xBAR",
+	"5U49tjvZb3U7gjpnN6nEemeKqiL0ST0wGud2QA9SuaY2uKrhfw59+0SBsQ0ftis4zykIdcbWBFB8bCmA",
+	"MLKXLGra13G8jhpRBp0cbcr9esy4G7RRa+ovPcya2tLEPktaTjzQ0y/HP9kwuplMEt31DTCHrc7HEiqe",
+	"H0KSYWHAW/38TVm12e+2csj0ZZyvOwz4oKFE2OF0e0HAeSF9dD6D5+F3vdhyGqSUoZbUvGQcYofzLXuW",
+	"p7EueCry2OTELBTohROk0AlRZ3iiL6t0K7QfzZCNqrNq2UHKrHafuk+j2bkH6jM7+mnEuEzAToTOEM4Q",
+	"tne1EZv6yHeQ9bjzpgHB84iTd0t/yy682VWLKM3My38oD8QQE2GzuRPDGUQKpCvltZlTW0+JkBCjHFie",
+	"muSjveffyDk1sR0/2Cufj11FIRU7PZOa/N9I2bouNVAuya493/dooqm22KihTcRXsraus9/jVQuJx78x",
+	"QodlkrxbKxvW2ysndRYu0GwuqeN8eYWVLWZ3nsRn5xZmB66KODT8uIUB/wzO6orU11s3/MpDdXPhvjdW",
+	"78pT+Gz+jJq2Jk3/lFG9oZVpp2nE5ERF8PqQN9Pa2TTNUaiw97HvEhIl9mjYvDDCdgPzl/X8gK9LVrG+",
+	"Y6+F0bqy2cZfp3GsB71zDQSewyv0eyNsOcb6WpyH/a+W5eO4ytDqy5Wi9B21J/nyxOP5Qb5JDxsPy6WY",
+	"nMMib35V+ZSvlqa/AFZKLJsrCroMpFZGBj8VwUsqI0znjEKILAvoUnVH7hoLPINPGm4mWXRhgxHDLx9M",
+	"05Z19dkqF6PX7TCjP2z2Rv9PQz6bm/wO30DlBevD+4xQc73PZ/tQPUp0kc6tcpeVmGjN98JIDKPp/GWX",
+	"AiR+K7XWaKpquLbRUKq2+KBYqmxM1xdIVVMPPR531yg7S6guE0BRYe46uSXKL308m1yGj+dbIs2uu/Je",
+	"ti3c87g4fiO2LWe+7L5aUG+Qc2JuA+m6RSKQSJRhUAyMKLv7B5Nvlxgrm9elhN6Eiy3slHBbf0efQGNx",
+	"sxgvd8u25rnxg8bp45hDDKZXUludr3pfsmD/UbMs77W2BZj+RdHT0b/aa6Kjq4eD/cZbos95Hux1UGng",
+	"wzuF94oZUUz+2T00ww4Vj554RywWSRm+AYEKgbJCFjgtzzPDMp1jB05JCmKF8DKDsWnSpJmo5dTt3fzU",
+	"jOlSl7rJ0/i3HGZ1TimzKteEYl1Rtnxj2Xyb05U/3apzVDYUaTzcceV75TUtCne2AdbXV7y8zs3JqhA0",
+	"TxnWN21sf68X5+9/VCr05/PvfwwRlihjQqJd9I58p8PHvcnB6//6D/Uvysk9pCqGIPpydE4oNdUQugOY",
+	"GkykQG/O3iIBEjGKKsx2Wf0MBjhYP4J8N9+YhzXEexItvFLBuoGSPzsVeuH1pzBhu+tPIV424i7sEPg6",
+	"mp7DRaphaHtC3Eka76R9gURbO2v/AHmKI0A+l/RwvtcPqZ3vz8vuRX+ufnw6xztF+0I5GXM0JZDGAhVU",
+	"klQpjdV53UfN5jm91tfv67FYHqvXKPPcXtjRM1/JaRKkAQaEev1ju0P097WRg2rn8VTqlGVFtLKZ2qSh",
+	"l1X3H+hoXiIlGZHNS7ya1Bttd/fZ3nBl/hJeB2Ufat18+zIQ9SWGZCEYBZTjrfcaeDdHNViR5guEkevI",
+	"ESKWxmVxvknIckjxHOWFSOyBksAqXqUgUEpuobPgynZ12XFEarMOf8uBmtYwT6L8oOyPXatskdOTBfKb",
+	"6WCBfr742/vWXhycsaw38aP7QT7TzdqyW+OWkz56T21XFfS7Nfh8UzepqwwMpozOM1YIDZQOlFghywv3",
+	"hJ5o5/8G5khIPC/71qSE3nwj0JTjmeKDLo7XLDB+UP/1VCpZPhhQ5q/nGpx8waM/9kbfXj3sHW4/7/Ic",
+	"bLBy6q2FDU61ulrggW+UEsuIFCfmcj3E+rEwza4Y7SzHNlfnxtaSt5HatuA0g5boXUdUFUtJhjIso+QE",
+	"2XOz6tVdAhSZv4th2smlume5PQxqss16Az6/rPdnUXYny39rSci57u+lfIhgDd9gbzXfoGWByLQx9VdY",
+	"7Ae8TTnwuq52GH/dv0fRGLYd4r31WlC7WkyRYG7bDHkRPeOmhoTc6uZ2IF6GJrdiO9CaEkH1gEMEVKZz",
+	"hCPdbW/pet+iw2svmXf7uhdu0EZ9Qn/pgb1tbduaHk+wnHhgPbYbX78U+UTqKrzp3JghhFuj/Ta/GzH2",
+	"mih1F0PcshuomoT0mzC/z+X65W9Xw2ouzJ9v/NrvsOguOVUXr34qFaJWrWLbeHWLz0cB/K0d99QbMRuU",
+	"Pw/0QeL3tmz+1Cl9btqh58Bu/JbvsqAcuPD+yKlQcQWhMdy7tppN7dN0Vl934ySy8/zZ8kmCaZxCpweq",
+	"uGOQ+Jq5OmV3pT+tfPXnZZzWTgI+sea+pLntN+dyiM23kE9QQuIYqPH1gMgEuO7g4FqFmII49biZFep+",
+	"cL397qcrRQD7zYOjMdP3gspfte7xfrdTe0+sN+w9cbeLrh7/JwAA///51I+K2H8AAA==",
 }
 
 // GetSwagger returns the content of the embedded swagger specification file

@@ -185,6 +185,7 @@ type Profile struct {
 	Gender       pgtype.Text
 	Discoverable bool
 	UpdatedAt    pgtype.Timestamptz
+	AvatarCid    pgtype.Text
 }
 
 type RefreshToken struct {

@@ -21,7 +21,7 @@ func (q *Queries) DeleteInterests(ctx context.Context, account string) error {
 }
 
 const findProfile = `-- name: FindProfile :one
-SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.discoverable FROM profiles p
+SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.discoverable, p.avatar_cid FROM profiles p
 WHERE (p.account = $1 OR p.username = $1)
   AND NOT EXISTS (
     SELECT 1 FROM blocks b
@@ -42,6 +42,7 @@ type FindProfileRow struct {
 	Age          pgtype.Int2
 	Gender       pgtype.Text
 	Discoverable bool
+	AvatarCid    pgtype.Text
 }
 
 // A profile by address or username, unless either side blocked the other.
@@ -56,12 +57,13 @@ func (q *Queries) FindProfile(ctx context.Context, arg FindProfileParams) (FindP
 		&i.Age,
 		&i.Gender,
 		&i.Discoverable,
+		&i.AvatarCid,
 	)
 	return i, err
 }
 
 const getProfile = `-- name: GetProfile :one
-SELECT account, username, display_name, bio, age, gender, discoverable FROM profiles WHERE account = $1
+SELECT account, username, display_name, bio, age, gender, discoverable, avatar_cid FROM profiles WHERE account = $1
 `
 
 type GetProfileRow struct {
@@ -72,6 +74,7 @@ type GetProfileRow struct {
 	Age          pgtype.Int2
 	Gender       pgtype.Text
 	Discoverable bool
+	AvatarCid    pgtype.Text
 }
 
 func (q *Queries) GetProfile(ctx context.Context, account string) (GetProfileRow, error) {
@@ -85,6 +88,7 @@ func (q *Queries) GetProfile(ctx context.Context, account string) (GetProfileRow
 		&i.Age,
 		&i.Gender,
 		&i.Discoverable,
+		&i.AvatarCid,
 	)
 	return i, err
 }
@@ -187,7 +191,7 @@ WITH cand AS (
     LIMIT $7
 )
 SELECT page.account, page.overlap::int AS overlap, page.shared_tags::text[] AS shared_tags, page.last_active_at::timestamptz AS last_active_at,
-       p.username, p.display_name, p.bio, p.age, p.gender
+       p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
 FROM page JOIN profiles p ON p.account = page.account
 ORDER BY page.overlap DESC, page.last_active_at DESC, page.account DESC
 `
@@ -212,6 +216,7 @@ type SearchPeopleRow struct {
 	Bio          string
 	Age          pgtype.Int2
 	Gender       pgtype.Text
+	AvatarCid    pgtype.Text
 }
 
 // Candidates are, per tag, the window_size most recently active discoverable people; they are
@@ -245,6 +250,7 @@ func (q *Queries) SearchPeople(ctx context.Context, arg SearchPeopleParams) ([]S
 			&i.Bio,
 			&i.Age,
 			&i.Gender,
+			&i.AvatarCid,
 		); err != nil {
 			return nil, err
 		}
@@ -254,6 +260,45 @@ func (q *Queries) SearchPeople(ctx context.Context, arg SearchPeopleParams) ([]S
 		return nil, err
 	}
 	return items, nil
+}
+
+const setAvatar = `-- name: SetAvatar :one
+INSERT INTO profiles (account, avatar_cid, updated_at) VALUES ($1, $2, $3)
+ON CONFLICT (account) DO UPDATE SET avatar_cid = excluded.avatar_cid, updated_at = excluded.updated_at
+RETURNING account, username, display_name, bio, age, gender, discoverable, avatar_cid
+`
+
+type SetAvatarParams struct {
+	Account   string
+	AvatarCid pgtype.Text
+	Now       pgtype.Timestamptz
+}
+
+type SetAvatarRow struct {
+	Account      string
+	Username     pgtype.Text
+	DisplayName  string
+	Bio          string
+	Age          pgtype.Int2
+	Gender       pgtype.Text
+	Discoverable bool
+	AvatarCid    pgtype.Text
+}
+
+func (q *Queries) SetAvatar(ctx context.Context, arg SetAvatarParams) (SetAvatarRow, error) {
+	row := q.db.QueryRow(ctx, setAvatar, arg.Account, arg.AvatarCid, arg.Now)
+	var i SetAvatarRow
+	err := row.Scan(
+		&i.Account,
+		&i.Username,
+		&i.DisplayName,
+		&i.Bio,
+		&i.Age,
+		&i.Gender,
+		&i.Discoverable,
+		&i.AvatarCid,
+	)
+	return i, err
 }
 
 const setInterestsDiscoverable = `-- name: SetInterestsDiscoverable :exec
@@ -277,7 +322,7 @@ ON CONFLICT (account) DO UPDATE SET
     username = excluded.username, display_name = excluded.display_name, bio = excluded.bio,
     age = excluded.age, gender = excluded.gender, discoverable = excluded.discoverable,
     updated_at = excluded.updated_at
-RETURNING account, username, display_name, bio, age, gender, discoverable
+RETURNING account, username, display_name, bio, age, gender, discoverable, avatar_cid
 `
 
 type UpsertProfileParams struct {
@@ -299,6 +344,7 @@ type UpsertProfileRow struct {
 	Age          pgtype.Int2
 	Gender       pgtype.Text
 	Discoverable bool
+	AvatarCid    pgtype.Text
 }
 
 func (q *Queries) UpsertProfile(ctx context.Context, arg UpsertProfileParams) (UpsertProfileRow, error) {
@@ -321,6 +367,7 @@ func (q *Queries) UpsertProfile(ctx context.Context, arg UpsertProfileParams) (U
 		&i.Age,
 		&i.Gender,
 		&i.Discoverable,
+		&i.AvatarCid,
 	)
 	return i, err
 }

@@ -1,5 +1,5 @@
 -- name: GetProfile :one
-SELECT account, username, display_name, bio, age, gender, discoverable FROM profiles WHERE account = $1;
+SELECT account, username, display_name, bio, age, gender, discoverable, avatar_cid FROM profiles WHERE account = $1;
 
 -- name: UpsertProfile :one
 INSERT INTO profiles (account, username, display_name, bio, age, gender, discoverable, updated_at)
@@ -8,16 +8,21 @@ ON CONFLICT (account) DO UPDATE SET
     username = excluded.username, display_name = excluded.display_name, bio = excluded.bio,
     age = excluded.age, gender = excluded.gender, discoverable = excluded.discoverable,
     updated_at = excluded.updated_at
-RETURNING account, username, display_name, bio, age, gender, discoverable;
+RETURNING account, username, display_name, bio, age, gender, discoverable, avatar_cid;
 
 -- name: FindProfile :one
 -- A profile by address or username, unless either side blocked the other.
-SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.discoverable FROM profiles p
+SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.discoverable, p.avatar_cid FROM profiles p
 WHERE (p.account = sqlc.arg(handle) OR p.username = sqlc.arg(handle))
   AND NOT EXISTS (
     SELECT 1 FROM blocks b
     WHERE (b.blocker = sqlc.arg(viewer) AND b.blocked = p.account)
        OR (b.blocker = p.account AND b.blocked = sqlc.arg(viewer)));
+
+-- name: SetAvatar :one
+INSERT INTO profiles (account, avatar_cid, updated_at) VALUES ($1, $2, sqlc.arg(now))
+ON CONFLICT (account) DO UPDATE SET avatar_cid = excluded.avatar_cid, updated_at = excluded.updated_at
+RETURNING account, username, display_name, bio, age, gender, discoverable, avatar_cid;
 
 -- name: ListTaxonomy :many
 SELECT id, label, category FROM interest_taxonomy ORDER BY position;
@@ -68,6 +73,6 @@ WITH cand AS (
     LIMIT sqlc.arg(page_size)
 )
 SELECT page.account, page.overlap::int AS overlap, page.shared_tags::text[] AS shared_tags, page.last_active_at::timestamptz AS last_active_at,
-       p.username, p.display_name, p.bio, p.age, p.gender
+       p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
 FROM page JOIN profiles p ON p.account = page.account
 ORDER BY page.overlap DESC, page.last_active_at DESC, page.account DESC;

@@ -52,11 +52,11 @@ func TestRelayBench(t *testing.T) {
 	}
 }
 
-func heap() uint64 {
+func heap() int64 {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse + m.StackInuse
+	return int64(m.HeapInuse + m.StackInuse)
 }
 
 func benchIdle(t *testing.T, in *instance, n int) {

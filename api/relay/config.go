@@ -28,6 +28,9 @@ const (
 	DefaultSendBuffer = 256
 	// DefaultMaxInflight is how many pushed envelopes may await a device's ack.
 	DefaultMaxInflight = 128
+	// DefaultSendPipeline is how many sends of one socket are checked and pinned concurrently
+	// while they wait for their ordered commit.
+	DefaultSendPipeline = 32
 	// DefaultPageSize is how many pending envelopes one drain query reads.
 	DefaultPageSize = 128
 	// DefaultPingInterval is how often the relay pings an idle socket.
@@ -64,6 +67,8 @@ type Config struct {
 	SendBuffer int
 	// MaxInflight is how many pushed envelopes may await an ack (DefaultMaxInflight).
 	MaxInflight int
+	// SendPipeline bounds a socket's sends in flight (DefaultSendPipeline).
+	SendPipeline int
 	// PageSize is the drain page size (DefaultPageSize).
 	PageSize int
 	// PingInterval is the heartbeat period; a socket silent for two periods is closed
@@ -121,6 +126,7 @@ func (c *Config) setDefaults() error {
 	c.SendBuffer = cmp.Or(c.SendBuffer, DefaultSendBuffer)
 	c.MaxInflight = cmp.Or(c.MaxInflight, DefaultMaxInflight)
 	c.PageSize = cmp.Or(c.PageSize, DefaultPageSize)
+	c.SendPipeline = cmp.Or(c.SendPipeline, DefaultSendPipeline)
 	c.PingInterval = cmp.Or(c.PingInterval, DefaultPingInterval)
 	c.WriteTimeout = cmp.Or(c.WriteTimeout, DefaultWriteTimeout)
 	c.PendingTTL = cmp.Or(c.PendingTTL, DefaultPendingTTL)

@@ -88,7 +88,10 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		c.close("internal error")
 	}
 	wg.Go(func() { c.pump(ctx) })
-	c.readLoop(ctx)
+	commits := make(chan *prepared, r.cfg.SendPipeline)
+	wg.Go(func() { c.commitLoop(ctx, commits) })
+	c.readLoop(ctx, commits)
+	close(commits)
 	c.close("read ended")
 	wg.Wait()
 }
@@ -178,8 +181,20 @@ func (c *deviceConn) pump(ctx context.Context) {
 	}
 }
 
-// readLoop handles the device's frames until the socket closes.
-func (c *deviceConn) readLoop(ctx context.Context) {
+// commitLoop commits prepared sends in the order they were read, so one device's sends keep
+// their order for every recipient.
+func (c *deviceConn) commitLoop(ctx context.Context, commits <-chan *prepared) {
+	for p := range commits {
+		<-p.done
+		if err := c.r.commit(ctx, c, p); err != nil {
+			c.replyError(p.f.ID, err)
+		}
+	}
+}
+
+// readLoop handles the device's frames until the socket closes. Sends are prepared (checked
+// and pinned) concurrently, up to SendPipeline at a time, and committed in order by commitLoop.
+func (c *deviceConn) readLoop(ctx context.Context, commits chan<- *prepared) {
 	for {
 		_, b, err := c.read()
 		if errors.Is(err, errRateLimited) {
@@ -199,7 +214,13 @@ func (c *deviceConn) readLoop(ctx context.Context) {
 		case wire.TypeAck:
 			err = c.ack(ctx, f.Seqs)
 		case wire.TypeSend:
-			err = c.r.send(ctx, c, &f)
+			p := &prepared{f: &f, done: make(chan struct{})}
+			go c.r.prepare(ctx, c, p)
+			select {
+			case commits <- p:
+			case <-c.done:
+				return
+			}
 		case wire.TypeFrame:
 			err = c.r.relayFrame(ctx, c, &f)
 		default:

@@ -91,7 +91,8 @@ func New(cfg Config, deps Deps) (*Relay, error) {
 		rooms:    map[string]map[*roomConn]struct{}{},
 		roomSize: map[string]int{},
 	}
-	r.upgrader = websocket.Upgrader{CheckOrigin: r.checkOrigin, ReadBufferSize: 4096, WriteBufferSize: 4096}
+	// Idle sockets hold no write buffer: writes borrow one from the pool.
+	r.upgrader = websocket.Upgrader{CheckOrigin: r.checkOrigin, ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}}
 	return r, nil
 }
 

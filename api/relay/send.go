@@ -126,53 +126,73 @@ func (r *Relay) check(ctx context.Context, c *deviceConn, f *wire.Frame, kind ui
 	return out, nil
 }
 
-// send stores a message envelope durably (IPFS block first, then one transaction writing the
-// envelope, a pending row per recipient device and the wake-up notifications) and acks it.
-func (r *Relay) send(ctx context.Context, c *deviceConn, f *wire.Frame) error {
-	chk, err := r.check(ctx, c, f, protocol.KindMessage)
-	if err != nil {
-		return err
+// prepared is a send after its checks and IPFS pin, waiting for its ordered commit.
+type prepared struct {
+	f     *wire.Frame
+	chk   *checked
+	to    []wire.DeviceRef
+	block cid.Cid
+	err   error
+	done  chan struct{}
+}
+
+// prepare checks a send and pins its block; it runs concurrently with other prepares.
+func (r *Relay) prepare(ctx context.Context, c *deviceConn, p *prepared) {
+	defer close(p.done)
+	p.chk, p.err = r.check(ctx, c, p.f, protocol.KindMessage)
+	if p.err != nil {
+		return
 	}
-	to := slices.Clone(f.To)
-	slices.SortFunc(to, wire.DeviceRef.Compare)
-	to = slices.Compact(to)
-	missing, stale := diff(chk.devices, to)
+	p.to = slices.Clone(p.f.To)
+	slices.SortFunc(p.to, wire.DeviceRef.Compare)
+	p.to = slices.Compact(p.to)
+	missing, stale := diff(p.chk.devices, p.to)
 	if len(missing)+len(stale) > 0 {
-		return &rejection{code: wire.CodeDevicesMismatch, msg: "the recipient devices differ from the registered, unrevoked devices of the members", missing: missing, stale: stale}
+		p.err = &rejection{code: wire.CodeDevicesMismatch, msg: "the recipient devices differ from the registered, unrevoked devices of the members", missing: missing, stale: stale}
+		return
 	}
-	block, err := r.deps.IPFS.PutRaw(ctx, f.Envelope)
-	if errors.Is(err, ipfs.ErrTooLarge) {
-		return reject(wire.CodeOversize, "the envelope exceeds the node's block size limit", err)
+	var err error
+	p.block, err = r.deps.IPFS.PutRaw(ctx, p.f.Envelope)
+	switch {
+	case errors.Is(err, ipfs.ErrTooLarge):
+		p.err = reject(wire.CodeOversize, "the envelope exceeds the node's block size limit", err)
+	case err != nil:
+		p.err = fmt.Errorf("pin envelope: %w", err)
+	case !p.block.Equals(protocol.EnvelopeCID(p.f.Envelope)):
+		p.err = fmt.Errorf("ipfs stored %s, envelope cid is %s", p.block, protocol.EnvelopeCID(p.f.Envelope))
 	}
-	if err != nil {
-		return fmt.Errorf("pin envelope: %w", err)
-	}
-	if want := protocol.EnvelopeCID(f.Envelope); !block.Equals(want) {
-		return fmt.Errorf("ipfs stored %s, envelope cid is %s", block, want)
+}
+
+// commit makes a prepared send durable in one transaction (the envelope, a pending row per
+// recipient device with its next sequence number, the cap trim and the wake-up
+// notifications) and acks it. Sends of one socket commit in the order they were read.
+func (r *Relay) commit(ctx context.Context, c *deviceConn, p *prepared) error {
+	if p.err != nil {
+		return p.err
 	}
 	now := r.deps.Now()
-	err = pgx.BeginFunc(ctx, r.deps.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, r.deps.Pool, func(tx pgx.Tx) error {
 		q := r.q.WithTx(tx)
 		n, err := q.InsertEnvelope(ctx, relaydb.InsertEnvelopeParams{
-			Cid: block.Bytes(), Conversation: chk.env.Conversation, Sender: c.key.account.Bytes(),
-			SenderDevice: int64(c.key.device), Body: f.Envelope, Now: r.now(),
+			Cid: p.block.Bytes(), Conversation: p.chk.env.Conversation, Sender: c.key.account.Bytes(),
+			SenderDevice: int64(c.key.device), Body: p.f.Envelope, Now: r.now(),
 		})
 		if err != nil {
 			return fmt.Errorf("insert envelope: %w", err)
 		}
 		if n == 0 {
-			return &rejection{code: wire.CodeDuplicate, msg: "this envelope was accepted before", cid: block.String()}
+			return &rejection{code: wire.CodeDuplicate, msg: "this envelope was accepted before", cid: p.block.String()}
 		}
-		if len(to) == 0 {
+		if len(p.to) == 0 {
 			return nil
 		}
-		p := relaydb.EnqueuePendingParams{Cid: block.Bytes()}
-		p.ExpiresAt.Time, p.ExpiresAt.Valid = now.Add(r.cfg.PendingTTL), true
-		for _, d := range to {
-			p.Accounts = append(p.Accounts, d.Account.Bytes())
-			p.DeviceIds = append(p.DeviceIds, int64(d.Device))
+		e := relaydb.EnqueuePendingParams{Cid: p.block.Bytes()}
+		e.ExpiresAt.Time, e.ExpiresAt.Valid = now.Add(r.cfg.PendingTTL), true
+		for _, d := range p.to {
+			e.Accounts = append(e.Accounts, d.Account.Bytes())
+			e.DeviceIds = append(e.DeviceIds, int64(d.Device))
 		}
-		rows, err := q.EnqueuePending(ctx, p)
+		rows, err := q.EnqueuePending(ctx, e)
 		if err != nil {
 			return fmt.Errorf("enqueue pending rows: %w", err)
 		}
@@ -190,7 +210,7 @@ func (r *Relay) send(ctx context.Context, c *deviceConn, f *wire.Frame) error {
 	if err != nil {
 		return err
 	}
-	c.sendFrame(&wire.Frame{Type: wire.TypeSent, ID: f.ID, CID: block.String()})
+	c.sendFrame(&wire.Frame{Type: wire.TypeSent, ID: p.f.ID, CID: p.block.String()})
 	return nil
 }
 

@@ -334,8 +334,12 @@ func (ix *Indexer) follow(ctx context.Context, conn *pgxpool.Conn, cur cursor, h
 		// A node can announce a block before its logs are queryable: when the bloom filter says
 		// our contracts may have logged but none came back, ask again a few times (the bloom
 		// can give false positives, so not forever).
-		if len(logs) > 0 || attempt == bloomRetries ||
-			!(types.BloomLookup(h.Bloom, ix.cfg.Registry) || types.BloomLookup(h.Bloom, ix.cfg.TipJar)) {
+		if len(logs) > 0 || !(types.BloomLookup(h.Bloom, ix.cfg.Registry) || types.BloomLookup(h.Bloom, ix.cfg.TipJar)) {
+			break
+		}
+		if attempt == bloomRetries {
+			ix.log.Warn("bloom filter matches but eth_getLogs returned nothing; taking the block as empty",
+				"block", h.Number, "hash", hash)
 			break
 		}
 		ix.m.rpcErrors.WithLabelValues("eth_getLogs", "bloom_mismatch").Inc()

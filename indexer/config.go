@@ -47,15 +47,15 @@ type Config struct {
 // defaultFinalityDepth is the depth used when the node has no "finalized" block.
 const defaultFinalityDepth = 64
 
-// errConfig marks an invalid Config.
-var errConfig = errors.New("indexer: invalid config")
+// ErrInvalidConfig is returned by New for a Config missing a required field.
+var ErrInvalidConfig = errors.New("indexer: invalid config")
 
 func (c Config) withDefaults() (Config, error) {
 	if c.ChainID == 0 {
-		return c, fmt.Errorf("%w: chain id is required", errConfig)
+		return c, fmt.Errorf("%w: chain id is required", ErrInvalidConfig)
 	}
 	if c.Registry == (common.Address{}) || c.TipJar == (common.Address{}) {
-		return c, fmt.Errorf("%w: registry and tip jar addresses are required", errConfig)
+		return c, fmt.Errorf("%w: registry and tip jar addresses are required", ErrInvalidConfig)
 	}
 	c.MaxRange = cmp.Or(c.MaxRange, 10000)
 	c.InitialRange = min(cmp.Or(c.InitialRange, 2000), c.MaxRange)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
@@ -89,5 +90,29 @@ func TestBackoffIsJitteredAndCapped(t *testing.T) {
 		if d < want/2 || d > want {
 			t.Fatalf("attempt %d: %v outside [%v, %v]", n, d, want/2, want)
 		}
+	}
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	t.Parallel()
+	addr := common.HexToAddress("0x1")
+	tests := []struct {
+		name string
+		cfg  Config
+		ok   bool
+	}{
+		{name: "complete", cfg: Config{ChainID: 1, Registry: addr, TipJar: addr}, ok: true},
+		{name: "no chain id", cfg: Config{Registry: addr, TipJar: addr}},
+		{name: "no registry", cfg: Config{ChainID: 1, TipJar: addr}},
+		{name: "no tip jar", cfg: Config{ChainID: 1, Registry: addr}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := New(tc.cfg, nil, nil)
+			if tc.ok != (err == nil) || (err != nil && !errors.Is(err, ErrInvalidConfig)) {
+				t.Fatalf("New: %v, want ok=%v", err, tc.ok)
+			}
+		})
 	}
 }

@@ -15,8 +15,10 @@ type Account struct {
 }
 
 type AccountInterest struct {
-	Account string
-	Tag     string
+	Account      string
+	Tag          string
+	Discoverable bool
+	LastActiveAt pgtype.Timestamptz
 }
 
 type Block struct {
@@ -43,6 +45,16 @@ type ChainCursor struct {
 	BlockHash       []byte
 	FinalizedNumber int64
 	UpdatedAt       pgtype.Timestamptz
+}
+
+type ChatRequest struct {
+	ID        pgtype.UUID
+	Sender    string
+	Recipient string
+	Note      string
+	Status    string
+	CreatedAt pgtype.Timestamptz
+	DecidedAt pgtype.Timestamptz
 }
 
 type Contact struct {
@@ -82,6 +94,13 @@ type DeviceAdded struct {
 	SigValid        bool
 }
 
+type DeviceChallenge struct {
+	Challenge string
+	SessionID pgtype.UUID
+	DeviceID  int64
+	ExpiresAt pgtype.Timestamptz
+}
+
 type DeviceRevoked struct {
 	ChainID     int64
 	TxHash      []byte
@@ -93,11 +112,46 @@ type DeviceRevoked struct {
 	Seq         int64
 }
 
+type Group struct {
+	ID         pgtype.UUID
+	Name       string
+	Epoch      int64
+	MaxMembers int32
+	CreatedAt  pgtype.Timestamptz
+}
+
+type GroupJoinRequest struct {
+	ID        pgtype.UUID
+	GroupID   pgtype.UUID
+	Account   string
+	Status    string
+	CreatedAt pgtype.Timestamptz
+	DecidedAt pgtype.Timestamptz
+	DecidedBy pgtype.Text
+}
+
+type GroupMember struct {
+	GroupID  pgtype.UUID
+	Account  string
+	Role     string
+	JoinedAt pgtype.Timestamptz
+}
+
 type InterestTaxonomy struct {
 	ID       string
 	Label    string
 	Category string
 	Position int32
+}
+
+type Invite struct {
+	TokenHash []byte
+	Creator   string
+	GroupID   pgtype.UUID
+	MaxUses   int32
+	Uses      int32
+	CreatedAt pgtype.Timestamptz
+	ExpiresAt pgtype.Timestamptz
 }
 
 type KeyAgreementRotated struct {
@@ -114,6 +168,14 @@ type KeyAgreementRotated struct {
 	SigValid        bool
 }
 
+type Notification struct {
+	ID        int64
+	Account   string
+	Kind      string
+	Data      []byte
+	CreatedAt pgtype.Timestamptz
+}
+
 type Profile struct {
 	Account      string
 	Username     pgtype.Text
@@ -123,6 +185,7 @@ type Profile struct {
 	Gender       pgtype.Text
 	Discoverable bool
 	UpdatedAt    pgtype.Timestamptz
+	AvatarCid    pgtype.Text
 }
 
 type RefreshToken struct {
@@ -130,6 +193,40 @@ type RefreshToken struct {
 	SessionID pgtype.UUID
 	CreatedAt pgtype.Timestamptz
 	RotatedAt pgtype.Timestamptz
+}
+
+// per-device delivery sequence (the row lock orders commits) and the count of pending envelopes dropped by TTL or cap since the device last connected
+type RelayDevice struct {
+	Account  []byte
+	DeviceID int64
+	LastSeq  int64
+	Dropped  int64
+}
+
+// encrypted envelopes accepted by the relay, kept until acknowledged by every device and then until the TTL (replay detection)
+type RelayEnvelope struct {
+	Cid          []byte
+	Conversation []byte
+	Sender       []byte
+	SenderDevice int64
+	Body         []byte
+	CreatedAt    pgtype.Timestamptz
+}
+
+// envelopes not yet acknowledged by a recipient device, in per-device sequence order
+type RelayPending struct {
+	Account   []byte
+	DeviceID  int64
+	Seq       int64
+	Cid       []byte
+	ExpiresAt pgtype.Timestamptz
+}
+
+type Room struct {
+	ID         string
+	MaxMembers int32
+	CreatedAt  pgtype.Timestamptz
+	ExpiresAt  pgtype.Timestamptz
 }
 
 type Session struct {

@@ -42,6 +42,29 @@ test-go: ## Go tests (start their own Postgres and anvil)
 fuzz: ## run every Go fuzz target briefly (FUZZTIME=10s each)
 	@bash scripts/fuzz-go.sh
 
+.PHONY: bench
+bench: bench-protocol bench-ipfs bench-indexer bench-api bench-relay ## run every benchmark (each ends with "bench: <name> ..." lines)
+
+.PHONY: bench-protocol
+bench-protocol: ## Go benchmarks of the protocol (seal/open, key wrap, envelope verify)
+	bash scripts/bench/gobench.sh protocol ./internal/protocol/ . -count 3
+
+.PHONY: bench-ipfs
+bench-ipfs: ## Go benchmark of pinning 1 KiB envelopes into the embedded IPFS node
+	bash scripts/bench/gobench.sh ipfs ./internal/ipfs/ BenchmarkPutRaw -benchtime 2s -count 3
+
+.PHONY: bench-indexer
+bench-indexer: tools ## cold backfill of 100,000 events from anvil and realtime lag (scripts/bench/indexer.sh)
+	bash scripts/bench/indexer.sh
+
+.PHONY: bench-api
+bench-api: tools ## SIWE logins per second and interest search p99 at 1,000,000 users (scripts/bench/api.sh)
+	bash scripts/bench/api.sh
+
+.PHONY: bench-relay
+bench-relay: tools ## relay connections, durable deliveries per second and latency (scripts/bench/relay.sh)
+	bash scripts/bench/relay.sh
+
 .PHONY: gas-snapshot
 gas-snapshot: tools ## rewrite .gas-snapshot from the gas tests
 	forge snapshot --isolate --match-path 'contracts/test/gas/*'

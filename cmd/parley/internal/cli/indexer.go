@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -69,10 +70,12 @@ func startIndexer(ctx context.Context, env *Env, f indexerFlags, reg prometheus.
 	if _, err := store.Migrate(ctx, pool); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	client, err := ethclient.DialContext(ctx, f.rpcURL)
+	// Large eth_getLogs answers need more than go-ethereum's 32 MiB WebSocket frame default.
+	rpcClient, err := rpc.DialOptions(ctx, f.rpcURL, rpc.WithWebsocketMessageSizeLimit(512<<20))
 	if err != nil {
 		return fmt.Errorf("dial rpc %s: %w", f.rpcURL, err)
 	}
+	client := ethclient.NewClient(rpcClient)
 	defer client.Close()
 	ix, err := indexer.New(indexer.Config{
 		ChainID:       dep.ChainID,

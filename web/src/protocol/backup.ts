@@ -76,8 +76,8 @@ export function backup(
   passphrase: Uint8Array,
   p: Argon2Params,
   c: BackupContents,
-  salt = crypto.getRandomValues(new Uint8Array(16)),
-  nonce = crypto.getRandomValues(new Uint8Array(12)),
+  salt: Uint8Array = crypto.getRandomValues(new Uint8Array(16)),
+  nonce: Uint8Array = crypto.getRandomValues(new Uint8Array(12)),
 ): Uint8Array {
   checkParams(p);
   const h = { ...p, salt };

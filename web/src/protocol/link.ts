@@ -68,7 +68,7 @@ export interface LinkInvite {
 }
 
 /** Draws a one-time secret for the old device. */
-export function newLinkInvite(old: Device, secret = crypto.getRandomValues(new Uint8Array(32))): LinkInvite {
+export function newLinkInvite(old: Device, secret: Uint8Array = crypto.getRandomValues(new Uint8Array(32))): LinkInvite {
   return { secret, oldSigningKey: old.keys.signingKey };
 }
 

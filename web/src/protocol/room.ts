@@ -92,7 +92,7 @@ export class Room {
   }
 
   /** Encrypts a room message; nonce defaults to 12 random bytes. */
-  seal(plaintext: Uint8Array, nonce = crypto.getRandomValues(new Uint8Array(12))): Uint8Array {
+  seal(plaintext: Uint8Array, nonce: Uint8Array = crypto.getRandomValues(new Uint8Array(12))): Uint8Array {
     if (plaintext.length > MaxPlaintextSize) fail('ErrOversize', `room plaintext of ${plaintext.length} bytes`);
     const ciphertext = aeadSeal(this.messageKey, nonce, plaintext, this.aad(RoomVersion));
     return encodeRoomMessage({ version: RoomVersion, nonce, ciphertext });

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parleychat/parley/api/relay"
 	"github.com/parleychat/parley/internal/client"
+	"github.com/parleychat/parley/internal/client/wire"
 	"github.com/parleychat/parley/internal/protocol"
 )
 
@@ -193,4 +194,35 @@ func TestAnonymousRoom(t *testing.T) {
 		})
 	}
 	f.scanTables(t, []byte(marker))
+}
+
+// TestOneSocketPerDevice checks that a device connecting again, on this or another instance,
+// closes its older socket and keeps the newer one.
+func TestOneSocketPerDevice(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.start(t, ""), f.start(t, "")
+	alice := f.register(t, common.HexToAddress("0x00000000000000000000000000000000000a11ce"), 1)
+	tests := []struct {
+		name          string
+		first, second *instance
+	}{
+		{"same instance", a, a},
+		{"other instance", a, b},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			old := rawDial(t, tc.first.wsURL(), header(alice))
+			newer := rawDial(t, tc.second.wsURL(), header(alice))
+			_ = old.SetReadDeadline(time.Now().Add(20 * time.Second))
+			if _, _, err := old.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+				t.Fatalf("older socket: %v, want a normal close", err)
+			}
+			if err := newer.WriteJSON(wire.Frame{Type: wire.TypeAck}); err != nil {
+				t.Fatal(err)
+			}
+			if got := readFrame(t, newer); got.Code != wire.CodeMalformed {
+				t.Fatalf("newer socket answered %+v, want it alive", got)
+			}
+		})
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,12 +20,13 @@ import (
 // deviceConn is the one socket of one device on this instance.
 type deviceConn struct {
 	*socket
-	r      *Relay
-	key    deviceKey
-	id     string        // instance-unique socket id, for kicks
-	wakeCh chan struct{} // capacity 1: new pending rows may exist
-	cursor atomic.Int64  // highest sequence number pushed on this socket
-	window chan struct{} // one token per pushed, unacknowledged envelope
+	r         *Relay
+	key       deviceKey
+	id        string        // instance-unique socket id, for kicks
+	connected time.Time     // when the socket was accepted
+	wakeCh    chan struct{} // capacity 1: new pending rows may exist
+	cursor    atomic.Int64  // highest sequence number pushed on this socket
+	window    chan struct{} // one token per pushed, unacknowledged envelope
 
 	mu       sync.Mutex
 	inflight map[int64]struct{}
@@ -66,7 +68,7 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 	}
 	key := deviceKey{p.Account, p.DeviceID}
 	c := &deviceConn{
-		r: r, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10),
+		r: r, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
 		socket:   newSocket(ws, &r.cfg, r.deps.Logger.With("account", p.Account.Hex(), "device", p.DeviceID), r.cfg.MaxFrameSize),
 		wakeCh:   make(chan struct{}, 1),
 		window:   make(chan struct{}, r.cfg.MaxInflight),
@@ -78,7 +80,7 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 
 	r.register(c)
 	defer r.unregister(c)
-	if err := r.notify(ctx, chanConn, key.payload()+":"+c.id); err != nil {
+	if err := r.notify(ctx, chanConn, key.payload()+":"+c.id+":"+strconv.FormatInt(c.connected.UnixNano(), 10)); err != nil {
 		c.log.Warn("announce socket", "err", err)
 	}
 	var wg sync.WaitGroup

@@ -251,20 +251,23 @@ func (r *Relay) wakeAll() {
 	}
 }
 
-// kick closes a local socket of a device that connected again elsewhere.
+// kick closes the local socket of a device that connected later on another instance. The
+// payload is hex(account):device:socket id:connect time in Unix nanoseconds; a socket on this
+// instance was already handled by register, and an older announcement never closes a newer socket.
 func (r *Relay) kick(payload string) {
-	i := strings.LastIndexByte(payload, ':')
-	if i < 0 {
+	parts := strings.Split(payload, ":")
+	if len(parts) != 4 || strings.HasPrefix(parts[2], r.instance+"-") {
 		return
 	}
-	k, ok := parseDeviceKey(payload[:i])
-	if !ok {
+	k, ok := parseDeviceKey(parts[0] + ":" + parts[1])
+	at, err := strconv.ParseInt(parts[3], 10, 64)
+	if !ok || err != nil {
 		return
 	}
 	r.mu.Lock()
 	c := r.devices[k]
 	r.mu.Unlock()
-	if c != nil && c.id != payload[i+1:] {
+	if c != nil && c.connected.UnixNano() < at {
 		c.close("device connected again")
 	}
 }

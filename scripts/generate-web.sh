@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates web/src/generated/contracts.ts (ABIs `as const` and deployed addresses) from forge's
+# build output and contracts/deployments. Needs `forge build` first (scripts/generate.sh runs it).
+# Installs the web dependencies from web/package-lock.json when they are missing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root/web"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+node scripts/gen-contracts.mjs

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the web unit tests (vitest: the TypeScript protocol against testdata/protocol, the generated
+# contract bindings) after a type check, and records "<passed> <failed>" in .data/results/web.
+# npm ci installs from web/package-lock.json through the ~/.npm cache.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root/web"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error || exit 1
+fi
+mkdir -p "$root/.data"
+json="$root/.data/vitest.json"
+rm -f "$json"
+bash "$root/scripts/ci/suite.sh" web vitest "$json" -- \
+  sh -c "npx --no-install tsc --noEmit && npx --no-install vitest run --reporter=default --reporter=json --outputFile.json='$json'"

@@ -23,7 +23,7 @@ import (
 )
 
 // The load tests below run only with PARLEY_BENCH=1 (scripts/bench/api.sh); they print one
-// "BENCH name key=value ..." line each.
+// "bench: api-<name> key=value ..." line each (the convention of scripts/bench).
 
 func benchEnv(t *testing.T) {
 	t.Helper()
@@ -146,7 +146,7 @@ func TestLoadLogins(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	errs.Range(func(k, _ any) bool { t.Error(k); return true })
-	fmt.Printf("BENCH logins workers=%d seconds=%.1f logins=%d logins_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f\n",
+	fmt.Printf("bench: api-logins workers=%d seconds=%.1f logins=%d logins_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f\n",
 		workers, elapsed.Seconds(), len(lat.d), float64(len(lat.d))/elapsed.Seconds(),
 		ms(lat.quantile(0.5)), ms(lat.quantile(0.99)))
 }
@@ -206,7 +206,7 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 	if _, err := db.Exec(t.Context(), "VACUUM ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("BENCH seed users=%d interests=%d\n", n, len(interests))
+	fmt.Printf("bench: api-seed users=%d interests=%d\n", n, len(interests))
 }
 
 // TestLoadSearch measures interest search latency with PARLEY_BENCH_USERS seeded people and
@@ -216,7 +216,7 @@ func TestLoadSearch(t *testing.T) {
 	e := newEnv(t, unlimited)
 	t0 := time.Now()
 	seedPeople(t, e.srv.db, envInt("PARLEY_BENCH_USERS", 1_000_000), e.clock.now())
-	fmt.Printf("BENCH seed seconds=%.1f\n", time.Since(t0).Seconds())
+	fmt.Printf("bench: api-seed seconds=%.1f\n", time.Since(t0).Seconds())
 	c := startLoadServer(t, e)
 	workers, seconds := envInt("PARLEY_BENCH_WORKERS", 20), envInt("PARLEY_BENCH_SECONDS", 10)
 	tagSets := [][]string{{"sports", "music"}, {"tech", "ethereum", "privacy"}, {"music", "movies", "books", "art"}, {"hiking", "free-500"}, {"sports"}}
@@ -254,7 +254,7 @@ func TestLoadSearch(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	errs.Range(func(k, _ any) bool { t.Error(k); return true })
-	fmt.Printf("BENCH search workers=%d seconds=%.1f searches=%d searches_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f\n",
+	fmt.Printf("bench: api-search workers=%d seconds=%.1f searches=%d searches_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f\n",
 		workers, elapsed.Seconds(), len(lat.d), float64(len(lat.d))/elapsed.Seconds(),
 		ms(lat.quantile(0.5)), ms(lat.quantile(0.99)))
 }

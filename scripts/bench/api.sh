@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # API benchmarks (issue 5): SIWE sign-ins per second end to end over HTTP (nonce, verify,
 # session) and interest search latency with PARLEY_BENCH_USERS seeded people (default
-# 1,000,000) and 20 concurrent searchers. Each prints a "BENCH …" line; the lines are also
+# 1,000,000) and 20 concurrent searchers. Each prints a "bench: api-<name> …" line; the lines are also
 # written to .data/bench/api.txt. Runs against a throwaway Postgres (internal/pgtest).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,7 +14,7 @@ go test -c -o .data/bench/api.test ./api
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
   PARLEY_BENCH_WORKERS=${LOGIN_WORKERS:-16} PARLEY_BENCH_SECONDS=${PARLEY_BENCH_SECONDS:-10} \
-    .data/bench/api.test -test.run '^TestLoadLogins$' -test.count=1 | grep '^BENCH'
+    .data/bench/api.test -test.run '^TestLoadLogins$' -test.count=1 | grep '^bench:'
   PARLEY_BENCH_WORKERS=${SEARCH_WORKERS:-20} PARLEY_BENCH_SECONDS=${PARLEY_BENCH_SECONDS:-10} \
-    .data/bench/api.test -test.run '^TestLoadSearch$' -test.count=1 -test.timeout 30m | grep '^BENCH'
+    .data/bench/api.test -test.run '^TestLoadSearch$' -test.count=1 -test.timeout 30m | grep '^bench:'
 } | tee "$out"

@@ -20,9 +20,9 @@ const (
 	// DefaultMaxFrameSize fits the largest envelope base64-encoded in a JSON frame.
 	DefaultMaxFrameSize = wire.MaxFrameSize
 	// DefaultFramesPerSecond is the sustained frame rate a socket may send.
-	DefaultFramesPerSecond = 200
+	DefaultFramesPerSecond = 1000
 	// DefaultFrameBurst is the frame burst a socket may send.
-	DefaultFrameBurst = 400
+	DefaultFrameBurst = 2000
 	// DefaultSendBuffer is how many outgoing frames may queue for one socket before it is
 	// disconnected as a slow consumer.
 	DefaultSendBuffer = 256

@@ -226,3 +226,29 @@ func TestOneSocketPerDevice(t *testing.T) {
 		})
 	}
 }
+
+// TestNotificationsArePushed checks that a notification the API stores (and announces on
+// parley_notifications) reaches the account's open socket, and older ones are left to HTTP.
+func TestNotificationsArePushed(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(t, "")
+	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	alice := f.register(t, aliceAddr, 1)
+	if _, err := f.pool.Exec(t.Context(), `INSERT INTO accounts (address, created_at, last_active_at) VALUES (lower($1), now(), now())`, aliceAddr.Hex()); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(kind string) {
+		// The API's InsertNotification statement.
+		if _, err := f.pool.Exec(t.Context(), `WITH n AS (INSERT INTO notifications (account, kind, data, created_at)
+			VALUES (lower($1), $2, '{"from":"0xb0b"}', now()) RETURNING account) SELECT pg_notify('parley_notifications', account) FROM n`, aliceAddr.Hex(), kind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insert("before_connect") // read over HTTP, not pushed
+	ws := rawDial(t, a.wsURL(), header(alice))
+	insert("chat_request")
+	got := readFrame(t, ws)
+	if got.Type != wire.TypeNotification || got.Notification == nil || got.Notification.Kind != "chat_request" || string(got.Notification.Data) != `{"from":"0xb0b"}` {
+		t.Fatalf("got %+v (%+v), want the chat_request notification", got, got.Notification)
+	}
+}

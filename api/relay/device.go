@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,10 @@ type deviceConn struct {
 	wakeCh    chan struct{} // capacity 1: new pending rows may exist
 	cursor    atomic.Int64  // highest sequence number pushed on this socket
 	window    chan struct{} // one token per pushed, unacknowledged envelope
+	// notifyCh (capacity 1) signals new notifications after notified, the last id pushed
+	// (owned by the pump goroutine after hello).
+	notifyCh chan struct{}
+	notified int64
 
 	mu       sync.Mutex
 	inflight map[int64]struct{}
@@ -71,6 +76,7 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		r: r, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
 		socket:   newSocket(ws, &r.cfg, r.deps.Logger.With("account", p.Account.Hex(), "device", p.DeviceID), r.cfg.MaxFrameSize),
 		wakeCh:   make(chan struct{}, 1),
+		notifyCh: make(chan struct{}, 1),
 		window:   make(chan struct{}, r.cfg.MaxInflight),
 		inflight: map[int64]struct{}{},
 	}
@@ -127,6 +133,10 @@ func (r *Relay) unregister(c *deviceConn) {
 
 // hello reports the device's limits and the envelopes dropped since it last connected.
 func (c *deviceConn) hello(ctx context.Context) error {
+	var err error
+	if c.notified, err = c.r.q.LatestNotificationID(ctx, c.accountText()); err != nil {
+		return fmt.Errorf("latest notification: %w", err)
+	}
 	dropped, err := c.r.q.TakeDropped(ctx, relaydb.TakeDroppedParams{Account: c.key.account.Bytes(), DeviceID: int64(c.key.device)})
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("take dropped count: %w", err)
@@ -175,12 +185,37 @@ func (c *deviceConn) pump(ctx context.Context) {
 		if len(rows) == c.r.cfg.PageSize {
 			continue
 		}
-		select {
-		case <-c.wakeCh:
-		case <-c.done:
-			return
+		for waiting := true; waiting; {
+			select {
+			case <-c.wakeCh:
+				waiting = false
+			case <-c.notifyCh:
+				if err := c.pushNotifications(ctx); err != nil {
+					if ctx.Err() == nil {
+						c.log.Warn("read notifications", "err", err)
+					}
+				}
+			case <-c.done:
+				return
+			}
 		}
 	}
+}
+
+func (c *deviceConn) accountText() string { return strings.ToLower(c.key.account.Hex()) }
+
+// pushNotifications pushes the account's notifications newer than the last one pushed.
+func (c *deviceConn) pushNotifications(ctx context.Context) error {
+	rows, err := c.r.q.NotificationsAfter(ctx, relaydb.NotificationsAfterParams{Account: c.accountText(), After: c.notified})
+	if err != nil {
+		return fmt.Errorf("notifications after %d: %w", c.notified, err)
+	}
+	for _, n := range rows {
+		c.sendFrame(&wire.Frame{Type: wire.TypeNotification, Notification: &wire.Notification{
+			ID: n.ID, Kind: n.Kind, Data: n.Data, CreatedAt: n.CreatedAt.Time}})
+		c.notified = n.ID
+	}
+	return nil
 }
 
 // commitLoop commits prepared sends in the order they were read, so one device's sends keep

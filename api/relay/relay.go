@@ -29,6 +29,9 @@ const (
 	chanConn  = "parley_relay_conn"  // payload hex(account):device:socket — close older sockets of the device
 	chanFrame = "parley_relay_frame" // payload frameNote — an ephemeral frame for the members' devices
 	chanRoom  = "parley_relay_room"  // payload roomNote — an anonymous-room frame
+	// chanNotify is the API's channel: payload the account (lowercase 0x hex) with a new row in
+	// the notifications table.
+	chanNotify = "parley_notifications"
 )
 
 // ErrClosed is returned by Run when it is called twice, and answered (503) to sockets opened
@@ -204,7 +207,7 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 	}
 	conn := pc.Hijack() // never returned to the pool: it stays in LISTEN mode
 	defer conn.Close(context.Background())
-	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom} {
+	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom, chanNotify} {
 		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
 			return fmt.Errorf("listen %s: %w", ch, err)
 		}
@@ -226,6 +229,8 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 			r.deliverFrame(n.Payload)
 		case chanRoom:
 			r.deliverRoom(n.Payload)
+		case chanNotify:
+			r.notifyAccount(n.Payload)
 		}
 	}
 }
@@ -236,6 +241,25 @@ func (r *Relay) wake(k deviceKey) {
 	r.mu.Unlock()
 	if c != nil {
 		c.wakeUp()
+	}
+}
+
+// notifyAccount wakes the local sockets of an account that has new notifications.
+func (r *Relay) notifyAccount(payload string) {
+	if !common.IsHexAddress(payload) {
+		return
+	}
+	r.mu.Lock()
+	var conns []*deviceConn
+	for _, c := range r.byAcct[common.HexToAddress(payload)] {
+		conns = append(conns, c)
+	}
+	r.mu.Unlock()
+	for _, c := range conns {
+		select {
+		case c.notifyCh <- struct{}{}:
+		default:
+		}
 	}
 }
 

@@ -59,9 +59,10 @@ type Received struct {
 // messages with per-conversation protocol sessions, and decrypts, deduplicates and acks what
 // the relay pushes. Safe for concurrent use.
 type Client struct {
-	cfg      Config
-	log      *slog.Logger
-	received chan Received
+	cfg           Config
+	log           *slog.Logger
+	received      chan Received
+	notifications chan wire.Notification
 
 	mu    sync.Mutex
 	conn  *Conn
@@ -91,12 +92,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.MaxBackoff = cmp.Or(cfg.MaxBackoff, 2*time.Second)
 	log := cmp.Or(cfg.Logger, slog.Default()).With("component", "client", "account", cfg.Identity.Account.Hex(), "device", cfg.Identity.DeviceID)
-	return &Client{cfg: cfg, log: log, received: make(chan Received, 1024), ready: make(chan struct{}),
+	return &Client{cfg: cfg, log: log, received: make(chan Received, 1024), notifications: make(chan wire.Notification, 64), ready: make(chan struct{}),
 		convs: map[[32]byte]*conversation{}, seen: map[string]struct{}{}}, nil
 }
 
 // Received delivers decrypted messages and frames, each message once.
 func (c *Client) Received() <-chan Received { return c.received }
+
+// Notifications delivers account events pushed while connected (chat requests, group changes,
+// tips); when nobody reads them they are dropped here and stay readable through the API.
+func (c *Client) Notifications() <-chan wire.Notification { return c.notifications }
 
 // Run keeps a relay connection open, reconnecting with capped backoff, until ctx ends.
 func (c *Client) Run(ctx context.Context) error {
@@ -324,6 +329,15 @@ func (c *Client) serve(ctx context.Context, conn *Conn) {
 		case wire.TypeFrame:
 			if err := c.receive(ctx, f); err != nil {
 				c.log.Debug("drop ephemeral frame", "err", err)
+			}
+		case wire.TypeNotification:
+			if f.Notification == nil {
+				break
+			}
+			select {
+			case c.notifications <- *f.Notification:
+			default:
+				c.log.Debug("notification buffer full", "id", f.Notification.ID)
 			}
 		case wire.TypeError:
 			c.log.Warn("relay error", "code", f.Code, "message", f.Message)

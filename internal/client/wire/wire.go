@@ -6,7 +6,9 @@ package wire
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -28,6 +30,9 @@ const (
 	TypeAck = "ack"
 	// TypeFrame carries an ephemeral frame (typing, read receipt): relayed, never stored.
 	TypeFrame = "frame"
+	// TypeNotification carries an account event stored by the API (chat request, group change,
+	// join approval, device change, tip); the backlog before the socket opened is read over HTTP.
+	TypeNotification = "notification"
 	// TypeError reports a rejected frame; the connection stays usable unless the relay closes it.
 	TypeError = "error"
 )
@@ -92,6 +97,18 @@ type Hello struct {
 	MaxFrameSize int64 `json:"max_frame_size"`
 }
 
+// Notification is an account event from the API's notifications table.
+type Notification struct {
+	// ID increases per notification; the API's GET notifications pages by it.
+	ID int64 `json:"id"`
+	// Kind names the event, e.g. chat_request.
+	Kind string `json:"kind"`
+	// Data is the event's JSON document.
+	Data json.RawMessage `json:"data"`
+	// CreatedAt is when the event happened.
+	CreatedAt time.Time `json:"created_at"`
+}
+
 // Frame is every frame of the protocol; Type says which fields are set.
 type Frame struct {
 	// Type is one of the Type constants.
@@ -111,6 +128,8 @@ type Frame struct {
 	Seq int64 `json:"seq,omitempty"`
 	// Seqs lists the acknowledged sequence numbers (ack).
 	Seqs []int64 `json:"seqs,omitempty"`
+	// Notification is set on TypeNotification.
+	Notification *Notification `json:"notification,omitempty"`
 	// Hello is set on TypeHello.
 	Hello *Hello `json:"hello,omitempty"`
 	// Code is the error code of TypeError.

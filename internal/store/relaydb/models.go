@@ -15,8 +15,10 @@ type Account struct {
 }
 
 type AccountInterest struct {
-	Account string
-	Tag     string
+	Account      string
+	Tag          string
+	Discoverable bool
+	LastActiveAt pgtype.Timestamptz
 }
 
 type Block struct {
@@ -183,6 +185,7 @@ type Profile struct {
 	Gender       pgtype.Text
 	Discoverable bool
 	UpdatedAt    pgtype.Timestamptz
+	AvatarCid    pgtype.Text
 }
 
 type RefreshToken struct {

@@ -204,6 +204,18 @@ func (q *Queries) InsertEnvelope(ctx context.Context, arg InsertEnvelopeParams) 
 	return result.RowsAffected(), nil
 }
 
+const latestNotificationID = `-- name: LatestNotificationID :one
+SELECT coalesce(max(id), 0)::bigint AS id FROM notifications WHERE account = $1::text
+`
+
+// The newest notification id of an account (lowercase 0x hex, as the API stores it), 0 if none.
+func (q *Queries) LatestNotificationID(ctx context.Context, account string) (int64, error) {
+	row := q.db.QueryRow(ctx, latestNotificationID, account)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const liveRoom = `-- name: LiveRoom :one
 SELECT max_members, expires_at FROM rooms WHERE id = $1 AND expires_at > $2
 `
@@ -262,6 +274,51 @@ func (q *Queries) MemberDevices(ctx context.Context, arg MemberDevicesParams) ([
 			&i.Suite,
 			&i.SigningKey,
 			&i.Revoked,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const notificationsAfter = `-- name: NotificationsAfter :many
+SELECT id, kind, data, created_at FROM notifications
+WHERE account = $1::text AND id > $2::bigint
+ORDER BY id
+LIMIT 100
+`
+
+type NotificationsAfterParams struct {
+	Account string
+	After   int64
+}
+
+type NotificationsAfterRow struct {
+	ID        int64
+	Kind      string
+	Data      []byte
+	CreatedAt pgtype.Timestamptz
+}
+
+// An account's notifications after an id, oldest first.
+func (q *Queries) NotificationsAfter(ctx context.Context, arg NotificationsAfterParams) ([]NotificationsAfterRow, error) {
+	rows, err := q.db.Query(ctx, notificationsAfter, arg.Account, arg.After)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []NotificationsAfterRow
+	for rows.Next() {
+		var i NotificationsAfterRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.Data,
+			&i.CreatedAt,
 		); err != nil {
 			return nil, err
 		}

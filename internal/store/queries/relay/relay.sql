@@ -100,3 +100,14 @@ JOIN (SELECT unnest(@accounts::bytea[]) AS account, unnest(@device_ids::bigint[]
 -- name: LiveRoom :one
 -- An anonymous room that has not expired.
 SELECT max_members, expires_at FROM rooms WHERE id = @id AND expires_at > @now;
+
+-- name: LatestNotificationID :one
+-- The newest notification id of an account (lowercase 0x hex, as the API stores it), 0 if none.
+SELECT coalesce(max(id), 0)::bigint AS id FROM notifications WHERE account = @account::text;
+
+-- name: NotificationsAfter :many
+-- An account's notifications after an id, oldest first.
+SELECT id, kind, data, created_at FROM notifications
+WHERE account = @account::text AND id > @after::bigint
+ORDER BY id
+LIMIT 100;

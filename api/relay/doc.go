@@ -17,12 +17,21 @@
 // is pinned first, then one transaction stores the envelope, gives every recipient device its
 // next sequence number (relay_devices, whose row lock orders commits per device), writes one
 // pending row each, trims rows beyond the per-device cap and pg_notifies the devices at
-// commit. Only then is the sender acked with the CID. An orphan block is harmless; a row
+// commit. Only then is the sender acked with the CID. A socket's sends are checked and pinned
+// concurrently (up to SendPipeline) but committed one at a time in the order they were read,
+// which keeps per-sender order for every recipient. An orphan block is harmless; a row
 // without its block cannot happen. Each socket's pump pushes pending rows in sequence order,
 // at most MaxInflight unacknowledged; a row is deleted only when the device acks it. A new
 // socket drains from the start of the queue in pages, so anything pushed but not acked before
 // is pushed again: clients deduplicate by CID. Replays of an accepted envelope (same CID) are
 // rejected as duplicates and store nothing.
+//
+// # Events
+//
+// Ephemeral frames are checked like messages (minus the recipient list) and go to the members'
+// online devices through a notification; nothing is stored. Rows the API adds to its
+// notifications table (announced on parley_notifications) are pushed to the account's open
+// sockets from the newest id at connect time; the backlog is the API's to serve.
 //
 // # Lifecycle
 //
@@ -35,7 +44,8 @@
 // # Concurrency
 //
 // Each socket has a reader (the handler goroutine), one writer goroutine that owns all writes
-// and the heartbeat, and for devices a pump goroutine. Outgoing frames go through a bounded
+// and the heartbeat, and for devices a pump goroutine (pending envelopes and notifications) and
+// a commit goroutine. Outgoing frames go through a bounded
 // queue; a socket whose queue is full is a slow consumer and is closed, never buffered
 // further. Relay.mu guards the socket maps only; no lock is held across I/O. Several
 // instances share one Postgres: wake-ups, ephemeral frames, room frames and "device connected

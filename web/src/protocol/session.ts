@@ -25,15 +25,31 @@ import { aeadOpen, aeadSeal, frameKeyLabel, hmacSHA256, ratchet, type MessageKey
 
 const day = 24 * 60 * 60 * 1000;
 
-/** Session defaults (docs/protocol.md §4.4–4.5); durations are in milliseconds. */
-export const Defaults = {
+/** Rotation and receiver-state limits of a Session; durations are in milliseconds. */
+export interface SessionLimits {
+  /** Messages after which a sender chain rotates. */
+  maxMessages: number;
+  /** Age after which a sender chain rotates. */
+  maxChainAge: number;
+  /** The largest counter jump a receiver accepts within one chain. */
+  maxSkip: number;
+  /** How long skipped message keys and superseded chains are kept. */
+  skippedKeyTTL: number;
+  /** Bound on the skipped message keys kept in total. */
+  maxSkippedKeys: number;
+  /** Bound on the closed chains kept as replay markers. */
+  maxClosedChains: number;
+}
+
+/** Session defaults (docs/protocol.md §4.4–4.5). */
+export const Defaults: Readonly<SessionLimits> = {
   maxMessages: 1000,
   maxChainAge: 7 * day,
   maxSkip: 1000,
   skippedKeyTTL: 7 * day,
   maxSkippedKeys: 5000,
   maxClosedChains: 1024,
-} as const;
+};
 
 const wrapInfoDomain = utf8('parley/chain-key/v1');
 
@@ -66,7 +82,7 @@ export interface SessionConfig {
   /** The clock in milliseconds (default Date.now). */
   now?: () => number;
   /** Overrides of Defaults. */
-  limits?: Partial<typeof Defaults>;
+  limits?: Partial<SessionLimits>;
 }
 
 /** An opened envelope. */
@@ -162,7 +178,7 @@ const deviceRef = (account: Uint8Array, device: number) => `${toHex(account)}/${
  * (await each one), and every failure leaves the state unchanged.
  */
 export class Session {
-  private readonly cfg: Required<Omit<SessionConfig, 'limits'>> & { limits: typeof Defaults };
+  private readonly cfg: Required<Omit<SessionConfig, 'limits'>> & { limits: SessionLimits };
   private readonly self: string;
   private members = new Map<string, Recipient>();
   private send: SendChain | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Defaults, Device, KindFrame, Session, utf8, type Member } from '../../src/protocol/index.js';
+import { Defaults, Device, KindFrame, Session, utf8, type Member, type SessionLimits } from '../../src/protocol/index.js';
 import { expectCode } from './vectors.js';
 
 const conversationId = new Uint8Array(32).fill(0xc0);
@@ -21,7 +21,7 @@ async function party(account: number, deviceId: number, suite: 1 | 2, seed: numb
   return { member: { account: new Uint8Array(20).fill(account), deviceId, keys: device.keys }, device };
 }
 
-function session(self: Party, members: Party[], now: () => number, epoch = 1n, limits?: Partial<typeof Defaults>) {
+function session(self: Party, members: Party[], now: () => number, epoch = 1n, limits?: Partial<SessionLimits>) {
   return Session.create({
     conversationId,
     account: self.member.account,
@@ -76,7 +76,7 @@ describe('session', () => {
     const bob = await party(0xb, 1, 1, 0x60);
     const sA = await session(alice, [alice, bob], c.now);
     const sB = await session(bob, [alice, bob], c.now, 1n, { maxSkip: 2 });
-    const sent = [];
+    const sent: { envelope: Uint8Array }[] = [];
     for (let i = 0; i < 5; i++) sent.push(await sA.seal(utf8(`m${i}`)));
     await sB.open(sent[0]!.envelope);
     await expectCode(() => sB.open(sent[4]!.envelope), 'ErrTooManySkipped');

@@ -1,10 +1,13 @@
 package relay_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strconv"
@@ -59,20 +62,57 @@ func heap() int64 {
 	return int64(m.HeapInuse + m.StackInuse)
 }
 
+// benchIdle holds n idle device sockets opened by a child process (this test binary running
+// TestRelayBenchIdleClients), so the memory delta is the relay's alone and each process spends
+// one descriptor per socket.
 func benchIdle(t *testing.T, in *instance, n int) {
 	before := heap()
-	conns := make([]*websocket.Conn, 0, n)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
 	start := time.Now()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRelayBenchIdleClients$", "-test.timeout=20m")
+	cmd.Env = append(os.Environ(), "PARLEY_BENCH_IDLE_URL="+in.wsURL(), "PARLEY_BENCH_IDLE="+strconv.Itoa(n))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	held := 0
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if _, err := fmt.Sscanf(sc.Text(), "held %d", &held); err == nil {
+			break
+		}
+	}
+	elapsed := time.Since(start)
+	if held == 0 {
+		t.Fatal("the idle client process held no sockets")
+	}
+	per := float64(heap()-before) / float64(held) / 1024
+	fmt.Printf("bench: relay idle_connections=%d of %d connect_seconds=%.1f relay_memory_per_connection_kib=%.1f\n",
+		held, n, elapsed.Seconds(), per)
+}
+
+// TestRelayBenchIdleClients is benchIdle's child process: it opens PARLEY_BENCH_IDLE sockets to
+// PARLEY_BENCH_IDLE_URL, prints "held N" and keeps them until its stdin closes.
+func TestRelayBenchIdleClients(t *testing.T) {
+	url := os.Getenv("PARLEY_BENCH_IDLE_URL")
+	if url == "" {
+		t.Skip("run by TestRelayBench")
+	}
+	n := envInt(t, "PARLEY_BENCH_IDLE", 1000)
+	conns := make([]*websocket.Conn, 0, n)
 	for i := range n {
 		id := client.Identity{Account: common.BigToAddress(big.NewInt(int64(1_000_000 + i))), DeviceID: 1}
-		ws, _, err := websocket.DefaultDialer.Dial(in.wsURL(), header(id))
+		ws, _, err := websocket.DefaultDialer.Dial(url, header(id))
 		if err != nil {
-			fmt.Printf("bench: relay idle_connections=%d stopped_by=%q\n", i, err.Error())
+			fmt.Fprintf(os.Stderr, "idle clients: stopped at %d: %v\n", i, err)
 			break
 		}
 		if _, _, err := ws.ReadMessage(); err != nil { // hello
@@ -80,9 +120,11 @@ func benchIdle(t *testing.T, in *instance, n int) {
 		}
 		conns = append(conns, ws)
 	}
-	per := float64(heap()-before) / float64(len(conns)) / 1024
-	fmt.Printf("bench: relay idle_connections=%d connect_seconds=%.1f memory_per_connection_kib=%.1f (server and client sides in one process)\n",
-		len(conns), time.Since(start).Seconds(), per)
+	fmt.Printf("held %d\n", len(conns))
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	for _, c := range conns {
+		c.Close()
+	}
 }
 
 // benchDelivery runs pairs of sender and receiver devices; rate is the total offered

@@ -96,10 +96,7 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		c.close("internal error")
 	}
 	wg.Go(func() { c.pump(ctx) })
-	commits := make(chan *prepared, r.cfg.SendPipeline)
-	wg.Go(func() { c.commitLoop(ctx, commits) })
-	c.readLoop(ctx, commits)
-	close(commits)
+	c.readLoop(ctx, &wg)
 	c.close("read ended")
 	wg.Wait()
 }
@@ -231,7 +228,13 @@ func (c *deviceConn) commitLoop(ctx context.Context, commits <-chan *prepared) {
 
 // readLoop handles the device's frames until the socket closes. Sends are prepared (checked
 // and pinned) concurrently, up to SendPipeline at a time, and committed in order by commitLoop.
-func (c *deviceConn) readLoop(ctx context.Context, commits chan<- *prepared) {
+func (c *deviceConn) readLoop(ctx context.Context, wg *sync.WaitGroup) {
+	var commits chan *prepared // started with the first send: idle sockets have no committer
+	defer func() {
+		if commits != nil {
+			close(commits)
+		}
+	}()
 	for {
 		_, b, err := c.read()
 		if errors.Is(err, errRateLimited) {
@@ -251,6 +254,10 @@ func (c *deviceConn) readLoop(ctx context.Context, commits chan<- *prepared) {
 		case wire.TypeAck:
 			err = c.ack(ctx, f.Seqs)
 		case wire.TypeSend:
+			if commits == nil {
+				commits = make(chan *prepared, c.r.cfg.SendPipeline)
+				wg.Go(func() { c.commitLoop(ctx, commits) })
+			}
 			p := &prepared{f: &f, done: make(chan struct{})}
 			go c.r.prepare(ctx, c, p)
 			select {

@@ -14,10 +14,14 @@ import (
 // socket is the part shared by device and room sockets: a bounded outgoing queue drained by
 // one writer goroutine, heartbeats, a read deadline and a frame rate limit.
 type socket struct {
-	ws      *websocket.Conn
-	cfg     *Config
-	log     *slog.Logger
-	out     chan outFrame
+	ws  *websocket.Conn
+	cfg *Config
+	log *slog.Logger
+	// queue holds the frames waiting for the writer, at most SendBuffer; it grows only while
+	// frames wait, so an idle socket holds no buffer. ready (capacity 1) wakes the writer.
+	qmu     sync.Mutex
+	queue   []outFrame
+	ready   chan struct{}
 	done    chan struct{}
 	once    sync.Once
 	reason  string
@@ -32,7 +36,7 @@ type outFrame struct {
 func newSocket(ws *websocket.Conn, cfg *Config, log *slog.Logger, readLimit int64) *socket {
 	s := &socket{
 		ws: ws, cfg: cfg, log: log,
-		out:     make(chan outFrame, cfg.SendBuffer),
+		ready:   make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(cfg.FramesPerSecond), cfg.FrameBurst),
 	}
@@ -64,13 +68,30 @@ func (s *socket) enqueue(kind int, data []byte) bool {
 		return false
 	default:
 	}
-	select {
-	case s.out <- outFrame{kind, data}:
-		return true
-	default:
+	s.qmu.Lock()
+	full := len(s.queue) >= s.cfg.SendBuffer
+	if !full {
+		s.queue = append(s.queue, outFrame{kind, data})
+	}
+	s.qmu.Unlock()
+	if full {
 		s.close("slow consumer")
 		return false
 	}
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// take returns the queued frames and releases the queue's memory.
+func (s *socket) take() []outFrame {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	q := s.queue
+	s.queue = nil
+	return q
 }
 
 // enqueueJSON marshals and queues a text frame.
@@ -90,11 +111,13 @@ func (s *socket) writeLoop() {
 	defer s.ws.Close()
 	for {
 		select {
-		case f := <-s.out:
-			_ = s.ws.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-			if err := s.ws.WriteMessage(f.kind, f.data); err != nil {
-				s.close("write failed")
-				return
+		case <-s.ready:
+			for _, f := range s.take() {
+				_ = s.ws.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+				if err := s.ws.WriteMessage(f.kind, f.data); err != nil {
+					s.close("write failed")
+					return
+				}
 			}
 		case <-ping.C:
 			if err := s.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WriteTimeout)); err != nil {

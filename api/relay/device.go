@@ -82,7 +82,7 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { <-c.done; cancel() }()
+	c.onClose = cancel
 
 	r.register(c)
 	defer r.unregister(c)

@@ -25,6 +25,7 @@ type socket struct {
 	done    chan struct{}
 	once    sync.Once
 	reason  string
+	onClose func() // called once by close, e.g. to cancel the socket's context
 	limiter *rate.Limiter
 }
 
@@ -57,6 +58,9 @@ func (s *socket) close(reason string) {
 	s.once.Do(func() {
 		s.reason = reason
 		close(s.done)
+		if s.onClose != nil {
+			s.onClose()
+		}
 	})
 }
 

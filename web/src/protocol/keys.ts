@@ -130,6 +130,24 @@ export async function verifySignature(publicKey: Uint8Array, msg: Uint8Array, si
   if (!ok) fail('ErrBadSignature', 'bad signature');
 }
 
+/** The WebCrypto key pairs of a suite-1 device. */
+export interface DeviceKeyPairs {
+  /** The Ed25519 pair. */
+  signing: CryptoKeyPair;
+  /** The X25519 pair. */
+  x25519: CryptoKeyPair;
+}
+
+/**
+ * Creates the key pairs of a new suite-1 device with non-extractable private keys: they can be kept
+ * in IndexedDB (structured clone) but never read back as bytes.
+ */
+export async function generateDeviceKeyPairs(): Promise<DeviceKeyPairs> {
+  const signing = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const x25519 = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+  return { signing, x25519 };
+}
+
 /** The seeds a device can be rebuilt from (kept only by devices that allow a backup or linking). */
 export interface DeviceSeeds {
   /** The 32-byte Ed25519 seed. */
@@ -161,18 +179,8 @@ export class Device {
     return new Device({ suite: s, signingKey: ed.publicKey, kemPublicKey }, ed.pair.privateKey, kem, seeds);
   }
 
-  /**
-   * Creates a suite-1 device whose private keys are non-extractable WebCrypto keys (they can be stored
-   * in IndexedDB but never read back as bytes).
-   */
-  static async generateNonExtractable(): Promise<Device> {
-    const ed = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
-    const x = (await crypto.subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
-    return Device.fromCryptoKeys(ed, x);
-  }
-
   /** Rebuilds a suite-1 device from stored WebCrypto key pairs (for example out of IndexedDB). */
-  static async fromCryptoKeys(signing: CryptoKeyPair, x25519: CryptoKeyPair): Promise<Device> {
+  static async fromCryptoKeys({ signing, x25519 }: DeviceKeyPairs): Promise<Device> {
     const signingKey = new Uint8Array(await crypto.subtle.exportKey('raw', signing.publicKey));
     const kemPublicKey = new Uint8Array(await crypto.subtle.exportKey('raw', x25519.publicKey));
     return new Device({ suite: SuiteX25519, signingKey, kemPublicKey }, signing.privateKey, x25519, undefined);

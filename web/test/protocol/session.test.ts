@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Defaults, Device, KindFrame, Session, utf8, type Member, type SessionLimits } from '../../src/protocol/index.js';
+import { Defaults, Device, generateDeviceKeyPairs, KindFrame, Session, utf8, type Member, type SessionLimits } from '../../src/protocol/index.js';
 import { expectCode } from './vectors.js';
 
 const conversationId = new Uint8Array(32).fill(0xc0);
@@ -113,5 +113,20 @@ describe('session', () => {
     const own = await sA.seal(utf8('mine'));
     await expectCode(() => sA.open(own.envelope), 'ErrDuplicate');
     await expectCode(async () => sA.open((await sM.seal(utf8('hi'))).envelope), 'ErrUnknownSender');
+  });
+});
+
+describe('non-extractable device', () => {
+  it('keeps its private keys unexportable and still opens wraps and signs', async () => {
+    const c = clock();
+    const alice = await party(0xa, 1, 1, 0x50);
+    const device = await Device.fromCryptoKeys(await generateDeviceKeyPairs());
+    const bob: Party = { member: { account: new Uint8Array(20).fill(0xb), deviceId: 1, keys: device.keys }, device };
+    expect(device.seeds).toBeUndefined();
+    await expect(crypto.subtle.exportKey('pkcs8', device.kem.privateKey)).rejects.toThrow();
+    const sA = await session(alice, [alice, bob], c.now);
+    const sB = await session(bob, [alice, bob], c.now);
+    expect(text.decode((await sB.open((await sA.seal(utf8('to a browser device'))).envelope)).plaintext)).toBe('to a browser device');
+    expect(text.decode((await sA.open((await sB.seal(utf8('from it'))).envelope)).plaintext)).toBe('from it');
   });
 });

@@ -1,0 +1,47 @@
+import type { Chain, EIP1193Provider } from 'viem';
+
+/** Why the wallet is not on the expected chain, as the UI explains it. */
+export class WrongChainError extends Error {
+  override readonly name = 'WrongChainError';
+
+  /** Records the chain the wallet is on and the one Parley needs. */
+  constructor(
+    readonly current: number,
+    readonly wanted: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`wallet is on chain ${current}, parley needs chain ${wanted}`, options);
+  }
+}
+
+interface RpcError {
+  code?: number;
+}
+
+/** EIP-1193 / EIP-3085 code of wallet_switchEthereumChain for a chain the wallet does not know. */
+const unknownChain = 4902;
+
+/**
+ * Makes sure the wallet is on chain: asks it to switch, adding the chain first when the wallet does
+ * not know it. Throws WrongChainError when the user declines or the wallet cannot switch.
+ */
+export async function ensureChain(provider: EIP1193Provider, chain: Chain): Promise<void> {
+  const current = Number.parseInt(await provider.request({ method: 'eth_chainId' }), 16);
+  if (current === chain.id) return;
+  const chainId = `0x${chain.id.toString(16)}` as const;
+  try {
+    await provider.request({ method: 'wallet_switchEthereumChain', params: [{ chainId }] });
+  } catch (err) {
+    if ((err as RpcError).code !== unknownChain) throw new WrongChainError(current, chain.id, { cause: err });
+    try {
+      await provider.request({
+        method: 'wallet_addEthereumChain',
+        params: [{ chainId, chainName: chain.name, nativeCurrency: chain.nativeCurrency, rpcUrls: [...chain.rpcUrls.default.http] }],
+      });
+    } catch (addErr) {
+      throw new WrongChainError(current, chain.id, { cause: addErr });
+    }
+  }
+  const now = Number.parseInt(await provider.request({ method: 'eth_chainId' }), 16);
+  if (now !== chain.id) throw new WrongChainError(now, chain.id);
+}

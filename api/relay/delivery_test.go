@@ -2,7 +2,9 @@ package relay_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -250,5 +252,53 @@ func TestNotificationsArePushed(t *testing.T) {
 	got := readFrame(t, ws)
 	if got.Type != wire.TypeNotification || got.Notification == nil || got.Notification.Kind != "chat_request" || string(got.Notification.Data) != `{"from":"0xb0b"}` {
 		t.Fatalf("got %+v (%+v), want the chat_request notification", got, got.Notification)
+	}
+}
+
+// TestChainEvents forwards the indexer's notifications to the account's sockets and closes the
+// socket of a device the registry revoked.
+func TestChainEvents(t *testing.T) {
+	f := newFixture(t)
+	in := f.start(t, "")
+	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	d1, d2 := f.register(t, aliceAddr, 1), f.register(t, aliceAddr, 2)
+	ws1, ws2 := rawDial(t, in.wsURL(), header(d1)), rawDial(t, in.wsURL(), header(d2))
+	notify := func(ev wire.ChainEvent) {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.pool.Exec(t.Context(), `SELECT pg_notify('parley_chain', $1)`, string(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	account := strings.ToLower(aliceAddr.Hex())
+	notify(wire.ChainEvent{Kind: "tip", ChainID: 1, Block: 9, Account: account}) // another chain: ignored
+	notify(wire.ChainEvent{Kind: "tip", ChainID: testChainID, Block: 10, Account: account, Final: false})
+	notify(wire.ChainEvent{Kind: "device_revoked", ChainID: testChainID, Block: 11, Account: account, DeviceID: 2})
+	tests := []struct {
+		name  string
+		kind  string
+		block uint64
+	}{
+		{"tip", "tip", 10},
+		{"revocation", "device_revoked", 11},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := readFrame(t, ws1)
+			if got.Type != wire.TypeChain || got.Chain == nil || got.Chain.Kind != tc.kind || got.Chain.Block != tc.block {
+				t.Fatalf("got %+v (%+v), want %s at block %d", got, got.Chain, tc.kind, tc.block)
+			}
+		})
+	}
+	_ = ws2.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for {
+		if _, _, err := ws2.ReadMessage(); err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+				t.Fatalf("revoked device's socket: %v, want a close", err)
+			}
+			break
+		}
 	}
 }

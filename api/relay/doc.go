@@ -31,7 +31,9 @@
 // Ephemeral frames are checked like messages (minus the recipient list) and go to the members'
 // online devices through a notification; nothing is stored. Rows the API adds to its
 // notifications table (announced on parley_notifications) are pushed to the account's open
-// sockets from the newest id at connect time; the backlog is the API's to serve.
+// sockets from the newest id at connect time; the backlog is the API's to serve. The indexer's
+// notifications (parley_chain) of this chain go to the account's sockets as chain frames (tips,
+// device changes, with finality), and a revoked device's socket is closed.
 //
 // # Lifecycle
 //

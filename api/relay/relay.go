@@ -32,6 +32,8 @@ const (
 	// chanNotify is the API's channel: payload the account (lowercase 0x hex) with a new row in
 	// the notifications table.
 	chanNotify = "parley_notifications"
+	// chanChain is the indexer's channel: payload a JSON wire.ChainEvent (or a reorg/bulk note).
+	chanChain = "parley_chain"
 )
 
 // ErrClosed is returned by Run when it is called twice, and answered (503) to sockets opened
@@ -207,7 +209,7 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 	}
 	conn := pc.Hijack() // never returned to the pool: it stays in LISTEN mode
 	defer conn.Close(context.Background())
-	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom, chanNotify} {
+	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom, chanNotify, chanChain} {
 		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
 			return fmt.Errorf("listen %s: %w", ch, err)
 		}
@@ -231,6 +233,8 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 			r.deliverRoom(n.Payload)
 		case chanNotify:
 			r.notifyAccount(n.Payload)
+		case chanChain:
+			r.chainEvent(n.Payload)
 		}
 	}
 }
@@ -259,6 +263,28 @@ func (r *Relay) notifyAccount(payload string) {
 		select {
 		case c.notifyCh <- struct{}{}:
 		default:
+		}
+	}
+}
+
+// chainEvent forwards an indexed event of this relay's chain to the account's local sockets,
+// and closes the socket of a device the registry revoked.
+func (r *Relay) chainEvent(payload string) {
+	var ev wire.ChainEvent
+	if json.Unmarshal([]byte(payload), &ev) != nil || ev.ChainID != uint64(r.cfg.ChainID) || !common.IsHexAddress(ev.Account) {
+		return // reorg and bulk notes name no account; sockets re-read state when told to
+	}
+	account := common.HexToAddress(ev.Account)
+	r.mu.Lock()
+	var conns []*deviceConn
+	for _, c := range r.byAcct[account] {
+		conns = append(conns, c)
+	}
+	r.mu.Unlock()
+	for _, c := range conns {
+		c.sendFrame(&wire.Frame{Type: wire.TypeChain, Chain: &ev})
+		if ev.Kind == "device_revoked" && c.key.device == ev.DeviceID {
+			c.close("device revoked")
 		}
 	}
 }

@@ -330,6 +330,10 @@ func (c *Client) serve(ctx context.Context, conn *Conn) {
 			if err := c.receive(ctx, f); err != nil {
 				c.log.Debug("drop ephemeral frame", "err", err)
 			}
+		case wire.TypeChain:
+			if f.Chain != nil {
+				c.log.Info("chain event", "kind", f.Chain.Kind, "block", f.Chain.Block, "final", f.Chain.Final)
+			}
 		case wire.TypeNotification:
 			if f.Notification == nil {
 				break

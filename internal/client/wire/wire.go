@@ -33,6 +33,9 @@ const (
 	// TypeNotification carries an account event stored by the API (chat request, group change,
 	// join approval, device change, tip); the backlog before the socket opened is read over HTTP.
 	TypeNotification = "notification"
+	// TypeChain carries an indexed chain event of the account (a tip received, a device added,
+	// revoked or rotated) with whether its block is final.
+	TypeChain = "chain"
 	// TypeError reports a rejected frame; the connection stays usable unless the relay closes it.
 	TypeError = "error"
 )
@@ -109,6 +112,25 @@ type Notification struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// ChainEvent is the indexer's change notification as the relay forwards it.
+type ChainEvent struct {
+	// Kind is tip, device_added, device_revoked or key_rotated.
+	Kind string `json:"kind"`
+	// ChainID is the chain the event happened on.
+	ChainID uint64 `json:"chain_id"`
+	// Block is the event's block.
+	Block uint64 `json:"block"`
+	// TxHash and LogIndex identify the event.
+	TxHash   string `json:"tx_hash,omitempty"`
+	LogIndex uint   `json:"log_index,omitempty"`
+	// Account is the device owner or the tip's receiver.
+	Account string `json:"account,omitempty"`
+	// DeviceID is the device of a key change.
+	DeviceID uint32 `json:"device_id,omitempty"`
+	// Final says whether the block was final when the indexer wrote the event.
+	Final bool `json:"final"`
+}
+
 // Frame is every frame of the protocol; Type says which fields are set.
 type Frame struct {
 	// Type is one of the Type constants.
@@ -130,6 +152,8 @@ type Frame struct {
 	Seqs []int64 `json:"seqs,omitempty"`
 	// Notification is set on TypeNotification.
 	Notification *Notification `json:"notification,omitempty"`
+	// Chain is set on TypeChain.
+	Chain *ChainEvent `json:"chain,omitempty"`
 	// Hello is set on TypeHello.
 	Hello *Hello `json:"hello,omitempty"`
 	// Code is the error code of TypeError.

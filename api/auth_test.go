@@ -30,6 +30,9 @@ func TestConfigValidation(t *testing.T) {
 		{name: "short hs256 key", cfg: Config{TokenKey: "abcd"}},
 		{name: "eddsa wrong seed size", cfg: Config{TokenAlg: "EdDSA", TokenKey: strings.Repeat("ab", 31)}},
 		{name: "non-hex key", cfg: Config{TokenKey: strings.Repeat("zz", 32)}},
+		{name: "relayer key not hex", cfg: Config{RelayerKey: "zz", DeviceRegistry: "0x5FbDB2315678afecb367f032d93F642f64180aa3"}},
+		{name: "relayer without registry", cfg: Config{RelayerKey: strings.Repeat("ab", 32)}},
+		{name: "relay limit zero", cfg: Config{RelayMaxDeadline: time.Second}},
 		{name: "refresh shorter than access", cfg: Config{AccessTTL: time.Hour, RefreshTTL: time.Minute}},
 		{name: "tiny body limit", cfg: Config{BodyLimit: 10}},
 	}
@@ -295,6 +298,8 @@ var protectedEndpoints = []request{
 	{method: http.MethodPost, path: "/v1/auth/device/challenge", body: gen.DeviceChallengeRequest{DeviceId: 1}},
 	{method: http.MethodPost, path: "/v1/auth/device/verify", body: gen.DeviceProof{DeviceId: 1, Challenge: strings.Repeat("a", 64), Signature: "0x" + strings.Repeat("b", 128)}},
 	{method: http.MethodGet, path: "/v1/users/0x000000000000000000000000000000000000dead/devices"},
+	{method: http.MethodPost, path: "/v1/devices/relayed", body: gen.RelayedDeviceInput{DeviceId: 1, Suite: 1, SigningKey: "0x" + strings.Repeat("a", 64),
+		KeyAgreementKey: "0x" + strings.Repeat("b", 64), DeviceSignature: "0x" + strings.Repeat("c", 128), Deadline: 1, AccountSignature: "0x" + strings.Repeat("d", 130)}},
 	{method: http.MethodPost, path: "/v1/chat-requests", body: gen.ChatRequestInput{To: "someone"}},
 	{method: http.MethodGet, path: "/v1/chat-requests?box=incoming"},
 	{method: http.MethodPost, path: "/v1/chat-requests/00000000-0000-4000-8000-000000000000/accept"},

@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // Config is the API server's configuration; zero fields take the defaults documented on them.
@@ -59,6 +62,20 @@ type Config struct {
 	// SearchWindow is how many of the most recently active discoverable people per interest a
 	// search ranks (PARLEY_API_SEARCH_WINDOW, default 100); it bounds a search's cost.
 	SearchWindow int
+	// RelayerKey is the hex secp256k1 private key that pays for gasless device registrations
+	// (PARLEY_API_RELAYER_KEY); empty disables relaying.
+	RelayerKey string
+	// DeviceRegistry is the DeviceRegistry address on DeviceChainID, required with RelayerKey
+	// (PARLEY_API_DEVICE_REGISTRY).
+	DeviceRegistry string
+	// RelayMaxPending caps an account's relayed registrations awaiting the indexer
+	// (PARLEY_API_RELAY_MAX_PENDING, default 2).
+	RelayMaxPending int
+	// RelayPerDay caps the registrations relayed for an account in 24 hours (PARLEY_API_RELAY_PER_DAY, default 5).
+	RelayPerDay int
+	// RelayMaxDeadline is how far ahead a relayed registration's deadline may be; it bounds how
+	// long a registration stays pending (default 1h).
+	RelayMaxDeadline time.Duration
 	// JanitorInterval is how often Run purges expired nonces and dead sessions (default 1m).
 	JanitorInterval time.Duration
 }
@@ -74,6 +91,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		AllowedOrigins: splitList(getenv("PARLEY_API_ALLOWED_ORIGINS")),
 		TokenAlg:       getenv("PARLEY_API_TOKEN_ALG"),
 		TokenKey:       getenv("PARLEY_API_TOKEN_KEY"),
+		RelayerKey:     getenv("PARLEY_API_RELAYER_KEY"),
+		DeviceRegistry: getenv("PARLEY_API_DEVICE_REGISTRY"),
 	}
 	var errs []error
 	for _, id := range splitList(getenv("PARLEY_API_CHAIN_IDS")) {
@@ -96,7 +115,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		cfg.DeviceChainID, err = strconv.ParseInt(v, 10, 64)
 		errs = append(errs, err)
 	}
-	for name, n := range map[string]*int{"PARLEY_API_MAX_GROUP_SIZE": &cfg.MaxGroupSize, "PARLEY_API_SEARCH_WINDOW": &cfg.SearchWindow} {
+	for name, n := range map[string]*int{
+		"PARLEY_API_MAX_GROUP_SIZE": &cfg.MaxGroupSize, "PARLEY_API_SEARCH_WINDOW": &cfg.SearchWindow,
+		"PARLEY_API_RELAY_MAX_PENDING": &cfg.RelayMaxPending, "PARLEY_API_RELAY_PER_DAY": &cfg.RelayPerDay,
+	} {
 		if v := getenv(name); v != "" {
 			var err error
 			*n, err = strconv.Atoi(v)
@@ -154,6 +176,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.MaxGroupSize = cmp.Or(c.MaxGroupSize, 256)
 	c.SearchWindow = cmp.Or(c.SearchWindow, 100)
 	c.DeclineCooldown = cmp.Or(c.DeclineCooldown, 7*24*time.Hour)
+	c.RelayMaxPending = cmp.Or(c.RelayMaxPending, 2)
+	c.RelayPerDay = cmp.Or(c.RelayPerDay, 5)
+	c.RelayMaxDeadline = cmp.Or(c.RelayMaxDeadline, time.Hour)
 
 	u, err := url.Parse(c.PublicURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
@@ -184,7 +209,17 @@ func (c Config) withDefaults() (Config, error) {
 			return c, fmt.Errorf("%w: EdDSA token key must be a 32-byte seed", ErrConfig)
 		}
 	}
+	if c.RelayerKey != "" {
+		if _, err := crypto.HexToECDSA(strings.TrimPrefix(c.RelayerKey, "0x")); err != nil {
+			return c, fmt.Errorf("%w: relayer key is not a hex secp256k1 private key", ErrConfig)
+		}
+		if !common.IsHexAddress(c.DeviceRegistry) {
+			return c, fmt.Errorf("%w: a relayer key needs the device registry address", ErrConfig)
+		}
+	}
 	switch {
+	case c.RelayMaxPending < 1 || c.RelayPerDay < 1 || c.RelayMaxDeadline < time.Minute:
+		return c, fmt.Errorf("%w: relay limits must be positive and the deadline at least a minute", ErrConfig)
 	case c.TokenAlg != "HS256" && c.TokenAlg != "EdDSA":
 		return c, fmt.Errorf("%w: token alg %q: want HS256 or EdDSA", ErrConfig, c.TokenAlg)
 	case c.AccessTTL < time.Second || c.RefreshTTL < c.AccessTTL:

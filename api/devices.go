@@ -81,18 +81,26 @@ func (s *Server) VerifyDeviceProof(c echo.Context) error {
 	return c.JSON(http.StatusOK, sessionOf(row, sid))
 }
 
-// ListUserDevices answers an account's devices as the indexer sees them.
+// ListUserDevices answers an account's devices as the indexer sees them, then its gasless
+// registrations that the indexer has not seen yet.
 func (s *Server) ListUserDevices(c echo.Context, address gen.PeerAddress) error {
-	rows, err := s.q.ListAccountDevices(c.Request().Context(), appdb.ListAccountDevicesParams{ChainID: s.cfg.DeviceChainID, Account: strings.ToLower(address)})
+	rows, err := s.q.ListAccountDevicesWithPending(c.Request().Context(), appdb.ListAccountDevicesWithPendingParams{
+		ChainID: s.cfg.DeviceChainID, Account: strings.ToLower(address), Now: ts(s.now()),
+	})
 	if err != nil {
 		return fmt.Errorf("list devices: %w", err)
 	}
 	out := make([]gen.Device, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, gen.Device{
+		d := gen.Device{
 			DeviceId: r.DeviceID, Suite: int(r.Suite), SigningKey: hexutil.Encode(r.SigningKey), KeyAgreementKey: hexutil.Encode(r.KeyAgreementKey),
-			Valid: r.SigValid, Revoked: r.Revoked, Final: r.Final,
-		})
+			Valid: r.SigValid, Revoked: r.Revoked, Final: r.Final, State: gen.DeviceStateConfirmed,
+		}
+		if r.Pending {
+			hash := hexutil.Encode(r.TxHash)
+			d.State, d.TxHash = gen.DeviceStatePending, &hash
+		}
+		out = append(out, d)
 	}
 	return c.JSON(http.StatusOK, struct {
 		Devices []gen.Device `json:"devices"`

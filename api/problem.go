@@ -67,6 +67,10 @@ var (
 	ErrTooLarge        = &Problem{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large", Detail: "the request body is too large"}
 	ErrRateLimited     = &Problem{Status: http.StatusTooManyRequests, Code: "rate_limited", Detail: "too many requests; slow down"}
 	ErrUnavailable     = &Problem{Status: http.StatusServiceUnavailable, Code: "unavailable", Detail: "a dependency is unavailable"}
+	ErrDeviceSignature = &Problem{Status: http.StatusForbidden, Code: "device_signature_invalid", Detail: "the device's registration signature does not verify"}
+	ErrRegistryRefused = &Problem{Status: http.StatusForbidden, Code: "registration_refused", Detail: "the DeviceRegistry refuses this registration"}
+	ErrRelayLimit      = &Problem{Status: http.StatusTooManyRequests, Code: "relay_limit", Detail: "too many gasless registrations for this account"}
+	ErrRelayerDisabled = &Problem{Status: http.StatusServiceUnavailable, Code: "relayer_disabled", Detail: "this server does not relay device registrations"}
 	ErrInternal        = &Problem{Status: http.StatusInternalServerError, Code: "internal", Detail: "internal error"}
 )
 

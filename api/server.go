@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -34,6 +35,8 @@ type Deps struct {
 	DB *pgxpool.Pool
 	// Chain answers ERC-1271 checks for contract wallets; nil accepts EOA signatures only.
 	Chain ChainCaller
+	// Backend sends relayed device registrations; required when Config.RelayerKey is set.
+	Backend bind.ContractBackend
 	// Log is the logger; nil discards logs.
 	Log *slog.Logger
 	// Blocks pins avatar images; nil disables avatar uploads.
@@ -55,6 +58,7 @@ type Server struct {
 	tokens   *tokenIssuer
 	siwe     *siweVerifier
 	blocks   BlockStore
+	relayer  *relayer
 	registry *prometheus.Registry
 	spec     []byte
 }
@@ -97,6 +101,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.siwe = newSiweVerifier(cfg, deps.Chain)
+	if s.relayer, err = newRelayer(cfg, deps.Backend); err != nil {
+		return nil, err
+	}
 	swagger, err := gen.GetSwagger()
 	if err != nil {
 		return nil, fmt.Errorf("load openapi spec: %w", err)

@@ -38,11 +38,17 @@ const (
 	Unknown Consent = "unknown"
 )
 
+// Defines values for DeviceState.
+const (
+	DeviceStateConfirmed DeviceState = "confirmed"
+	DeviceStatePending   DeviceState = "pending"
+)
+
 // Defines values for JoinRequestStatus.
 const (
-	JoinRequestStatusApproved JoinRequestStatus = "approved"
-	JoinRequestStatusDeclined JoinRequestStatus = "declined"
-	JoinRequestStatusPending  JoinRequestStatus = "pending"
+	Approved JoinRequestStatus = "approved"
+	Declined JoinRequestStatus = "declined"
+	Pending  JoinRequestStatus = "pending"
 )
 
 // Defines values for MemberInputRole.
@@ -83,6 +89,9 @@ const (
 
 // Address an Ethereum address, 0x and 40 hex digits (any case; answered lowercase)
 type Address = string
+
+// Bytes32 defines model for Bytes32.
+type Bytes32 = string
 
 // ChatRequest defines model for ChatRequest.
 type ChatRequest struct {
@@ -137,11 +146,20 @@ type Device struct {
 	KeyAgreementKey string `json:"keyAgreementKey"`
 	Revoked         bool   `json:"revoked"`
 	SigningKey      string `json:"signingKey"`
-	Suite           int    `json:"suite"`
+
+	// State confirmed once indexed; pending while a relayed registration awaits the indexer
+	State DeviceState `json:"state"`
+	Suite int         `json:"suite"`
+
+	// TxHash the relayed transaction of a pending registration
+	TxHash *string `json:"txHash,omitempty"`
 
 	// Valid the registration's device self-signature verified
 	Valid bool `json:"valid"`
 }
+
+// DeviceState confirmed once indexed; pending while a relayed registration awaits the indexer
+type DeviceState string
 
 // DeviceChallenge defines model for DeviceChallenge.
 type DeviceChallenge struct {
@@ -322,6 +340,22 @@ type RefreshRequest struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
+// RelayedDeviceInput defines model for RelayedDeviceInput.
+type RelayedDeviceInput struct {
+	// AccountSignature the wallet's EIP-712 signature (65 bytes for an EOA; any length for an ERC-1271 wallet)
+	AccountSignature string `json:"accountSignature"`
+
+	// Deadline unix seconds; at most RelayMaxDeadline ahead
+	Deadline int64 `json:"deadline"`
+	DeviceId int64 `json:"deviceId"`
+
+	// DeviceSignature the device's Ed25519 registration signature
+	DeviceSignature string  `json:"deviceSignature"`
+	KeyAgreementKey Bytes32 `json:"keyAgreementKey"`
+	SigningKey      Bytes32 `json:"signingKey"`
+	Suite           int     `json:"suite"`
+}
+
 // Role defines model for Role.
 type Role string
 
@@ -448,6 +482,9 @@ type CreateChatRequestJSONRequestBody = ChatRequestInput
 // PutContactJSONRequestBody defines body for PutContact for application/json ContentType.
 type PutContactJSONRequestBody = ContactInput
 
+// RelayDeviceRegistrationJSONRequestBody defines body for RelayDeviceRegistration for application/json ContentType.
+type RelayDeviceRegistrationJSONRequestBody = RelayedDeviceInput
+
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupInput
 
@@ -525,6 +562,9 @@ type ServerInterface interface {
 	// Add or update a contact (nickname, consent).
 	// (PUT /v1/contacts/{address})
 	PutContact(ctx echo.Context, address PeerAddress) error
+	// Register one of my devices without gas; the server's relayer submits addDeviceFor.
+	// (POST /v1/devices/relayed)
+	RelayDeviceRegistration(ctx echo.Context) error
 	// The groups I am a member of.
 	// (GET /v1/groups)
 	ListGroups(ctx echo.Context) error
@@ -594,7 +634,7 @@ type ServerInterface interface {
 	// Revoke one of my sessions.
 	// (DELETE /v1/sessions/{sessionId})
 	RevokeSession(ctx echo.Context, sessionId openapi_types.UUID) error
-	// A person's devices as indexed from the DeviceRegistry, with validity.
+	// A person's devices as indexed from the DeviceRegistry, with validity, then gasless registrations still pending.
 	// (GET /v1/users/{address}/devices)
 	ListUserDevices(ctx echo.Context, address PeerAddress) error
 	// A person's public profile by address or username; hidden when either side blocked the other.
@@ -842,6 +882,17 @@ func (w *ServerInterfaceWrapper) PutContact(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutContact(ctx, address)
+	return err
+}
+
+// RelayDeviceRegistration converts echo context to params.
+func (w *ServerInterfaceWrapper) RelayDeviceRegistration(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RelayDeviceRegistration(ctx)
 	return err
 }
 
@@ -1306,6 +1357,7 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.GET(baseURL+"/v1/contacts", wrapper.ListContacts)
 	router.DELETE(baseURL+"/v1/contacts/:address", wrapper.DeleteContact)
 	router.PUT(baseURL+"/v1/contacts/:address", wrapper.PutContact)
+	router.POST(baseURL+"/v1/devices/relayed", wrapper.RelayDeviceRegistration)
 	router.GET(baseURL+"/v1/groups", wrapper.ListGroups)
 	router.POST(baseURL+"/v1/groups", wrapper.CreateGroup)
 	router.GET(baseURL+"/v1/groups/:groupId", wrapper.GetGroup)
@@ -1337,99 +1389,112 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 // Base64 encoded, gzipped, json marshaled Swagger object
 var swaggerSpec = []string{
 
-	"H4sIAAAAAAAC/+x963LbuJLwq6D4napJ6lCWfIkntn95krl4vkmOK3b2VG3incBkS8SYBDgAaFvjctW+",
-	"xb7Bvsi+yT7JFm4kKPEmWdZkz9k/iU2CQKPv3Wi0H4KIZTmjQKUIjh+CHHOcgQSuf/uRsyI/i9WPhAbH",
-	"QY5lEoQBxRkEx8HMvg0DDr8XhEMcHEteQBiIKIEMq8+mjGdYBsdBURA1Us5z9amQnNBZ8PgYBucA/DSO",
-	"OQjRsg62b7vW+QuHaXAc/L9xtZ2xeSvGbvZHtRwHkTMqQC92ztl1Cpn6MWJUApXqR5znKYmwJIyOczPi",
-	"r78JRtW7YSu6efWKMYiIk1xNpzZD0Ycf3qCjg1fforwc5raiofKwsfTt9zIBDkWGLFJCNLlHmMboYIIS",
-	"uEcxmREp0AtM5yjCAk4QpuIOOMQoZXfA1bOXQagwLIGrSf9tcv9pMjrCo+np6Ierh4PJ41+W6RQGbxIs",
-	"P8DvBQiNo5yzHLgkBo8RBywhPpU1ksdYwkiSDJrmiyEi8WqfTDnLBtM6DEg8gAHDgDIJauDSCyGxLPT2",
-	"gBZZcPwpyIHG6mUY4CiCXIKaMIYoJRTi4KphcsmGM6fP3p8CDazesZ7FwllCFXo4rxZm179BJBfIdUbz",
-	"wvB1HBPFSTg996g3xamAcIGgDikZvv8F6EwmwfHe60nrBpfY1HInYhxhVAjgWpRDf76DvTDICHW/7jfp",
-	"Bh8hkjVvVAmzkVtHJpwqVje0oUT/UNAbyu5oI43eMCpx1MDVuJLDgSwXVcB0feFgfgzXkRxKohujGR96",
-	"UFYpzvKbCsZeDjJoWYd7VkeDvyePRw4P+rii/LBpC2/hlkSwTNhYPz+r6wdC5eFBhW9CJcyAa71DKE6X",
-	"2VwmgDjMiJBc24pvBLpOWXSDiED6E/IHeBrnmrEUMFUT3sD8dMYBMqDy/8O8UftwuGU3EHvvvAkEmVFC",
-	"Z23fioLUdJq3l1ucGr3YuxeDJCQgnY7UelgWHNAtcDIljftaoEyJZAdPDexlJDjYqq07zLeT9k2C0xTo",
-	"rIHGkf+qvtnDA89UNkkY3OeEgxgulAtbr9b25xqwDc/AriBuneyc4XuSKb14sHd0cHT47d7RK613zcPJ",
-	"Mr+3kbEd/HPO2HRVFVGjXOWMWFfk6uHwoNkP2exmDU9q1l4ApO4V7e69bgKnneV9FqiWaMKh9rGX+Rdy",
-	"FiUDFdRATyfD9+8gu7a+/fI0WfWSSMh6DZ+ZTHsBZi7MOZ5rdT7IPGkorVUy263BWAHUirZ1jNOqu/TM",
-	"e4bvz8wne69eLexa+Rjk9wLsABWfeIhYsGme37Pba+Gs59SHi4siyzCfd3BSXQvaCROSIz3iBF0XWS4Q",
-	"owhugc+RNyBKsGHlDTKjnv0NK4yfsDxPCw+FAWcp9BHtgxozhN/0ZHVomjD8E+BUJsu4rWKEbiLacU1T",
-	"n1EJvDmqwhJmjDfbeBI3Pk7xNaQDRc+MDat1usATK4qZxLPhMnaJZwvyNRkgXosBglqxeQu31h9aEIxV",
-	"zXxYpjwGqtuPNs+wzN2S3QDtp5MZ5nsR1bztW11HLXo7W4jmrpWTjqYqlKOI6AWQZEonSHRHZIKymmYY",
-	"gI4YprhIpVZ+pcnenUwmnrHebdItUqYXEDEa16c5nBy81h+7ufZeHe3Vpzts9nSWEPgzI7Q1zbFGQLh6",
-	"eLcKiw3UtZ2ZjDzn7LYvk9GkPqr0XxVnDsxOWM9hAwj+jSmIV8Hv2ubDS0Mao1Gu3b7FdSRxdSS4LZUC",
-	"Ye2ZUhwuJxJnhJaGrp/CDoimrb1nNNqMOqVuph4XSA/ri6XeM0mmNm+7mRQllriddiYDvQQFGZpVuCG0",
-	"QdsqrforNwooRP5vv7qcY4i05P2qXRj3i+LF6rv//vf/DAbJsAbC7rRPaL1keR3mxXw2ikFikgpjHTAS",
-	"El+ngDIcJYTCiAOO9YOIxbATLCeP4oaY3c4BnDOuPwwR7Mx2lD3CKYmrrRcUFzIBKhUnQNwcQirwmr0q",
-	"KiRu5kmDPRDyLO5JFzfYLSLT5jnNg143QL110/haVuGqhVZTksImNCyetaSS8C2WmL9pSie9OXuL2BTJ",
-	"BJAZhUiGZ4BecHxnkmQv1TaA30KMrud64Nn5DxdohiXc4XlwTIs0bSDdNWGNaIyJiNgtcMUkzSmzmIg8",
-	"xfP3bVHFDGhsTNLSqzJ/vULC1V/OgL0AZAfV1jIaMxdnWvdpv+ZM7TdpIItMLzZ9NWnK8a+M3O4Mro9r",
-	"b+T+XtiN+i5+/ejGLaVk1qHDB4ghy1vsSHVasIKL4rmUXV/53qdnIpwRd2ubOZ3O6zfmep7mjU45iGS9",
-	"tCM3H1+6SMY/K7K+d5nkOOwDsTZZI6jWx3G4YHdUOzi9jo361JwbPtldaYm5u/NqTWZ3IZx715HbUcCv",
-	"leaqAVVFXH6Y9MrXEXsrBFyvDw9q8VYZgK0abl0A5lHyE2kItpSEpjhvtj15Zd96zuH1MGWeE8whvlzM",
-	"SrQYZJfKXCCeWzYsoatNfNW6w3PcdEZB4V6+KbhgvMXfEEUqh2dRKmT27cPN3AywEJvyoKOCc6gl+Hyj",
-	"4WXyl0+j7PHTNSuodhGwe5Lr04ZBqci1Rbw3ok6xkBcAdJWplS07ndXR0eWbV/iurVfXHg7D/vSNVCV3",
-	"8C/AyXS+nrLPQAjcdJimaPX92fnoYP9wF9lRCAskyIxq99s/8p8cHfYkvxcOZLyPX+8e7S3Urbzwj2j2",
-	"Hl/+tf+Ixu2j71TmEs8aUmFI4ntGWTZHJDa1DVMOgCSe1UtqPuHRH5PR0ZX9f3T1sBvu7zYfaGmTd45J",
-	"UzokikCIy5ZUYbiGM29Z54w2bE4vhnTGEaVkCoqPEaFIWAPQJGGLPsAyNY02GZjP0otf2pDIWfrvAPNB",
-	"KQsPWwuQ+TP7SPDhCztzHh89R7SOt30kGdqfqFid40gCF2FVaoVSkOaRLczCNEaF8n5FxDiIUAXHXBI6",
-	"c8Gy+eAEmXT3Mls5nvr16mEv3DtqOZUUEBWcyPmFYgHDTNcajaeFOcYwv/3gCPLz3y8DW4OmtbRBeTlz",
-	"ImVuitkInTZU/Px0eXmOTs/PVNB3jnkK8xB5xWojiiW5BQQ0Hkk2AhojoBGf5xJirTOAzoDvoAsyo4rj",
-	"FCo+07LU7YXTLy9DFSlSVAjQIaMBE9U4tzy+AhrnjFCJMsxvILaTfqnQ8GUHfW9G6qQCUcSpavO+tFUB",
-	"fkExi4oMqKznNz7TLyoc/7KDLhMiqkFEaFgFK3gEOirmhUyOzUMVAfNvBOKskIobFL4Nk1jn/rPJb2gw",
-	"EOaAZkCBK7uAppxliEj0wlBCjN2rEc7Jjkhe7nymZdLgODB0UVQKwuAWuDHywWRnd2eiOJzlQHFOFEfv",
-	"THb2DeclmnXGiT7++kOfE4A2HUpNaaCUZAc/gvzJDlmosNybTDqqK1erqrSHcE1FlSm5hRrjB8efrsJA",
-	"uDPR4BdyC1RxiSJlWRUp0F1CUsNMOWeajXhBxY7Cm3YVPwUsF8GVmnqcgeQkEl1YeGeH9GJBwr0c5ykm",
-	"C/tfFOWlrTogujZ7zlkGMoFCIDtcSZXapFoWwX3OhDb8yGjk5u1ywPG8k+YfzIg/heQaOsW3ryb7bbOU",
-	"YHkFue1YU7shPo/khM4EOmdCzji08MTt7hgXMhkb53RcL2thogFvb7Rbt1i/VGYXv2PxfGPoaykveqyb",
-	"TlursEDE3eeCoomaijcr3D2GwYFhooFUVeN3V+SCku5nQhSg1DihsxRGyriUoOhjz2uiD8tQNkfWXVAm",
-	"n1GtzbO5LZzTNdaGDWq8otijmVl0Ld3c55Q6Ui6rMEg5qyI0BkcbDlNJh26gtryClkgn7AbvH0xZ31zb",
-	"zs/04+UPo9foei5BKPC/5NosjMw6Ix1cjW53P3+mDzHLMKGP6scowYSexfpn6yXpn10Ip38pXSn3iUHh",
-	"45fP9E5ZcmQmLA2is315cZ2SCCXMnniolZBXkDj/RpjHYVlWrHdSOVk4ilhBpbabJRR2EUMvl4z2PAVj",
-	"HeuyaSIkv6rtOeXSrDBIGDenUV143yKEFmEhouzOBt+SoSogf37ZVOP315Xl7wiNF+S0TBxcz7VPGu+9",
-	"erV7hKqSVjZFyjP3xMiTrh5JTtmMmdRcs7L/xbxfoudBwwmXDpiRGv40ffZBl882sX/OQQBVvmNNELq3",
-	"WJ7Rdpmz9/aE9tlsiFmgyfVDOs5DBkyFub2jzfgDy3YhRDp0VKyhlzNFMeji7O/fu9RHDzJtVNqOTpuR",
-	"d1L6POpnIe2/ZQ1UJTwayEnhzgZyuR6xDU+gzR9kEkvFAJZoBq4TxKFQLKFe6BGxBdiUrRvjdpewtBS/",
-	"Hp5YdgOajNIFuXsuL3E5N/g1cYTVi4RuxfTsbiiYMPjU2kODv5giDVHEqCgy0LbHaBPlvqgoXH3Vxzn6",
-	"EL09FP2FCPmdGfJEutUzknpZcytl1eLpzgMJN+9y6q0hAp4ju/un2UkLGwh0huz6Pr4FiwhOFzE+Lv1f",
-	"Y8FTMJWldfR/pHr0OegkWr/tL6hDwFbcq4N1UWb3haobfo0YC2vXiD81r1UNGftXgB+vwsCedtZx+t1K",
-	"GN0aPuvu5wJ20IuExCDQNZMJEvpHnbUDHCWIyUTHP0If22npt+eL6JbAnQiRACmQvUynXFlznfFlF5dG",
-	"CZYjayS61YN3Q1QESxTT17B/L4DPq3vY1+y+8w62S9gTGrHMVJeyQs6Y+rEhe3+1Uc3k73mQavIvNPef",
-	"l9rJh+gnE7raD7bLf+/myCEfMY4c9k2ttoMpRBTuQEg0JVzINgHucPZ9zD2PR7J0e3nLGasab3RS+OuL",
-	"h1dV8Gr80WrjV46wKpsrbpBgGTAK6IUKyKt74q7U66W7XHCiPOm5PvSgurS32z7XNN/4oSzWfBw/xBAR",
-	"5U49tjvZb3U7gjpnN6nEemeKqiL0ST0wGud2QA9SuaY2uKrhfw59+0SBsQ0ftis4zykIdcbWBFB8bCmA",
-	"MLKXLGra13G8jhpRBp0cbcr9esy4G7RRa+ovPcya2tLEPktaTjzQ0y/HP9kwuplMEt31DTCHrc7HEiqe",
-	"H0KSYWHAW/38TVm12e+2csj0ZZyvOwz4oKFE2OF0e0HAeSF9dD6D5+F3vdhyGqSUoZbUvGQcYofzLXuW",
-	"p7EueCry2OTELBTohROk0AlRZ3iiL6t0K7QfzZCNqrNq2UHKrHafuk+j2bkH6jM7+mnEuEzAToTOEM4Q",
-	"tne1EZv6yHeQ9bjzpgHB84iTd0t/yy682VWLKM3My38oD8QQE2GzuRPDGUQKpCvltZlTW0+JkBCjHFie",
-	"muSjveffyDk1sR0/2Cufj11FIRU7PZOa/N9I2bouNVAuya493/dooqm22KihTcRXsraus9/jVQuJx78x",
-	"QodlkrxbKxvW2ysndRYu0GwuqeN8eYWVLWZ3nsRn5xZmB66KODT8uIUB/wzO6orU11s3/MpDdXPhvjdW",
-	"78pT+Gz+jJq2Jk3/lFG9oZVpp2nE5ERF8PqQN9Pa2TTNUaiw97HvEhIl9mjYvDDCdgPzl/X8gK9LVrG+",
-	"Y6+F0bqy2cZfp3GsB71zDQSewyv0eyNsOcb6WpyH/a+W5eO4ytDqy5Wi9B21J/nyxOP5Qb5JDxsPy6WY",
-	"nMMib35V+ZSvlqa/AFZKLJsrCroMpFZGBj8VwUsqI0znjEKILAvoUnVH7hoLPINPGm4mWXRhgxHDLx9M",
-	"05Z19dkqF6PX7TCjP2z2Rv9PQz6bm/wO30DlBevD+4xQc73PZ/tQPUp0kc6tcpeVmGjN98JIDKPp/GWX",
-	"AiR+K7XWaKpquLbRUKq2+KBYqmxM1xdIVVMPPR531yg7S6guE0BRYe46uSXKL308m1yGj+dbIs2uu/Je",
-	"ti3c87g4fiO2LWe+7L5aUG+Qc2JuA+m6RSKQSJRhUAyMKLv7B5Nvlxgrm9elhN6Eiy3slHBbf0efQGNx",
-	"sxgvd8u25rnxg8bp45hDDKZXUludr3pfsmD/UbMs77W2BZj+RdHT0b/aa6Kjq4eD/cZbos95Hux1UGng",
-	"wzuF94oZUUz+2T00ww4Vj554RywWSRm+AYEKgbJCFjgtzzPDMp1jB05JCmKF8DKDsWnSpJmo5dTt3fzU",
-	"jOlSl7rJ0/i3HGZ1TimzKteEYl1Rtnxj2Xyb05U/3apzVDYUaTzcceV75TUtCne2AdbXV7y8zs3JqhA0",
-	"TxnWN21sf68X5+9/VCr05/PvfwwRlihjQqJd9I58p8PHvcnB6//6D/Uvysk9pCqGIPpydE4oNdUQugOY",
-	"GkykQG/O3iIBEjGKKsx2Wf0MBjhYP4J8N9+YhzXEexItvFLBuoGSPzsVeuH1pzBhu+tPIV424i7sEPg6",
-	"mp7DRaphaHtC3Eka76R9gURbO2v/AHmKI0A+l/RwvtcPqZ3vz8vuRX+ufnw6xztF+0I5GXM0JZDGAhVU",
-	"klQpjdV53UfN5jm91tfv67FYHqvXKPPcXtjRM1/JaRKkAQaEev1ju0P097WRg2rn8VTqlGVFtLKZ2qSh",
-	"l1X3H+hoXiIlGZHNS7ya1Bttd/fZ3nBl/hJeB2Ufat18+zIQ9SWGZCEYBZTjrfcaeDdHNViR5guEkevI",
-	"ESKWxmVxvknIckjxHOWFSOyBksAqXqUgUEpuobPgynZ12XFEarMOf8uBmtYwT6L8oOyPXatskdOTBfKb",
-	"6WCBfr742/vWXhycsaw38aP7QT7TzdqyW+OWkz56T21XFfS7Nfh8UzepqwwMpozOM1YIDZQOlFghywv3",
-	"hJ5o5/8G5khIPC/71qSE3nwj0JTjmeKDLo7XLDB+UP/1VCpZPhhQ5q/nGpx8waM/9kbfXj3sHW4/7/Ic",
-	"bLBy6q2FDU61ulrggW+UEsuIFCfmcj3E+rEwza4Y7SzHNlfnxtaSt5HatuA0g5boXUdUFUtJhjIso+QE",
-	"2XOz6tVdAhSZv4th2smlume5PQxqss16Az6/rPdnUXYny39rSci57u+lfIhgDd9gbzXfoGWByLQx9VdY",
-	"7Ae8TTnwuq52GH/dv0fRGLYd4r31WlC7WkyRYG7bDHkRPeOmhoTc6uZ2IF6GJrdiO9CaEkH1gEMEVKZz",
-	"hCPdbW/pet+iw2svmXf7uhdu0EZ9Qn/pgb1tbduaHk+wnHhgPbYbX78U+UTqKrzp3JghhFuj/Ta/GzH2",
-	"mih1F0PcshuomoT0mzC/z+X65W9Xw2ouzJ9v/NrvsOguOVUXr34qFaJWrWLbeHWLz0cB/K0d99QbMRuU",
-	"Pw/0QeL3tmz+1Cl9btqh58Bu/JbvsqAcuPD+yKlQcQWhMdy7tppN7dN0Vl934ySy8/zZ8kmCaZxCpweq",
-	"uGOQ+Jq5OmV3pT+tfPXnZZzWTgI+sea+pLntN+dyiM23kE9QQuIYqPH1gMgEuO7g4FqFmII49biZFep+",
-	"cL397qcrRQD7zYOjMdP3gspfte7xfrdTe0+sN+w9cbeLrh7/JwAA///51I+K2H8AAA==",
+	"H4sIAAAAAAAC/+x9+XLbSHr4q3Txt1Uj1UIiRR1jWX/J9hya39irsuVsVSzFagIfiR4B3ZjuhiSOSlV5",
+	"i7xB8h7Jm+RJUn0BDRIXKUrr7OYfWyQafXz31R8fBiFLM0aBSjF4/TDIMMcpSOD600+c5dlZpP4kdPB6",
+	"kGEZD4IBxSkMXg9m9mkw4PB7TjhEg9eS5xAMRBhDitVrU8ZTLAevB3lO1Eg5z9SrQnJCZ4PHx2BwDsBP",
+	"o4iDEA3rYPu0bZ0/cZgOXg/+37A8ztA8FUM3+6NajoPIGBWgFzvnbJJAqv4MGZVApfoTZ1lCQiwJo8PM",
+	"jPjzb4JR9azfim5evWIEIuQkU9Opw1D08ce36Pjg8HuUFcPcUfSuPGgsvfuDjIFDniILlACN7hGmEToY",
+	"oRjuUURmRAq0hekchVjACcJU3AGHCCXsDrj6bnsQKAhL4GrSfxndfxntHOOd6enOj1cPB6PHPy3jKRi8",
+	"mUsQ+2NDIw3vHh3Uv/s2xvIj/J6D0PDNOMuAS2JwEHLAEqJTWSGXCEvYkSSFuvkiCEm02itTztLedBIM",
+	"SNSDeIMBZRLUwKUHQmKZ6+MBzdPB6y+DDGikHgYDHIaQSVATRhAmhEI0uKqZXLL+hO2zxpeB3qw+sZ7F",
+	"7rPYVeDBvFyYTX6DUC6g64xmueGJKCKKCnFy7mFvihMBwQJCHVBSfP8r0JmMB6/Hr0aNB1wicUvZiHGE",
+	"US6AazEQ+PMdjINBSqj7uF8nV3yASFZ/UCUIDM87NOFEsYnBDSX6j5zeUHZHa3H0llGJwxqqxiUP9yS5",
+	"sNxM2xtuz4/BOpxDSXhjpOpDB8hKoVu8U+6xk4IMWNahntXB4J/Jo5Gjgy6qKF6sO8I7uCUhLCM20t+f",
+	"VeUDofLooIQ3oRJmwLXcIRQny2QuY0AcZkRIrvXMdwJNEhbeICKQfoX8AZ7EmTCWAKZqwhuYn844QApU",
+	"/n+Y10ofDrfsBiLvmTeBIDNK6KzpXSUjYHnDIaNTwlOIEKMhIEIjuIfoBFmxhu5ikgDCiEOC5xBVDofw",
+	"HVZKSR3avMgHQcFxxcxKK1khWcdqIicVYesBWd7/jEXcBGWzIckxFTjU+2FThIud+zutY5lbnBht0IlB",
+	"QxpIQDLdUVDGMueAboGTKanF5gI9FqTlDltB1jLq3d5KhDt6c2hsJuy3MU4SoLMaCg/9R9VDHx14RkYd",
+	"sOA+IxxEf5G0AIJybX+uHsfwzIsVhE0rM6f4nqSKRg/GxwfHR9+Pjw+11jFfjpa5vQmdzds/54xNVxWQ",
+	"FcyVppg1xJqtsM0e1tCmJvFWm3Bv/KpuO82k75NAuUQdDLV3sky/kLEw7imee9p5Kb5/D+nEekXL06Tl",
+	"QyIh7VT7ZjItusxcmHM818qsl3LWu7Q62Ry3ssdyQ41gW0c1r3pKz7hJ8f2ZeWV8eLhwamVhkd9zsAOU",
+	"Z+cBYkGje1bfXqd+t3ZjFyw+5WmK+byFkqpS0E4YkwzpESdokqeZQIwiuAU+R96AMMaGlDdIjHr2tyw3",
+	"VtLyPA00FAw4S6ALaR/VmD70pier7qYOwj8DTmS8DNvSQ2pHoh1XN/UZlcDrfUosYcZ4vYVDotqvEzyB",
+	"pCfrmbFBuU7b9sSKbCbxrD+PXeDZAn+NerDXonukVqw/wq01uhYYY1U1HxTBop7i9rON0NQYe+wGaDee",
+	"zDDfiijnbT7qOmLRO9mCLztRLgqaKkeWIqIXQJIpmSDRHZExSiuSoQc4IpjiPJFa+BUqe280GnnKeq9O",
+	"tkiZfIKQ0ag6zdHo4JV+2c01PjweV6c7qrd0lgD4CyO0Mcizhju8unO7Con1lLWtcZws4+y2K45TJz7K",
+	"wGnpZfeMzVjLYQMA/o2pHa8C37XVhxfANUqjWLv5iOtw4upAcEcqGMLqM88/xVFKaKHoujHsNlF3tA/K",
+	"ed6IOKVupg4TSA/r8qU+MEmmNuK9mQAtlrgZdyZ2v7QL0jemckNojbRVUvUrNwIoQP6nry7iGiDNeV+1",
+	"CeM+KFos3/vvf/33QS8e1puwJ+1iWi/NUN3zYiYARSAxSYTRDhgJiScJoBSHMaGwwwFH+ouQRbA7WA6d",
+	"RTU+u50DOGdcvxgg2J3tKn2EExKVR88pzmUMVCpKgKjehVTbq7eqqJC4niYN9EDIs6gjWF6jt4hM6uc0",
+	"X3SaAeqpm8aXsgpWDbiakgQ2IWHxrCFehW+xxPxtXVjp7dk7xKY6VGZGIZLiGaAtju9MiHBbHQP4LURo",
+	"MtcDz85//IRmWMIdng9e0zxJalA3IawWjBERIbsFroikPmAYEZEleP6hyauYAY2MSlp6VETvVwg3+8uZ",
+	"bS9ssgVraymNmfMzrfm0XzGm9uskkAWm55sejuoyHCsDtz1+7cPaG7k/DtpB30avn924pZDMOnj4CBGk",
+	"WYMeKXMlK5gonknZ9pZvfXoqwgsy67XNnE7mdStzPU/9QaccRLxe2JGbly+cJ+NnyqztXQQ5jrq2WJms",
+	"fqs6Am4ijmtxSBgq9/6TH+9bDobf4SQB+Z1AP5yd73y/N0ZlCHzr6BBN5hKE84V++MvpCcJ0jhJ9zOLr",
+	"j2939sbf79m5tqtJv/HocLSQuN7yI43jx+0/NwQ+caTM8+V955TcI2H8ohOEJUqZkEgD7D2+f2ffQzgG",
+	"HNXFcNoDpE8IuO41z9eBBjNIoSEaHx7uHVczMWVANVg5ZFube2rjSVcysJR06vuSy/h43mkHkJ6cUVmE",
+	"sUc9wTIj1LKbdSmc6GF3VPsTnX6EetUUKTzZO2gIcbWHseus3IXoyfuWUKra/FpR5cqmygCHH5U49FXy",
+	"eIX4xqujg0p4o4h3rBrd+ASYh/HPpCa2oRRigrN6Uy8rzcmOgiE9TFF9jDlEF4tBwAb712UOFpDnlg2K",
+	"3VUmvmo84TmuSwlSuJdvcy4YbzDvRZ7I/kHLEphd53Az129YiE05rGHOOVTi6b6N5snxJoGLJiyn2iLH",
+	"7ptMJ/d6Rf7XZvHOAFaChfwEQFeZWpmOp7MqONpc4RLelfWq0sNB2J++FqvkDv4JOJnO17OtUhACzxqU",
+	"ozJNDvaP9pAdhbDQKlF7u3590ej4qCPXtJD/9F5+tXc8XsNOWYCsO0dXEvQCz2oiz0jie0ZZOkckMoVU",
+	"Uw6AJJ5VFf8XvPPHaOf4yv6/c/WwF+zv1Wt/bWGeY1IXfQxDEOKiITIfrOE7W9I5ozWH04shHeBHCZmC",
+	"omNEqDPkajls0eRexqaRJj3Dx3rxCxuBcJr+DWDeK0LoQWthZ/7MPhD8/QWtIcbPnt9Xhds+kgztj1AY",
+	"Y45DCVwEZU0oSkCar2wFKaYRypWzKULGQQRISMylLvUxsSnzwgky2aVlsnI09fXqYRyMjxuKAASEOSdy",
+	"/kmRgCGmiQbjaW6yhubTjw4hv/z1YmCLZbWUNiAvZo6lzEzVLaHTmvLCny8uztHp+RliU3SOeQLzAHlV",
+	"tTsUS3ILCGi0I9kO0AgBDfk8kxBpmQF0BnwXKQtQUZwCxSUtanK3nHzZDpCMgaJcgI7QmG2iCuUW2WKg",
+	"UcYIlSjF/AYiO+l1CYbrXfSDGaljeEQhpywivm4qV75GEQtzZdpWw4mX9DpkEVzvoouYiHIQMRVaguU8",
+	"BB2E4rmMX5svgd8C/04gznKpqEHB2xCJ9aUvTTjRFnxxQDOgwJVeQFPOUkQk2jKYEEP3aAdnZFfE27uX",
+	"tIjRvR4YvCgsDYLBLXCj5Aej3b3dkaJwlgHFGVEUvTva3TeUF2vSGcY62/yHTsuBVh1KTOlNKc4e/ATy",
+	"ZztkoRR8PBq1lIGvVv5tc9511d8JuYUK4Q9ef7lS3oktQRj8Sm6BKipRqCzKt4UtsFO4yDjTZMRzKnYV",
+	"3LSp+GXAMjG4UlMPU5CchKINCu/tkE4oSLiXwyzBZOH8i6y8dFS3ibbDnnOWgowhF8gOV1ylDqmWRXCf",
+	"MaEVPzISuf64HHA0b8X5RzPib4JyvTtFt4ej/aZZim15NweaoaZOQ3wayQidCXTOhJxxaKCJ270hzmU8",
+	"NMbpsFpFxkQN3N5qs26xXLAI5r9h0Xxj4Guo5nusqk5bGrSAxL3n2kUdNhVtlrB7DAYHhoh6YlWN31uR",
+	"Cgq8nwmRgxLjhM4S2FHKpdiKDqFNiClpTefImgtK5TOqpXk6t6EgfRnEkEGFVhR51BOLLmGd+5RSBcpF",
+	"6QYpY1UERuFoxWHCLegGKsur3RLpmN3A/aMJVM217rykny9+3Hllw4Zsiq4zrRZ2zDo72rnaud27vKQP",
+	"EUsxoY/qzzDGhJ5F+m9rJem/nQunPxSmlHvFgPDx+pLeKU2OzISFQnS6L8snCQlRzGyCUa2EvDrg+XfC",
+	"fB0Udxj0SUojywaQtN4sdmEXMfhyuR/PUjDascqbxkPyi0ifky/NCr2YcXMS1bn3DUxoARYgyu6s8y0Z",
+	"Kh3y5+dNNX5/XV5+Q2i0wKdF4GAy1zapjd+WYXQ2Rcoy99jI464OTk7YjJnQXL2w/9U8X8LnQU1CWTvM",
+	"SA1/mjz7qKvW68g/4yCAKtuxwgjtRyxKItrU2QdbEPFsOsQsUGf6Ie3nIbNNBbnx8WbsgWW9ECDtOirS",
+	"0MuZBAv6dPbXH1zoowOY1ittBqdNgDkufR7xs5Ble2EJVAY8atBJ4c46cpke8RKWQJM9yCSW5vKNITG9",
+	"rxPEIVckoR7oEZHdsLktYpTbXcySgv06aGLZDKhTSp/I3XNZicuxwW+JIqxcJPRFVM/ehpwJA08tPfT2",
+	"F0OkAQoZFXkKWvcYaaLMF+WFq7e6KEfXrDS7or8SId+YIU/EWzUiqZc1V+BWvavQmpBw8y6H3mo84Dmy",
+	"p3+anrR7A4HOkF3fh7dgIcHJIsSHhf1rNHgCJpdaBf9nqkefgw6idev+nDoAvIh5dbAuyOy5UHmduBZi",
+	"QaXfwZf6tcohQ79XweNVMLDZzipM36wE0ReDZ9X8XIAO2opJBAJNmIyR0H/qqB3gMEZMxtr/ETptp7nf",
+	"5hfRLYE7ESABUiB7c1eZsubu9HYblYYxljtWSbSLB+86uhgsYUz3i/g9Bz4vG0ZM2H1rswgXsCc0ZKkp",
+	"5ma5nLH6q6cK0RuUTP6Ze4kmv3tCd77UTt5HPhnX1b7wsvT3fo4c8BHjyEHfXI1wewoQhTsQEk0JF7KJ",
+	"gVuMfR9yz2ORLLVKeOGIVYU2WjH87fnDqwp4Nf54tfEre1ilzhU3SLAUGAW0pRzysimFq6zcdnd5TpQl",
+	"PddJD6or6dv1c0XyDR+K2ujH4UMEIVHm1GOzkf1O9z6pUnadSKy20CkLsJ/UrKd2brfpXiLXlOKXV2ae",
+	"Q94+kWFsd5mXZZznZIQqYWsEKDq2GPBaIfjS11G89hpRCq0UbaprO9S4G7RRbeov3U+b2krgLk1aTNzT",
+	"0i/GP1kxuplMEN01KTHJVmdj6fYOfVDSzw14p79/WxRJd5utHFJ99+3bdgM+6l0i7GD6ck7AeS59cD6D",
+	"5eG32HnhMEjBQw2heck4RA7mL2xZnka64CnPIhMTs7tAW46RAsdEre6JzY8NbfuY9txXiJNEe0imbt0k",
+	"wZArOPt+b4yuTyNbgH+tSyciFGGJXbi7mv+6pFs2AXXpaiEWBgwCZOsi0OVgT32sy0JpgWG5/8Rkokz4",
+	"xua1vPHX+oHYsvmp7evtQL8tFxJ7Xv7B0LreayiGGWeShSzZTSP0n/+xv7u3vYsuitwZCmMIb8TidDqr",
+	"YStlBEnzBEuwKTMF0QAJhjCa4KjIm3lv6dZgkQlIqU8Z1rrKVWuborc7zujMLUmiS0rU9qf6za2D0f42",
+	"msCUcdB3EfwOQUR5u1SaQ1Qq6IlACRE6NSF1L6RLarOYdpNFIyCBsEDXVrdeG2mu2yB568RYxAbUEwhZ",
+	"CkIX59iGSNfoToHGa5ukxnsUcxopOwVu9U7PTYGR2kLgrjJc0mt3meHc7cM/jUApnqMJFBaA2ol55Rz4",
+	"Ozy/LvonZcDR+ADFLOfikm4djI/RtX72NSEpkdfbu+hwtG+/A/41IgJPksohLDGoM1BmJ+Y6d1WT4dSb",
+	"qNC969D0PImGpTsyvWTqeMOZ1iaR6tPMHTbEeeLzExEOh9+kozdezXE7XD+x+tFmR72yB8eOigNZLtEM",
+	"G3noVbVZWhT5JNXFj05a/8h4c2hb3x9uN3p/MkM2avKWy/YyeCstbrqsXjt3T5vXjn6awlYS1kyEzhBO",
+	"EbbtcxCb+qB3O+sI+ZieUM8jJLzGSS8c5jGnapANM/Pw78pLNchE2BzuxFCG4kx9m6qwTawmzoBliUlQ",
+	"2dZLtZRTYdvhg+3C8dhWOFiS0zOZ0v8bMVu1t80ul3g3KA0eixONtcXeWU0svpJH5tpUP141oHj4GyO0",
+	"X7bBu0i8Ybm9cuB/4U7z5gL/ztpTUHnBDMCT6Oy8aNdptoskM/vHDQT4t6CstmjueusG33g41/RA6ozn",
+	"tsWyfTJ/Rklb4aZ/yMivwZXpDW/Y5ERZutqjTI0TqvsYKlDYFjl3MQljWz5kHhhmu4H5djWG7MuSVbTv",
+	"0OsquS5vNtHXaRTpQe9dT6fnsAr9dlUvHIf7VoyH/W+W5KOozOLpC/iisB21Jbl94tF8L9ukg4z7xdtN",
+	"XHqRNr+pmPs3i9NfASshls4VBl18UwsjA58S4QWWEaZzRiFAlgT0dSaH7goJPINNGmwmofDJOiOGXj6a",
+	"PnrryrNVetWs2/RPv1hvjf6fhHw2M/k9voHSCtYFXimhJhruk32gvop1IeetMpcVm2jJt2U4htFkvt0m",
+	"AInf3bbRmyp74G7Ulaos3suXKnoFdzlS5dR9S6jcVfvWMludJsrNfVi3RPGmD2cTy/DhfEukOXVb3Mt2",
+	"6n0eE8fvjfvCkS97rgbQG+CYYK6pbScCiVgpBkXAiLK7vzP+doGxop9wQuhNsNhVWDG3tXd0lRIWN4v+",
+	"cjtva5obPmiYPg45RGDaVzbdBVHPCxLsLkeSRe+DJgfTbyZwuvPPtpXAztXDwX5tJ4HnrBnymtrV0OGd",
+	"gntJjCgi/+gWmiGHkkZPvDS8BVKKb0CgXKA0lzlOipqXoAjn2IFTkoBYwb1MYWj6ZmoiaqjMeD8/NWPa",
+	"xKXuuzn8LYNZlVKKqMqEUKyrjpe7Wph3M7ryqy9qHBVNp2qTO67Eu7jKS+HO9iT99i64PCll+DlLGNa3",
+	"MW3L1a3zDz8pEfrL+Q8/Fbl0tIfekzfafRyPDl7917+pf1FG7iFRPgTRDTQyQqmpmNNNWdVgIgV6e/YO",
+	"CZCIUVRCtk3rp9DDwPoJ5Pv5xiysPtaTaKCVcq8bKAu3U6Etr4eRcdtdDyOxXQu7oIXhq2B6DhOpAqGX",
+	"Y+JW1HjVWAsoerF6rI+QJTgE5FNJB+V7PfOa6f686HD3t5WPT6d4J2i3lJExR1MCSSRQTiVJlNBYndZ9",
+	"0Gye0iutlr8djeWRegUzz22FHT/ztc06RuqhQKjX0r/dRf9QGdnrfhWeSh2yLJFWNNwcrdglt0hCLSyh",
+	"i8rqlzgcVX/7pKMj7GZvby3BtVf0ofIDC10RiOoSfaIQjALK8Iv3o3k/R5W9Ik0XCCPXtSlALImKC1wm",
+	"IKtLrVCWi9gmlARW/ioFgRJyC61Fubbz165DUpN2+EsG1LQPexLme0V/7FpFG7WOKJDfcA0L9Munv3xo",
+	"7NfEGUs7Az+6Z/AzFUUWHX1fOOijz9R0nU0/W4PON9Vto4zAYMroPGW50JsqygtdUxZCT7TxfwNzJCSe",
+	"F73NEkJvvhNoyvFM0UEbxWsSGD6o/zoqlSwd9LgKpufqHXzBO3+Md76/ehgfvXzc5TnIYOXQWwMZnGpx",
+	"tUAD3ykhlhIpTkwDFoj018I0RGS09cqOuV49tJq8CdW2TbMZtITvKqBKX0oylGIZxifI5s3KR7o82/xU",
+	"mWk5muifkbHJoDrdrA/g08t6v1S3N1r++Ush57oHpLIhBmvYBuPVbIOGBULT6tpfYfEnGl6SD7zO3C3K",
+	"Xxc7KxzDS7t477xfBXG1mCLG3Lai8zx6xk0NCbnVDVBBbAcmtmK7lJsSQfUFhxCoTOYIh7oj69IV8EWD",
+	"1zYiabd1P7lBG7UJ/aV79j+3rc06LMFi4p712G589eL8E7Gr4KZjYwYRbo3msng3Yug12msvhrhlN1A2",
+	"kupWYX4v5PXL36761VyYX9b+1u856k5q5ZWHbizlolKt4i68tbLPZwH8nR331FuTG+Q/b+u92O9d0SCw",
+	"lfvctH3zwG78C993RBlw4f3+vL52Zn+f3zRxqWuxqaP6umMzkXN7B2+GRaIbC1duiAlJksRdLmqTwJai",
+	"YkyjBFptVUVHvRjdzNXK5X7X/nGlZ//+y2rpjtjU2uHCJ1bnF9Rhu5e6aGN9T4sTFJMoAmqsQiAyBq77",
+	"AbnGU6Z0Tn1dTwpVi7nazP3LlUKAfefB4ZjpG0TFRy2lvM92au8bazd737h7SFeP/xMAAP//tG7Brs+K",
+	"AAA=",
 }
 
 // GetSwagger returns the content of the embedded swagger specification file

@@ -142,55 +142,6 @@ func (q *Queries) InsertRefreshToken(ctx context.Context, arg InsertRefreshToken
 	return err
 }
 
-const listAccountDevices = `-- name: ListAccountDevices :many
-SELECT device_id, suite, signing_key, key_agreement_key, sig_valid, revoked, final FROM devices
-WHERE chain_id = $1 AND account = decode(substr($2::text, 3), 'hex')
-ORDER BY device_id
-`
-
-type ListAccountDevicesParams struct {
-	ChainID int64
-	Account string
-}
-
-type ListAccountDevicesRow struct {
-	DeviceID        int64
-	Suite           int16
-	SigningKey      []byte
-	KeyAgreementKey []byte
-	SigValid        bool
-	Revoked         bool
-	Final           bool
-}
-
-func (q *Queries) ListAccountDevices(ctx context.Context, arg ListAccountDevicesParams) ([]ListAccountDevicesRow, error) {
-	rows, err := q.db.Query(ctx, listAccountDevices, arg.ChainID, arg.Account)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []ListAccountDevicesRow
-	for rows.Next() {
-		var i ListAccountDevicesRow
-		if err := rows.Scan(
-			&i.DeviceID,
-			&i.Suite,
-			&i.SigningKey,
-			&i.KeyAgreementKey,
-			&i.SigValid,
-			&i.Revoked,
-			&i.Final,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const listActiveSessions = `-- name: ListActiveSessions :many
 SELECT id, user_agent, created_at, last_seen_at, expires_at, device_id FROM sessions
 WHERE account = $1 AND revoked_at IS NULL AND expires_at > $2::timestamptz

@@ -222,6 +222,18 @@ type RelayPending struct {
 	ExpiresAt pgtype.Timestamptz
 }
 
+type RelayedDevice struct {
+	TxHash          []byte
+	ChainID         int64
+	Account         string
+	DeviceID        int64
+	Suite           int16
+	SigningKey      []byte
+	KeyAgreementKey []byte
+	Deadline        pgtype.Timestamptz
+	CreatedAt       pgtype.Timestamptz
+}
+
 type Room struct {
 	ID         string
 	MaxMembers int32

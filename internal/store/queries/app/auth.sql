@@ -65,11 +65,6 @@ WHERE chain_id = sqlc.arg(chain_id) AND account = decode(substr(sqlc.arg(account
 UPDATE sessions SET device_id = $2 WHERE id = $1
 RETURNING id, user_agent, created_at, last_seen_at, expires_at, device_id;
 
--- name: ListAccountDevices :many
-SELECT device_id, suite, signing_key, key_agreement_key, sig_valid, revoked, final FROM devices
-WHERE chain_id = sqlc.arg(chain_id) AND account = decode(substr(sqlc.arg(account)::text, 3), 'hex')
-ORDER BY device_id;
-
 -- name: PurgeExpiredRooms :execrows
 DELETE FROM rooms WHERE expires_at <= sqlc.arg(now)::timestamptz;
 

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Runs the web unit tests (vitest: the TypeScript protocol against testdata/protocol, the generated
-# contract bindings) after a type check, and records "<passed> <failed>" in .data/results/web.
-# npm ci installs from web/package-lock.json through the ~/.npm cache.
+# contract bindings, the registry code against a real anvil) after a type check, and records
+# "<passed> <failed>" in .data/results/web. npm ci installs from web/package-lock.json through the
+# ~/.npm cache; the pinned toolchain provides anvil and forge's build output the contract bytecode.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/toolchain.sh || exit 1
+PATH="$root/.tools/bin:$PATH" forge build --quiet || exit 1
 cd "$root/web"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || exit 1

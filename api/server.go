@@ -45,6 +45,19 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Mounts are handlers served beside the OpenAPI routes (the relay's sockets, the IPFS
+	// gateway): they get the API's middleware but not its OpenAPI request validation.
+	Mounts []Mount
+}
+
+// Mount is a handler served at one method and Echo path pattern (e.g. "/v1/rooms/:id/ws").
+type Mount struct {
+	// Method is the HTTP method, e.g. GET; empty mounts every method.
+	Method string
+	// Path is the Echo route pattern.
+	Path string
+	// Handler serves the route.
+	Handler http.Handler
 }
 
 // Server is the Parley HTTP API.
@@ -59,6 +72,7 @@ type Server struct {
 	siwe     *siweVerifier
 	blocks   BlockStore
 	relayer  *relayer
+	mail     *mailer
 	registry *prometheus.Registry
 	spec     []byte
 }
@@ -101,6 +115,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.siwe = newSiweVerifier(cfg, deps.Chain)
+	s.mail = newMailer(cfg, s.log)
 	if s.relayer, err = newRelayer(cfg, deps.Backend); err != nil {
 		return nil, err
 	}
@@ -116,6 +131,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 
+	mounted := make(map[string]bool, len(deps.Mounts))
+	for _, m := range deps.Mounts {
+		mounted[m.Path] = true
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
@@ -138,7 +157,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		echomiddleware.OapiRequestValidatorWithOptions(swagger, &echomiddleware.Options{
 			ErrorHandler: validatorError,
 			Options:      openapi3filter.Options{AuthenticationFunc: s.authenticate},
-			Skipper:      func(c echo.Context) bool { return !strings.HasPrefix(c.Request().URL.Path, "/v1/") },
+			Skipper: func(c echo.Context) bool {
+				return !strings.HasPrefix(c.Request().URL.Path, "/v1/") || mounted[c.Path()]
+			},
 		}),
 		rateLimiter(cfg.AccountRate, cfg.AccountBurst, func(c echo.Context) (string, error) {
 			account, _ := c.Get(ctxAccount).(string)
@@ -147,6 +168,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	)
 	registerAvatarBodyDecoders()
 	gen.RegisterHandlers(e, s)
+	for _, m := range deps.Mounts {
+		if m.Method == "" {
+			e.Any(m.Path, echo.WrapHandler(m.Handler))
+		} else {
+			e.Add(m.Method, m.Path, echo.WrapHandler(m.Handler))
+		}
+	}
 	s.echo = e
 	return s, nil
 }
@@ -223,6 +251,8 @@ func (s *Server) purge(ctx context.Context) {
 func (s *Server) requestLogger() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogLatency: true, LogMethod: true, LogURIPath: true, LogRequestID: true, LogRemoteIP: true,
+		// HandleError runs the problem+json error handler first, so the logged status is the one sent.
+		HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("request_id", v.RequestID), slog.String("method", v.Method), slog.String("path", v.URIPath),

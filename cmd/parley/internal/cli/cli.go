@@ -35,6 +35,7 @@ var errUsage = errors.New("usage")
 func commands() map[string]command {
 	return map[string]command{
 		"version": {summary: "print the version", run: runVersion},
+		"api":     {summary: "serve the HTTP API, the WebSocket relay and the IPFS gateway", run: runAPI},
 		"migrate": {summary: "apply the database migrations", run: runMigrate},
 		"indexer": {summary: "follow the chain into Postgres (one leader per chain, others stand by)", run: runIndexer},
 	}

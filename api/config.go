@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
+	"net/mail"
 	"net/url"
 	"slices"
 	"strconv"
@@ -76,6 +78,20 @@ type Config struct {
 	// RelayMaxDeadline is how far ahead a relayed registration's deadline may be; it bounds how
 	// long a registration stays pending (default 1h).
 	RelayMaxDeadline time.Duration
+	// SMTPAddr is the SMTP server host:port for verification and invitation mail
+	// (PARLEY_SMTP_ADDR); empty logs the mail instead (development).
+	SMTPAddr string
+	// SMTPTLS is how the SMTP connection is secured: starttls (required), tls (implicit, port
+	// 465) or none (local relays and tests) (PARLEY_SMTP_TLS, default starttls).
+	SMTPTLS string
+	// SMTPFrom is the sender address (PARLEY_SMTP_FROM, default no-reply@ the public host name).
+	SMTPFrom string
+	// SMTPUsername and SMTPPassword authenticate with SASL PLAIN when the username is set
+	// (PARLEY_SMTP_USERNAME, PARLEY_SMTP_PASSWORD).
+	SMTPUsername string
+	SMTPPassword string
+	// EmailLinkTTL is how long an email verification link stays valid (PARLEY_API_EMAIL_LINK_TTL, default 24h).
+	EmailLinkTTL time.Duration
 	// JanitorInterval is how often Run purges expired nonces and dead sessions (default 1m).
 	JanitorInterval time.Duration
 }
@@ -93,6 +109,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		TokenKey:       getenv("PARLEY_API_TOKEN_KEY"),
 		RelayerKey:     getenv("PARLEY_API_RELAYER_KEY"),
 		DeviceRegistry: getenv("PARLEY_API_DEVICE_REGISTRY"),
+		SMTPAddr:       getenv("PARLEY_SMTP_ADDR"),
+		SMTPFrom:       getenv("PARLEY_SMTP_FROM"),
+		SMTPTLS:        getenv("PARLEY_SMTP_TLS"),
+		SMTPUsername:   getenv("PARLEY_SMTP_USERNAME"),
+		SMTPPassword:   getenv("PARLEY_SMTP_PASSWORD"),
 	}
 	var errs []error
 	for _, id := range splitList(getenv("PARLEY_API_CHAIN_IDS")) {
@@ -102,6 +123,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	durations := map[string]*time.Duration{
 		"PARLEY_API_ACCESS_TTL": &cfg.AccessTTL, "PARLEY_API_REFRESH_TTL": &cfg.RefreshTTL, "PARLEY_API_NONCE_TTL": &cfg.NonceTTL,
+		"PARLEY_API_EMAIL_LINK_TTL": &cfg.EmailLinkTTL,
 	}
 	for name, d := range durations {
 		if v := getenv(name); v != "" {
@@ -179,12 +201,26 @@ func (c Config) withDefaults() (Config, error) {
 	c.RelayMaxPending = cmp.Or(c.RelayMaxPending, 2)
 	c.RelayPerDay = cmp.Or(c.RelayPerDay, 5)
 	c.RelayMaxDeadline = cmp.Or(c.RelayMaxDeadline, time.Hour)
+	c.EmailLinkTTL = cmp.Or(c.EmailLinkTTL, 24*time.Hour)
 
 	u, err := url.Parse(c.PublicURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
 		return c, fmt.Errorf("%w: public url %q must be an http(s) origin", ErrConfig, c.PublicURL)
 	}
 	origin := u.Scheme + "://" + u.Host
+	c.SMTPFrom = cmp.Or(c.SMTPFrom, "no-reply@"+u.Hostname())
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		return c, fmt.Errorf("%w: smtp from %q: %w", ErrConfig, c.SMTPFrom, err)
+	}
+	c.SMTPTLS = cmp.Or(c.SMTPTLS, "starttls")
+	if !slices.Contains([]string{"starttls", "tls", "none"}, c.SMTPTLS) {
+		return c, fmt.Errorf("%w: smtp tls %q: want starttls, tls or none", ErrConfig, c.SMTPTLS)
+	}
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			return c, fmt.Errorf("%w: smtp addr %q: %w", ErrConfig, c.SMTPAddr, err)
+		}
+	}
 	if !slices.Contains(c.AllowedOrigins, origin) {
 		c.AllowedOrigins = append(slices.Clone(c.AllowedOrigins), origin)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -337,6 +338,11 @@ func (s *Server) CreateInvite(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
+	if in.Email != nil {
+		if err := plainAddress(*in.Email); err != nil {
+			return err
+		}
+	}
 	ctx, me, now := c.Request().Context(), account(c), s.now()
 	var group pgtype.UUID
 	if in.GroupId != nil {
@@ -352,8 +358,20 @@ func (s *Server) CreateInvite(c echo.Context) error {
 	token, hash := newRefreshToken()
 	out := gen.Invite{Token: token, GroupId: in.GroupId, MaxUses: cmpInt(in.MaxUses, 1),
 		ExpiresAt: now.Add(time.Duration(cmpInt(in.TtlSeconds, 604800)) * time.Second).UTC()}
+	// The mail goes first: an invite whose mail failed is never stored.
+	if in.Email != nil {
+		link := s.cfg.PublicURL + "/invite?token=" + url.QueryEscape(token)
+		body := fmt.Sprintf("%s invites you to Parley, an end-to-end encrypted messenger for Ethereum accounts.\r\n\r\n"+
+			"Open this link to accept (valid until %s):\r\n%s\r\n", me, out.ExpiresAt.Format("2006-01-02 15:04 MST"), link)
+		if err := s.mail.send(ctx, *in.Email, "You are invited to Parley", body, now); err != nil {
+			return ErrUnavailable.with("the invitation email could not be sent; try again later", err)
+		}
+	}
 	err := s.q.InsertInvite(ctx, appdb.InsertInviteParams{TokenHash: hash, Creator: me, GroupID: group, MaxUses: int32(out.MaxUses), CreatedAt: ts(now), ExpiresAt: ts(out.ExpiresAt)})
-	return jsonOr(c, http.StatusCreated, out, wrap("insert invite", err))
+	if err != nil {
+		return fmt.Errorf("insert invite: %w", err)
+	}
+	return c.JSON(http.StatusCreated, out)
 }
 
 // RedeemInvite uses one of an invite's uses: a chat invite makes caller and creator mutual

@@ -71,6 +71,7 @@ var (
 	ErrRegistryRefused = &Problem{Status: http.StatusForbidden, Code: "registration_refused", Detail: "the DeviceRegistry refuses this registration"}
 	ErrRelayLimit      = &Problem{Status: http.StatusTooManyRequests, Code: "relay_limit", Detail: "too many gasless registrations for this account"}
 	ErrRelayerDisabled = &Problem{Status: http.StatusServiceUnavailable, Code: "relayer_disabled", Detail: "this server does not relay device registrations"}
+	ErrEmailLink       = &Problem{Status: http.StatusBadRequest, Code: "email_link_invalid", Detail: "the verification link is invalid, expired or for an address no longer set"}
 	ErrInternal        = &Problem{Status: http.StatusInternalServerError, Code: "internal", Detail: "internal error"}
 )
 

@@ -92,6 +92,47 @@ func (t *tokenIssuer) parse(token string, now time.Time) (*accessClaims, error) 
 	return &claims, nil
 }
 
+// emailClaims are the claims of an email verification link: the subject is the account.
+type emailClaims struct {
+	jwt.RegisteredClaims
+	// Email is the address the link was sent to.
+	Email string `json:"email"`
+}
+
+// emailAudience keeps verification links and access tokens apart.
+func (t *tokenIssuer) emailAudience() string { return t.issuer + "/email-verification" }
+
+// issueEmail signs a verification link token for account's email, valid for ttl.
+func (t *tokenIssuer) issueEmail(account, email string, now time.Time, ttl time.Duration) (string, error) {
+	claims := emailClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: t.issuer, Subject: account, Audience: jwt.ClaimStrings{t.emailAudience()},
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+		},
+		Email: email,
+	}
+	signed, err := jwt.NewWithClaims(t.method, claims).SignedString(t.signKey)
+	if err != nil {
+		return "", fmt.Errorf("sign email token: %w", err)
+	}
+	return signed, nil
+}
+
+// parseEmail checks a verification link token's signature, audience and expiry.
+func (t *tokenIssuer) parseEmail(token string, now time.Time) (*emailClaims, error) {
+	var claims emailClaims
+	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return t.verifyKey, nil },
+		jwt.WithValidMethods([]string{t.method.Alg()}), jwt.WithIssuer(t.issuer), jwt.WithAudience(t.emailAudience()),
+		jwt.WithExpirationRequired(), jwt.WithTimeFunc(func() time.Time { return now }))
+	if err != nil {
+		return nil, fmt.Errorf("parse email token: %w", err)
+	}
+	if !isAddress(claims.Subject) || claims.Email == "" {
+		return nil, fmt.Errorf("email token without account or email")
+	}
+	return &claims, nil
+}
+
 // newRefreshToken returns a random opaque refresh token and the hash stored for it.
 func newRefreshToken() (token string, hash []byte) {
 	token = base64.RawURLEncoding.EncodeToString(randomBytes(32))

@@ -180,6 +180,22 @@ type DeviceProof struct {
 	Signature string `json:"signature"`
 }
 
+// Email defines model for Email.
+type Email struct {
+	Email      string     `json:"email"`
+	Verified   bool       `json:"verified"`
+	VerifiedAt *time.Time `json:"verifiedAt,omitempty"`
+}
+
+// EmailAddress an email address; with it the invite link is also sent there
+type EmailAddress = string
+
+// EmailInput defines model for EmailInput.
+type EmailInput struct {
+	// Email an email address; with it the invite link is also sent there
+	Email EmailAddress `json:"email"`
+}
+
 // Group defines model for Group.
 type Group struct {
 	Epoch      int64              `json:"epoch"`
@@ -232,6 +248,9 @@ type Invite struct {
 
 // InviteInput defines model for InviteInput.
 type InviteInput struct {
+	// Email an email address; with it the invite link is also sent there
+	Email *EmailAddress `json:"email,omitempty"`
+
 	// GroupId absent for an invite to chat with me
 	GroupId    *openapi_types.UUID `json:"groupId,omitempty"`
 	MaxUses    *int                `json:"maxUses,omitempty"`
@@ -445,6 +464,11 @@ type ListChatRequestsParamsBox string
 // DecideChatRequestParamsDecision defines parameters for DecideChatRequest.
 type DecideChatRequestParamsDecision string
 
+// VerifyEmailJSONBody defines parameters for VerifyEmail.
+type VerifyEmailJSONBody struct {
+	Token string `json:"token"`
+}
+
 // SetGroupMemberRoleJSONBody defines parameters for SetGroupMemberRole.
 type SetGroupMemberRoleJSONBody struct {
 	Role Role `json:"role"`
@@ -485,6 +509,9 @@ type PutContactJSONRequestBody = ContactInput
 // RelayDeviceRegistrationJSONRequestBody defines body for RelayDeviceRegistration for application/json ContentType.
 type RelayDeviceRegistrationJSONRequestBody = RelayedDeviceInput
 
+// VerifyEmailJSONRequestBody defines body for VerifyEmail for application/json ContentType.
+type VerifyEmailJSONRequestBody VerifyEmailJSONBody
+
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupInput
 
@@ -496,6 +523,9 @@ type SetGroupMemberRoleJSONRequestBody SetGroupMemberRoleJSONBody
 
 // CreateInviteJSONRequestBody defines body for CreateInvite for application/json ContentType.
 type CreateInviteJSONRequestBody = InviteInput
+
+// SetMyEmailJSONRequestBody defines body for SetMyEmail for application/json ContentType.
+type SetMyEmailJSONRequestBody = EmailInput
 
 // PutMyInterestsJSONRequestBody defines body for PutMyInterests for application/json ContentType.
 type PutMyInterestsJSONRequestBody = Interests
@@ -565,6 +595,9 @@ type ServerInterface interface {
 	// Register one of my devices without gas; the server's relayer submits addDeviceFor.
 	// (POST /v1/devices/relayed)
 	RelayDeviceRegistration(ctx echo.Context) error
+	// Verify an email address with the token of its link (no sign-in needed).
+	// (POST /v1/email/verify)
+	VerifyEmail(ctx echo.Context) error
 	// The groups I am a member of.
 	// (GET /v1/groups)
 	ListGroups(ctx echo.Context) error
@@ -601,6 +634,15 @@ type ServerInterface interface {
 	// Upload my avatar (PNG or JPEG, at most 1 MiB and 2048×2048 pixels); it is pinned to IPFS and its CID set on my profile.
 	// (PUT /v1/me/avatar)
 	PutMyAvatar(ctx echo.Context) error
+	// Remove my email.
+	// (DELETE /v1/me/email)
+	DeleteMyEmail(ctx echo.Context) error
+	// My email address and whether it is verified.
+	// (GET /v1/me/email)
+	GetMyEmail(ctx echo.Context) error
+	// Set my email; a new address is unverified until its link is followed.
+	// (PUT /v1/me/email)
+	SetMyEmail(ctx echo.Context) error
 	// My interests (taxonomy ids and free tags).
 	// (GET /v1/me/interests)
 	GetMyInterests(ctx echo.Context) error
@@ -896,6 +938,15 @@ func (w *ServerInterfaceWrapper) RelayDeviceRegistration(ctx echo.Context) error
 	return err
 }
 
+// VerifyEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) VerifyEmail(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.VerifyEmail(ctx)
+	return err
+}
+
 // ListGroups converts echo context to params.
 func (w *ServerInterfaceWrapper) ListGroups(ctx echo.Context) error {
 	var err error
@@ -1104,6 +1155,39 @@ func (w *ServerInterfaceWrapper) PutMyAvatar(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutMyAvatar(ctx)
+	return err
+}
+
+// DeleteMyEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteMyEmail(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteMyEmail(ctx)
+	return err
+}
+
+// GetMyEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMyEmail(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMyEmail(ctx)
+	return err
+}
+
+// SetMyEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) SetMyEmail(ctx echo.Context) error {
+	var err error
+
+	ctx.Set(BearerAuthScopes, []string{})
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetMyEmail(ctx)
 	return err
 }
 
@@ -1358,6 +1442,7 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.DELETE(baseURL+"/v1/contacts/:address", wrapper.DeleteContact)
 	router.PUT(baseURL+"/v1/contacts/:address", wrapper.PutContact)
 	router.POST(baseURL+"/v1/devices/relayed", wrapper.RelayDeviceRegistration)
+	router.POST(baseURL+"/v1/email/verify", wrapper.VerifyEmail)
 	router.GET(baseURL+"/v1/groups", wrapper.ListGroups)
 	router.POST(baseURL+"/v1/groups", wrapper.CreateGroup)
 	router.GET(baseURL+"/v1/groups/:groupId", wrapper.GetGroup)
@@ -1370,6 +1455,9 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 	router.POST(baseURL+"/v1/invites", wrapper.CreateInvite)
 	router.POST(baseURL+"/v1/invites/:token/redeem", wrapper.RedeemInvite)
 	router.PUT(baseURL+"/v1/me/avatar", wrapper.PutMyAvatar)
+	router.DELETE(baseURL+"/v1/me/email", wrapper.DeleteMyEmail)
+	router.GET(baseURL+"/v1/me/email", wrapper.GetMyEmail)
+	router.PUT(baseURL+"/v1/me/email", wrapper.SetMyEmail)
 	router.GET(baseURL+"/v1/me/interests", wrapper.GetMyInterests)
 	router.PUT(baseURL+"/v1/me/interests", wrapper.PutMyInterests)
 	router.GET(baseURL+"/v1/me/profile", wrapper.GetMyProfile)
@@ -1389,112 +1477,120 @@ func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL 
 // Base64 encoded, gzipped, json marshaled Swagger object
 var swaggerSpec = []string{
 
-	"H4sIAAAAAAAC/+x9+XLbSHr4q3Txt1Uj1UIiRR1jWX/J9hya39irsuVsVSzFagIfiR4B3ZjuhiSOSlV5",
-	"i7xB8h7Jm+RJUn0BDRIXKUrr7OYfWyQafXz31R8fBiFLM0aBSjF4/TDIMMcpSOD600+c5dlZpP4kdPB6",
-	"kGEZD4IBxSkMXg9m9mkw4PB7TjhEg9eS5xAMRBhDitVrU8ZTLAevB3lO1Eg5z9SrQnJCZ4PHx2BwDsBP",
-	"o4iDEA3rYPu0bZ0/cZgOXg/+37A8ztA8FUM3+6NajoPIGBWgFzvnbJJAqv4MGZVApfoTZ1lCQiwJo8PM",
-	"jPjzb4JR9azfim5evWIEIuQkU9Opw1D08ce36Pjg8HuUFcPcUfSuPGgsvfuDjIFDniILlACN7hGmEToY",
-	"oRjuUURmRAq0hekchVjACcJU3AGHCCXsDrj6bnsQKAhL4GrSfxndfxntHOOd6enOj1cPB6PHPy3jKRi8",
-	"mUsQ+2NDIw3vHh3Uv/s2xvIj/J6D0PDNOMuAS2JwEHLAEqJTWSGXCEvYkSSFuvkiCEm02itTztLedBIM",
-	"SNSDeIMBZRLUwKUHQmKZ6+MBzdPB6y+DDGikHgYDHIaQSVATRhAmhEI0uKqZXLL+hO2zxpeB3qw+sZ7F",
-	"7rPYVeDBvFyYTX6DUC6g64xmueGJKCKKCnFy7mFvihMBwQJCHVBSfP8r0JmMB6/Hr0aNB1wicUvZiHGE",
-	"US6AazEQ+PMdjINBSqj7uF8nV3yASFZ/UCUIDM87NOFEsYnBDSX6j5zeUHZHa3H0llGJwxqqxiUP9yS5",
-	"sNxM2xtuz4/BOpxDSXhjpOpDB8hKoVu8U+6xk4IMWNahntXB4J/Jo5Gjgy6qKF6sO8I7uCUhLCM20t+f",
-	"VeUDofLooIQ3oRJmwLXcIRQny2QuY0AcZkRIrvXMdwJNEhbeICKQfoX8AZ7EmTCWAKZqwhuYn844QApU",
-	"/n+Y10ofDrfsBiLvmTeBIDNK6KzpXSUjYHnDIaNTwlOIEKMhIEIjuIfoBFmxhu5ikgDCiEOC5xBVDofw",
-	"HVZKSR3avMgHQcFxxcxKK1khWcdqIicVYesBWd7/jEXcBGWzIckxFTjU+2FThIud+zutY5lbnBht0IlB",
-	"QxpIQDLdUVDGMueAboGTKanF5gI9FqTlDltB1jLq3d5KhDt6c2hsJuy3MU4SoLMaCg/9R9VDHx14RkYd",
-	"sOA+IxxEf5G0AIJybX+uHsfwzIsVhE0rM6f4nqSKRg/GxwfHR9+Pjw+11jFfjpa5vQmdzds/54xNVxWQ",
-	"FcyVppg1xJqtsM0e1tCmJvFWm3Bv/KpuO82k75NAuUQdDLV3sky/kLEw7imee9p5Kb5/D+nEekXL06Tl",
-	"QyIh7VT7ZjItusxcmHM818qsl3LWu7Q62Ry3ssdyQ41gW0c1r3pKz7hJ8f2ZeWV8eLhwamVhkd9zsAOU",
-	"Z+cBYkGje1bfXqd+t3ZjFyw+5WmK+byFkqpS0E4YkwzpESdokqeZQIwiuAU+R96AMMaGlDdIjHr2tyw3",
-	"VtLyPA00FAw4S6ALaR/VmD70pier7qYOwj8DTmS8DNvSQ2pHoh1XN/UZlcDrfUosYcZ4vYVDotqvEzyB",
-	"pCfrmbFBuU7b9sSKbCbxrD+PXeDZAn+NerDXonukVqw/wq01uhYYY1U1HxTBop7i9rON0NQYe+wGaDee",
-	"zDDfiijnbT7qOmLRO9mCLztRLgqaKkeWIqIXQJIpmSDRHZExSiuSoQc4IpjiPJFa+BUqe280GnnKeq9O",
-	"tkiZfIKQ0ag6zdHo4JV+2c01PjweV6c7qrd0lgD4CyO0Mcizhju8unO7Con1lLWtcZws4+y2K45TJz7K",
-	"wGnpZfeMzVjLYQMA/o2pHa8C37XVhxfANUqjWLv5iOtw4upAcEcqGMLqM88/xVFKaKHoujHsNlF3tA/K",
-	"ed6IOKVupg4TSA/r8qU+MEmmNuK9mQAtlrgZdyZ2v7QL0jemckNojbRVUvUrNwIoQP6nry7iGiDNeV+1",
-	"CeM+KFos3/vvf/33QS8e1puwJ+1iWi/NUN3zYiYARSAxSYTRDhgJiScJoBSHMaGwwwFH+ouQRbA7WA6d",
-	"RTU+u50DOGdcvxgg2J3tKn2EExKVR88pzmUMVCpKgKjehVTbq7eqqJC4niYN9EDIs6gjWF6jt4hM6uc0",
-	"X3SaAeqpm8aXsgpWDbiakgQ2IWHxrCFehW+xxPxtXVjp7dk7xKY6VGZGIZLiGaAtju9MiHBbHQP4LURo",
-	"MtcDz85//IRmWMIdng9e0zxJalA3IawWjBERIbsFroikPmAYEZEleP6hyauYAY2MSlp6VETvVwg3+8uZ",
-	"bS9ssgVraymNmfMzrfm0XzGm9uskkAWm55sejuoyHCsDtz1+7cPaG7k/DtpB30avn924pZDMOnj4CBGk",
-	"WYMeKXMlK5gonknZ9pZvfXoqwgsy67XNnE7mdStzPU/9QaccRLxe2JGbly+cJ+NnyqztXQQ5jrq2WJms",
-	"fqs6Am4ijmtxSBgq9/6TH+9bDobf4SQB+Z1AP5yd73y/N0ZlCHzr6BBN5hKE84V++MvpCcJ0jhJ9zOLr",
-	"j2939sbf79m5tqtJv/HocLSQuN7yI43jx+0/NwQ+caTM8+V955TcI2H8ohOEJUqZkEgD7D2+f2ffQzgG",
-	"HNXFcNoDpE8IuO41z9eBBjNIoSEaHx7uHVczMWVANVg5ZFube2rjSVcysJR06vuSy/h43mkHkJ6cUVmE",
-	"sUc9wTIj1LKbdSmc6GF3VPsTnX6EetUUKTzZO2gIcbWHseus3IXoyfuWUKra/FpR5cqmygCHH5U49FXy",
-	"eIX4xqujg0p4o4h3rBrd+ASYh/HPpCa2oRRigrN6Uy8rzcmOgiE9TFF9jDlEF4tBwAb712UOFpDnlg2K",
-	"3VUmvmo84TmuSwlSuJdvcy4YbzDvRZ7I/kHLEphd53Az129YiE05rGHOOVTi6b6N5snxJoGLJiyn2iLH",
-	"7ptMJ/d6Rf7XZvHOAFaChfwEQFeZWpmOp7MqONpc4RLelfWq0sNB2J++FqvkDv4JOJnO17OtUhACzxqU",
-	"ozJNDvaP9pAdhbDQKlF7u3590ej4qCPXtJD/9F5+tXc8XsNOWYCsO0dXEvQCz2oiz0jie0ZZOkckMoVU",
-	"Uw6AJJ5VFf8XvPPHaOf4yv6/c/WwF+zv1Wt/bWGeY1IXfQxDEOKiITIfrOE7W9I5ozWH04shHeBHCZmC",
-	"omNEqDPkajls0eRexqaRJj3Dx3rxCxuBcJr+DWDeK0LoQWthZ/7MPhD8/QWtIcbPnt9Xhds+kgztj1AY",
-	"Y45DCVwEZU0oSkCar2wFKaYRypWzKULGQQRISMylLvUxsSnzwgky2aVlsnI09fXqYRyMjxuKAASEOSdy",
-	"/kmRgCGmiQbjaW6yhubTjw4hv/z1YmCLZbWUNiAvZo6lzEzVLaHTmvLCny8uztHp+RliU3SOeQLzAHlV",
-	"tTsUS3ILCGi0I9kO0AgBDfk8kxBpmQF0BnwXKQtQUZwCxSUtanK3nHzZDpCMgaJcgI7QmG2iCuUW2WKg",
-	"UcYIlSjF/AYiO+l1CYbrXfSDGaljeEQhpywivm4qV75GEQtzZdpWw4mX9DpkEVzvoouYiHIQMRVaguU8",
-	"BB2E4rmMX5svgd8C/04gznKpqEHB2xCJ9aUvTTjRFnxxQDOgwJVeQFPOUkQk2jKYEEP3aAdnZFfE27uX",
-	"tIjRvR4YvCgsDYLBLXCj5Aej3b3dkaJwlgHFGVEUvTva3TeUF2vSGcY62/yHTsuBVh1KTOlNKc4e/ATy",
-	"ZztkoRR8PBq1lIGvVv5tc9511d8JuYUK4Q9ef7lS3oktQRj8Sm6BKipRqCzKt4UtsFO4yDjTZMRzKnYV",
-	"3LSp+GXAMjG4UlMPU5CchKINCu/tkE4oSLiXwyzBZOH8i6y8dFS3ibbDnnOWgowhF8gOV1ylDqmWRXCf",
-	"MaEVPzISuf64HHA0b8X5RzPib4JyvTtFt4ej/aZZim15NweaoaZOQ3wayQidCXTOhJxxaKCJ270hzmU8",
-	"NMbpsFpFxkQN3N5qs26xXLAI5r9h0Xxj4Guo5nusqk5bGrSAxL3n2kUdNhVtlrB7DAYHhoh6YlWN31uR",
-	"Cgq8nwmRgxLjhM4S2FHKpdiKDqFNiClpTefImgtK5TOqpXk6t6EgfRnEkEGFVhR51BOLLmGd+5RSBcpF",
-	"6QYpY1UERuFoxWHCLegGKsur3RLpmN3A/aMJVM217rykny9+3Hllw4Zsiq4zrRZ2zDo72rnaud27vKQP",
-	"EUsxoY/qzzDGhJ5F+m9rJem/nQunPxSmlHvFgPDx+pLeKU2OzISFQnS6L8snCQlRzGyCUa2EvDrg+XfC",
-	"fB0Udxj0SUojywaQtN4sdmEXMfhyuR/PUjDascqbxkPyi0ifky/NCr2YcXMS1bn3DUxoARYgyu6s8y0Z",
-	"Kh3y5+dNNX5/XV5+Q2i0wKdF4GAy1zapjd+WYXQ2Rcoy99jI464OTk7YjJnQXL2w/9U8X8LnQU1CWTvM",
-	"SA1/mjz7qKvW68g/4yCAKtuxwgjtRyxKItrU2QdbEPFsOsQsUGf6Ie3nIbNNBbnx8WbsgWW9ECDtOirS",
-	"0MuZBAv6dPbXH1zoowOY1ittBqdNgDkufR7xs5Ble2EJVAY8atBJ4c46cpke8RKWQJM9yCSW5vKNITG9",
-	"rxPEIVckoR7oEZHdsLktYpTbXcySgv06aGLZDKhTSp/I3XNZicuxwW+JIqxcJPRFVM/ehpwJA08tPfT2",
-	"F0OkAQoZFXkKWvcYaaLMF+WFq7e6KEfXrDS7or8SId+YIU/EWzUiqZc1V+BWvavQmpBw8y6H3mo84Dmy",
-	"p3+anrR7A4HOkF3fh7dgIcHJIsSHhf1rNHgCJpdaBf9nqkefgw6idev+nDoAvIh5dbAuyOy5UHmduBZi",
-	"QaXfwZf6tcohQ79XweNVMLDZzipM36wE0ReDZ9X8XIAO2opJBAJNmIyR0H/qqB3gMEZMxtr/ETptp7nf",
-	"5hfRLYE7ESABUiB7c1eZsubu9HYblYYxljtWSbSLB+86uhgsYUz3i/g9Bz4vG0ZM2H1rswgXsCc0ZKkp",
-	"5ma5nLH6q6cK0RuUTP6Ze4kmv3tCd77UTt5HPhnX1b7wsvT3fo4c8BHjyEHfXI1wewoQhTsQEk0JF7KJ",
-	"gVuMfR9yz2ORLLVKeOGIVYU2WjH87fnDqwp4Nf54tfEre1ilzhU3SLAUGAW0pRzysimFq6zcdnd5TpQl",
-	"PddJD6or6dv1c0XyDR+K2ujH4UMEIVHm1GOzkf1O9z6pUnadSKy20CkLsJ/UrKd2brfpXiLXlOKXV2ae",
-	"Q94+kWFsd5mXZZznZIQqYWsEKDq2GPBaIfjS11G89hpRCq0UbaprO9S4G7RRbeov3U+b2krgLk1aTNzT",
-	"0i/GP1kxuplMEN01KTHJVmdj6fYOfVDSzw14p79/WxRJd5utHFJ99+3bdgM+6l0i7GD6ck7AeS59cD6D",
-	"5eG32HnhMEjBQw2heck4RA7mL2xZnka64CnPIhMTs7tAW46RAsdEre6JzY8NbfuY9txXiJNEe0imbt0k",
-	"wZArOPt+b4yuTyNbgH+tSyciFGGJXbi7mv+6pFs2AXXpaiEWBgwCZOsi0OVgT32sy0JpgWG5/8Rkokz4",
-	"xua1vPHX+oHYsvmp7evtQL8tFxJ7Xv7B0LreayiGGWeShSzZTSP0n/+xv7u3vYsuitwZCmMIb8TidDqr",
-	"YStlBEnzBEuwKTMF0QAJhjCa4KjIm3lv6dZgkQlIqU8Z1rrKVWuborc7zujMLUmiS0rU9qf6za2D0f42",
-	"msCUcdB3EfwOQUR5u1SaQ1Qq6IlACRE6NSF1L6RLarOYdpNFIyCBsEDXVrdeG2mu2yB568RYxAbUEwhZ",
-	"CkIX59iGSNfoToHGa5ukxnsUcxopOwVu9U7PTYGR2kLgrjJc0mt3meHc7cM/jUApnqMJFBaA2ol55Rz4",
-	"Ozy/LvonZcDR+ADFLOfikm4djI/RtX72NSEpkdfbu+hwtG+/A/41IgJPksohLDGoM1BmJ+Y6d1WT4dSb",
-	"qNC969D0PImGpTsyvWTqeMOZ1iaR6tPMHTbEeeLzExEOh9+kozdezXE7XD+x+tFmR72yB8eOigNZLtEM",
-	"G3noVbVZWhT5JNXFj05a/8h4c2hb3x9uN3p/MkM2avKWy/YyeCstbrqsXjt3T5vXjn6awlYS1kyEzhBO",
-	"EbbtcxCb+qB3O+sI+ZieUM8jJLzGSS8c5jGnapANM/Pw78pLNchE2BzuxFCG4kx9m6qwTawmzoBliUlQ",
-	"2dZLtZRTYdvhg+3C8dhWOFiS0zOZ0v8bMVu1t80ul3g3KA0eixONtcXeWU0svpJH5tpUP141oHj4GyO0",
-	"X7bBu0i8Ybm9cuB/4U7z5gL/ztpTUHnBDMCT6Oy8aNdptoskM/vHDQT4t6CstmjueusG33g41/RA6ozn",
-	"tsWyfTJ/Rklb4aZ/yMivwZXpDW/Y5ERZutqjTI0TqvsYKlDYFjl3MQljWz5kHhhmu4H5djWG7MuSVbTv",
-	"0OsquS5vNtHXaRTpQe9dT6fnsAr9dlUvHIf7VoyH/W+W5KOozOLpC/iisB21Jbl94tF8L9ukg4z7xdtN",
-	"XHqRNr+pmPs3i9NfASshls4VBl18UwsjA58S4QWWEaZzRiFAlgT0dSaH7goJPINNGmwmofDJOiOGXj6a",
-	"PnrryrNVetWs2/RPv1hvjf6fhHw2M/k9voHSCtYFXimhJhruk32gvop1IeetMpcVm2jJt2U4htFkvt0m",
-	"AInf3bbRmyp74G7Ulaos3suXKnoFdzlS5dR9S6jcVfvWMludJsrNfVi3RPGmD2cTy/DhfEukOXVb3Mt2",
-	"6n0eE8fvjfvCkS97rgbQG+CYYK6pbScCiVgpBkXAiLK7vzP+doGxop9wQuhNsNhVWDG3tXd0lRIWN4v+",
-	"cjtva5obPmiYPg45RGDaVzbdBVHPCxLsLkeSRe+DJgfTbyZwuvPPtpXAztXDwX5tJ4HnrBnymtrV0OGd",
-	"gntJjCgi/+gWmiGHkkZPvDS8BVKKb0CgXKA0lzlOipqXoAjn2IFTkoBYwb1MYWj6ZmoiaqjMeD8/NWPa",
-	"xKXuuzn8LYNZlVKKqMqEUKyrjpe7Wph3M7ryqy9qHBVNp2qTO67Eu7jKS+HO9iT99i64PCll+DlLGNa3",
-	"MW3L1a3zDz8pEfrL+Q8/Fbl0tIfekzfafRyPDl7917+pf1FG7iFRPgTRDTQyQqmpmNNNWdVgIgV6e/YO",
-	"CZCIUVRCtk3rp9DDwPoJ5Pv5xiysPtaTaKCVcq8bKAu3U6Etr4eRcdtdDyOxXQu7oIXhq2B6DhOpAqGX",
-	"Y+JW1HjVWAsoerF6rI+QJTgE5FNJB+V7PfOa6f686HD3t5WPT6d4J2i3lJExR1MCSSRQTiVJlNBYndZ9",
-	"0Gye0iutlr8djeWRegUzz22FHT/ztc06RuqhQKjX0r/dRf9QGdnrfhWeSh2yLJFWNNwcrdglt0hCLSyh",
-	"i8rqlzgcVX/7pKMj7GZvby3BtVf0ofIDC10RiOoSfaIQjALK8Iv3o3k/R5W9Ik0XCCPXtSlALImKC1wm",
-	"IKtLrVCWi9gmlARW/ioFgRJyC61Fubbz165DUpN2+EsG1LQPexLme0V/7FpFG7WOKJDfcA0L9Munv3xo",
-	"7NfEGUs7Az+6Z/AzFUUWHX1fOOijz9R0nU0/W4PON9Vto4zAYMroPGW50JsqygtdUxZCT7TxfwNzJCSe",
-	"F73NEkJvvhNoyvFM0UEbxWsSGD6o/zoqlSwd9LgKpufqHXzBO3+Md76/ehgfvXzc5TnIYOXQWwMZnGpx",
-	"tUAD3ykhlhIpTkwDFoj018I0RGS09cqOuV49tJq8CdW2TbMZtITvKqBKX0oylGIZxifI5s3KR7o82/xU",
-	"mWk5muifkbHJoDrdrA/g08t6v1S3N1r++Ush57oHpLIhBmvYBuPVbIOGBULT6tpfYfEnGl6SD7zO3C3K",
-	"Xxc7KxzDS7t477xfBXG1mCLG3Lai8zx6xk0NCbnVDVBBbAcmtmK7lJsSQfUFhxCoTOYIh7oj69IV8EWD",
-	"1zYiabd1P7lBG7UJ/aV79j+3rc06LMFi4p712G589eL8E7Gr4KZjYwYRbo3msng3Yug12msvhrhlN1A2",
-	"kupWYX4v5PXL36761VyYX9b+1u856k5q5ZWHbizlolKt4i68tbLPZwH8nR331FuTG+Q/b+u92O9d0SCw",
-	"lfvctH3zwG78C993RBlw4f3+vL52Zn+f3zRxqWuxqaP6umMzkXN7B2+GRaIbC1duiAlJksRdLmqTwJai",
-	"YkyjBFptVUVHvRjdzNXK5X7X/nGlZ//+y2rpjtjU2uHCJ1bnF9Rhu5e6aGN9T4sTFJMoAmqsQiAyBq77",
-	"AbnGU6Z0Tn1dTwpVi7nazP3LlUKAfefB4ZjpG0TFRy2lvM92au8bazd737h7SFeP/xMAAP//tG7Brs+K",
-	"AAA=",
+	"H4sIAAAAAAAC/+R9a1IbSbroVjJ0J6IhpkBCgNuYuHEHP7qbHttDGHwn4hrGJFWfpGyqMqszsxBqgojZ",
+	"xd3BnH2cs5NZyYl8VWVJ9ZIQap+ZP7aQsvLxvV/51UMvZEnKKFApeq8eeinmOAEJXP/1I2dZehqpj4T2",
+	"XvVSLCe9oEdxAr1XvbH9Nehx+DUjHKLeK8kzCHoinECC1WMjxhMse696WUbUSDlL1aNCckLHvcfHoHcG",
+	"wE+iiIMQNetg+2vTOn/gMOq96v2vfnGcvvlV9N3sj2o5DiJlVIBe7IyzmxgS9TFkVAKV6iNO05iEWBJG",
+	"+6kZ8cdfBKPqt24runn1ihGIkJNUTacOQ9GnH96go4PD71GaD3NH0bvyoLHw7Ds5AQ5ZgixQAjS4R5hG",
+	"6GCAJnCPIjImUqAtTGcoxAKOEaZiChwiFLMpcPXddi9QEJbA1aR/G9x/Gewc4Z3Ryc4PVw8Hg8c/LOIp",
+	"6L2eSRD7Q0MjNc++OKh+9s0Ey0/wawZCwzflLAUuicFByAFLiE5kiVwiLGFHkgSq5osgJNFyj4w4SzrT",
+	"SdAjUQfiDXqUSVADF34QEstMHw9olvRefemlQCP1Y9DDYQipBDVhBGFMKES9q4rJJetO2D5rfOnpzeoT",
+	"61nsPvNdBR7Mi4XZzS8Qyjl0ndI0MzwRRURRIY7PPOyNcCwgmEOoA0qC798DHctJ79Xw5aD2gAskbikb",
+	"MY4wygRwLQYCf76DYdBLCHV/7lfJFR8gklUfVAkCw/MOTThWbGJwQ4n+kNFbyqa0EkdvGJU4rKBqXPBw",
+	"R5ILi800PeH2/BiswjmUhLdGqj60gKwQuvkzxR5bKciAZRXqWR4M/pk8Gnlx0EYV+YNVR3gLdySERcRG",
+	"+vvTsnwgVL44KOBNqIQxcC13CMXxIpnLCSAOYyIk13rmO4FuYhbeIiKQfoT8Bp7EuWEsBkzVhLcwOxlz",
+	"gASo/DPMKqUPhzt2C5H3mzeBIGNK6LjuWSUjYHHDIaMjwhOIEKMhIEIjuIfoGFmxhqYTEgPCiEOMZxCV",
+	"DofwFCulpA5tHuS9IOe4fGallayQrGI1kZGSsPWALO9/wmJSB2WzIckxFTjU+2EjhPOd+zutYpk7HBtt",
+	"0IpBQxpIQDzaUVDGMuOA7oCTEanE5hw95qTlDltC1iLq3d4KhDt6c2isJ+w3ExzHQMcVFB76P5UP/eLA",
+	"MzKqgAX3KeEguoukORAUa/tzdTiGZ14sIWwamTnB9yRRNHowPDo4evH98OhQax3z5WCR2+vQWb/9M87Y",
+	"aFkBWcJcYYpZQ6zeClvvYQ1tahJvtAn3hi+rtlNP+j4JFEtUwfBdgkm8SL/gvl5kZceKlYLR/boy8ZqF",
+	"vWVqN91k4etZnBF0jKZEThCRVnjeEQkoJlQrChwLhpQWRNopKJtIw8ODkpX/5W+Xl+JPV3/8k/twebnr",
+	"PlaSi97oKho8h3+T/i6BoRqQVdDTDmkFylMWTjpq5I6mfYLvP0ByYx3hxWmS4kciIWm19MxkWluZuTDn",
+	"eKbtl072mN6lNcPMcUt7LDZUC7ZVcLnsKT17NsH3p+aR4eHh3KmVUU1+zcAOUM68B4g5I84z9PdaTTrr",
+	"KrTB4jxLEsxnDZRU5ks74YSkSI84RjdZkgrEKII74DPkDQgn2EivNRKjnv0Ny4xhvDhPDQ0FPc5iaEPa",
+	"JzWmC73pycq7qYLwT4BjOVmEbeEUNyPRjqua+pRK4NVhBCxhzHi1UUuiyq9jfANxR9YzY4NinabtiSXZ",
+	"TOJxdx67wOM5/hp0YK95j1itWH2EO2tnzzHGspZdkMcHO4rbzzYoV2Hfs1ug7Xgyw3zDsZi3/qgbUnEl",
+	"cMwp/RutxEeMI0ydkpdMCRJp9H9SEicdYBjBCGex1BIzN+32BoOBZ9TtVQkkKeNzCBmNytO8GBy81A+7",
+	"uYaHR8PydC+qLeIFqP/MCK0NBq4QNlk+CLIMXXYU0I3xvjTl7K4t3lclc4oAexGN6RjDs+bGGgD8C1M7",
+	"Xga+K+scL9BvNE2+dv0RV2Hf5YHgjpQzhFWCXhwDRwmhuXZsx7DbRNXRPjIarkcGUzdTi92kh7X53B+Z",
+	"JCObGVlPIB9LXI87k+NZ2AXpGnu7JbRC2iqp+pUbARQg/6+vLjIfIM15X7Xd4/5QtFg898+//6PXiYf1",
+	"JuxJ25jWS0eV9zyfMUIRSExiYbQDRkLimxhQgsMJobDDAUf6i5BFsNtbDLFGFbEdOwdwzrh+MECwO95V",
+	"+gjHJCqOnlGcyQlQqSgBoupQg6zzwQkVElfTpIEeCHkatSRVKvQWkXH1nOaLVttB/eqm8aWsglUNrkYk",
+	"hnVIWDyuiWviOywxf1MVfnxz+haxkY4KmFGIJHgMaIvjqQklb6tjAL+DCN3M9MDTsx/O0RhLmOJZ7xXN",
+	"4rgCdTeEVYIxIiJkd8AVkVTHTyIi0hjPPta5ImOgkVFJCz/lWZ4l0hL+cmbbc5tswNpKSmPsnFNrPu2X",
+	"jKn9Kglkgek5tIeDqkzY0sBtznP4sPZG7g+DZtA30etnN24hdLcKHj5BBElao0eKnNoSJopnUjY95Vuf",
+	"norwkhF6bTOnk3ntylzPU33QEQcxWS08zc3DF8798cN71vbOIyMv2rZYmqx6qzpTYiLTK3FIGLKMynM/",
+	"LryYNJniOAb5nUDvTs92vt8boiJVsvXiEN3MJAjnC737y8kxwnSGYn3M/OtPb3b2ht/v2bm25yKfg8PB",
+	"XIHDlh+RHj5u/7EmQI4jZZ4v7juj5B4J4xcdIyxRwoREGmAf8P1b+xzCE8BRVeCnOZD+hMD8Xv18LWgw",
+	"gxQaouHh4d5ROWNXBN6DpUP7lTnKJp50pSULycmuD7nMoOedtgDpyZm3eRh71BMsMkIlu1mXwokeNqXa",
+	"n2j1I9Sjppjlyd5BTVysOfZdZeXOhVw+NMRf1eZXCkWXNlUEOPyoxKGvkodLxDdevjgohTfyeMey0Y1z",
+	"wDyc/EQqYhtKIcY4rTb10sKcbCks08MU1U8wh+hiPnJYY/+6dMMc8tyyQb670sRXtSc8w1WpYwr38k3G",
+	"BeM15r3IYtk90lkAs+0cbubqDQuxLoc1zDiHUhDet9E8OV4ncNENy6i2yLH7JtVJ4E7pgpVZvDWAFWMh",
+	"zwHoMlMr0/FkXAZHkytcwLu0Xll6OAj701dilUzh/wIno9lqtlUCQuBxjXJUpsnB/os9ZEchLLRK1N6u",
+	"X4c2OHrRkqCay5N7D7/cOxquYKfMQdadoy1ZfoHHFZFnJPE9oyyZIRKZgrsRB0ASj8uK/wve+W2wc3Rl",
+	"/9+5etgL9veqtb+2MM8wqYo+hiEIcVETzg9W8J0t6ZzSisPpxZDOCqCYjEDRMSLUGXKVHDZvci9i00iT",
+	"juFjvfiFjUA4Tf8aMO8UIfSgNbczf2YfCP7+gsYQ42fP7yvDbR9JhvYHKJxgjkMJXARF7TCKQZqvbKUx",
+	"phHKlLMpQsZBBEhIzKUuCTOxKfPAMTIpqUWycjT19ephGAyPaopFBIQZJ3J2rkjAENONBuNJZlKN5q8f",
+	"HEJ+/utFzxZVayltQJ7PPJEyNdXZhI4qylB/urg4Qydnp4iN0BnmMcwC5FVf71AsyR0goNGOZDtAIwQ0",
+	"5LNUQqRlBtAx8F2kLEBFcQoUlzSv3d5y8mU7QHICFGUCdITGbBOVKDdPMQONUkaoRAnmtxDZSa8LMFzv",
+	"ondmpI7hEYWcotj8uq6s/RpFLMyUaVsOJ17S65BFcL2LLiZEFIOIqeQTLOMh6CAUz+TklfkS+B3w7wTi",
+	"LJOKGhS8DZFYX/rShBNtYSAHNAYKXOkFNOIsQUSiLYMJ0Xc/7eCU7IrJ9u4lzWN0r3oGLwpLpubGKPne",
+	"YHdvd6AonKVAcUoURe8OdvcN5U006fQnOkX9m/o8Bq06lJjSm1Kc3fsR5E92yNyVgeFg0HBdYLlrAjZR",
+	"XnVLICZ3UCL83qsvV8o7sXULvffkDqiiEoXKvMxf2EJMhYuUM01GPKNiV8FNm4pfeiwVvSs1dT8ByUko",
+	"mqDwwQ5phYKEe9lPY0zmzj/PygtHdZtoOuwZZwnICWQC2eGKq9Qh1bII7lMmtOJHRiJXH5cDjmaNOP9k",
+	"RvwuKNe7U3R7ONivmyXflnfDpB5q6jTEp5GU0LFAZ0zIMYcamrjb6+NMTvrGOO2Xqw2ZqIDbG23WzZeV",
+	"5sH81yyarQ18NVWfj2XVaeuJ5pC491y7qMKmos0Cdo9B78AQUUesqvF7S1JBjvdTITJQYpzQcQw7Srnk",
+	"W9EhtBtiSp+TGbLmglL5jGppnsxsKEhfGjJkUKIVRR7VxKILH2c+pZSBclG4QcpYFYFROFpxmHALuoXS",
+	"8mq3RDpmN3D/ZAJVM607L+nnix92XtqwIRuh61SrhR2zzo52rnbu9i4v6UPEEkzoo/oYTjChp5H+bK0k",
+	"/dm5cPqP3JRyjxgQPl5f0qnS5MhMmCtEp/vS7CYmIZowm2BUKyGvXnz2nTBfB/ldF32SwsiyASStN/Nd",
+	"2EUMvlzux7MUjHYs86bxkPxi4+fkS7NCJ2Zcn0R17n0NE1qABYiyqXW+JUOFQ/78vKnG76/Ky68Jjeb4",
+	"NA8c3My0TWrjt0UYnY2Qssw9NvK4q4WTYzZmJjRXLezfm98X8HlQkVDWDjNSw58mzz7p2w1V5J9yEECV",
+	"7VhihOYj5iURTersoy2IeDYdYhaoMv2Q9vOQ2aaC3PBoPfbAol4IkHYdFWno5UyCBZ2f/vWdC320ANN6",
+	"pfXgtAkwx6XPI37msmwblkBFwKMCnRSm1pFL9YhNWAJ19iCTWJpLWobE9L6OEYdMkYT6QY+I7IbNrSKj",
+	"3KYTFufs10ITi2ZAlVI6J9PnshIXY4PfEkVYuUjoRlTP3pqcCQNPLT309udDpAEKGRVZAlr3GGmizBfl",
+	"haun2ihH16zUu6LviZCvzZAn4q0ckdTLmhtBy15waExIuHkXQ28VHvAM2dM/TU/avYFAp8iu78NbsJDg",
+	"eB7i/dz+NRo8BpNLLYP/M9Wjz0AH0dp1f0YdADZiXh2sCjJ7LlRcO6+EWFDqi/Gleq1iSN/vafF4FfRs",
+	"trMM09dLQXRj8Cybn3PQQVsTEoFAN0xOkNAfddQOcDhBTE60/yN02k5zv80vojsCUxEgAVIge8NbmbLm",
+	"jv12E5WGEyx3rJJoFg9e2wLRW8CY7ivyawZ8VjQWuWH3jU1FXMCe0JAlppibZXLMqq8oK0SvUTL5Z+4k",
+	"mvwuG+35Ujt5F/lkXFf7wGbp78MMOeAjxpGDvrka4fYUIApTEBKNCBeyjoEbjH0fcs9jkSy01NhwxKpE",
+	"G40Y/vb84WUFvBp/tNz4pT2sQueKWyRYAowC2lIOedG8xFVWbru7PMfKkp7ppAfVlfTN+rkk+foPeW30",
+	"Y/8hgpAoc+qx3sh+q3vklCm7SiSWWy0VBdhPaupUObfbdCeRa0rxiyszzyFvn8gwtgvRZhnnORmhTNga",
+	"AYqOLQa8lhm+9HUUr71GlEAjRZvq2hY17gatVZv6S3fTprYSuE2T5hN3tPTz8U9WjG4mE0R3zWxMstXZ",
+	"WLoNSBeUdHMD3urv3+RF0u1mK4dE3337tt2AT3qXCDuYbs4JOMukD85nsDz8VkwbDoPkPFQTmpeMQ+Rg",
+	"vmHL8iTSBU9ZGpmYmN0F2nKMFDgmanRPbH6sb9sMNee+QhzH2kMydesmCYZcwdn3e0N0fRLZAvxrXToR",
+	"oQhL7MLd5fzXJd2yCahLVwsxN6AXIFsXgS57e+rPqiyUFhh5vxGdiTLhG5vX8sZf6x/Els1PbV9vB/pp",
+	"OZfY8/IPhtb1XkPRTzmTLGTxbhKh//yP/d297V10kefOUDiB8FbMT6ezGrZSRpAki7EEmzJTEA2QYAij",
+	"GxzleTPvKd1CLjIBKfVXirWuctXapuhtyhkduyVJdEmJ2v5IP7l1MNjfRjcwYhz0XQS/kxQRugGLOUSp",
+	"gp4IFBOhUxNS98y6pDaLaTeZN4wSCAt0bXXrtWv4IkrrTLCYGFDfQMgSELo4xzbOukZTBRqvvZYa71HM",
+	"SaTsFLjTOz0zBUZqC4G7ynBJr91lhjO3D/80AiV4hm4gtwDUTswjZ8Df4tl13mcrBY6GB2jCMi4u6dbB",
+	"8Ahd69++xiQh8np7Fx0O9u13wL9GROCbuHQISwzqDJTZibnOXVVkOPUmSnTvOnk9T6Jh4Y5MJ5k6XHOm",
+	"tU6k+jQzxYY4j31+IsLh8Jt09IbLOW6HqydWP9nsqFf24NhRcSDLJBpjIw+9qjZLiyK7SXTxo5PWPzBe",
+	"H9rW3SI6ZkXe2R5SqxLvMk1HKq+VHbxcruOOrLlPtllLw4CthilcPy7TWms1uj9abxZlrs1XUQdjaz5N",
+	"Bl83+tqiTOuzHUIRBYjm4qUpsDSGgtj0ZfVmD+tHM2St/lWxbCfvqtSEqc3FsnN3dLDs6KdZh0qdm4nQ",
+	"KcIJwrbBE2IjH/huZy3xRdO17Hk0ktfaa8MxRXOqGp4bmx//pUIiBpkIm8MdG8pQfKqv7uWGsDX7DGPq",
+	"321zsErKKbFt/8G2fHlsqlItyOmZpOn/RMyWnTuzywXeDQrr2uJEY22+u1sdiy/l/rve+Y9XNSju/8II",
+	"7Zba8m6tr1luL51lmrtAv74sk3MtFFQ2mG56Ep2d5T2EzXaRZGb/uIYAfw/KakodrLZu8I3nDkzDrdbk",
+	"QVPixCfzZ5S0JW76t0wzGFyZF1YYNjlWVrEOXyQm4qE7bSpQ2H5M0wkJJ7ZWzfxgmO0WZtvlhIUvS5bR",
+	"vn2v7+mqvFlHXydRpAd9cA3EnsMq9HujbdgV+1aMh/1vluSjqEgZ624PIrcdtSW5fezRfCfbpIWMuyV3",
+	"TBJknja/qQTPN4vT94CVEEtmCoPOq9fCyMCnQHiOZYTpjFEIkCUBfXfOobtEAs9gkwbryV6dW2fE0Msn",
+	"07RxA6GrlTtM6gd/72DVv4OELCer8S0UVrCuJkwINakXn+wD9dVEVw3fKXNZsYmWfFuGYxiNZ9tNApD4",
+	"/ZdrvamiS/NaXanS4p18qbybdZsjVUzdtV7P9XVojEbqnGRmLl+7JfInm4KMpkexqM92/lW52dc6xnkd",
+	"2KgIvUXXD+Zu3GceP9pJ/o+OeP7vf/79H9f5Ow3UY2DvaWFZ1J4qqrik5x8uzkyySGfAxhmHKDDFp1Mi",
+	"AMVsPIZo+1jnmfKkkg63hphSJtENmKxdRTrJxHhsE+znsc38ttMbDtnZc9XQjEHIsReHJgKJidJoivMQ",
+	"ZdN/BTX/hKSRiwBS/1UcwXyvbiXFrGGna/+wuJ0PDDQLMc1c/QeNg8c+hwhMU9i6G1bq95xk24v8ZN5R",
+	"pM6T9lt0nOz8P9ugY+fq4WC/sj/Hc1biea0iK+h2quDuvRslIv/upqghh4JGj73iFgukBN+CQJlASSYz",
+	"HOeVZEEet7IDRyQGsYQfnUDfdKPVRFRT7/RhdmLGNIlX3c22/0sK4zKl5OGjG0KxruVfTE+aZ1O69KMb",
+	"tQLzVm6VWSx3cSJPDFKY2k6/3961sSfJ1M9pzLC+42wbGW+dffxRidCfz979mFeooD30gbzWfvJwcPDy",
+	"v/6/+hel5B5i5SwR3ZYmJZQau0G3OlaDiRTozelbJEAiRlEB2SbzJoF+/oaH5lLID17CfilPedOljcnM",
+	"ZJwrjx3Ut3+pO98GUvduyxsG2IfZXG5ekdF0Asq+tHTmCgpqgGkFX/k050AjJUrNswZSFUaxqRLZ0Tvw",
+	"TWPbs6BkCiNlCeteFHWmcG54E+HMYlOqVph35jan7RBuK68wjS6pbSqG8EgCR+8+nJy+//r+9OOfv15c",
+	"vNcMZ6EgShvThqLpQWRgJSSJY5QQCruX9Bykbg2mn4h1x5uiOiOH91h5hLcAqfCWiWwzDAVFyuSE0HGV",
+	"/X5eptn1W+/ea9E2XPlVyyimjva4wLar/Cq8HwdbChCJEg1uQps8QTucg8xll7JktBq0hyECZTQnj4xK",
+	"EhdlM0SgETMv820R9e1BAy0I1xY16BIREDUCsdjrGu7V2anQltcE0og71wRSbDeLuArbrgym5/CeSxDa",
+	"nL3WiBqvnH0ORRsraP8EaYxDrenzLbRQvtd0uJ7uz/IWwb+vKfx0inc29ZbyJ2doRCCOhJUbAuTytO6D",
+	"Zv2UXnpXxbfjnHikXsLMczvcR8/c96KKkTr4CtR7J1Jz2PljaWSnC+ra9ur5kZm8Y/lgydcM5IUVc0vo",
+	"qvzqJQ4H5ZfHtbTUX+/19wW4doqol95Q1RZVLy/RJbLOKKAUb7yh34cZKu3V2uQYubaXAWJxlN+AN0lG",
+	"XauO0kxMrIkucAKIUVAG0h003mqyrVN3HZLqtMNfUqCm/+qTMN8po2HXyvvQtmQ2/I61WKCfz//ysbbh",
+	"JWcsEW0dwfRLF57pVkn+SoQN5wP0mer6AejfVqDzdbUrK4LtmDI6S1gm9Kby+xmuqx2hx9ruv4UZEhLP",
+	"8uawyhH4TqARx2NFB00Ur0mg/6D+a6m+tXTQ4S69nqtznB3v/Dbc+f7qYfhi8yH25yCDpSMwNWRwosXV",
+	"HA18p4RYQqQ4Nh3sINJfC9NRmtHGO8+mP03favI6VNv3XJhBC/guA6rwpSRDCZbh5BjZWpDiJ+2Mm3e9",
+	"mp7tsX4Pny1wqNLN+gA+vaz2fuC9weJLx4Wc6SbayoborWAbDJezDWoWCM27QvwV5t9xtUk+8F5t0qD8",
+	"9W0xhWPYtIv31nutmrtfICaY216+nkfPuKmLJHe6gzyI7cCE0e1rXkzZu/qCQwhUxjOEQ93SfqGHzrzB",
+	"azu5Ndu6527QWm1Cf+mOL5CxvWFbLMF84o53jNz4cuehJ2JXwU2nQQwi3Br19wrdiL7Xqbi5wO+O3ULR",
+	"ibNdhfkvk1i9pPuqW3ZEbe7bbxShW9EWd0bbsZSJUgWm6xjQyD6fBfC3dtxT206skf+8rXdiv7d5h+VG",
+	"7nPTdq1tcuM33DACpcAFo+V7++bCvX13RVWPcp3A1a+8IHJmmxiMsYj1mxlKV+xNpsReg2mSwJaiJphG",
+	"MTTaqoqOOjG6mauRy/3XHg1Ld4T3N6ulW2JTK4cLn3jjLKcO2/7dRRurm4IdowmJIqDGKgSis4uCROA6",
+	"d5pycPV1NSmULeby23C+XCkE2GceHI6ZvhWb/6mllPe3ndr7xtrN3jfubu3V438HAAD///V8TS04lgAA",
 }
 
 // GetSwagger returns the content of the embedded swagger specification file

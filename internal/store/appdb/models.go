@@ -14,6 +14,13 @@ type Account struct {
 	LastActiveAt pgtype.Timestamptz
 }
 
+type AccountEmail struct {
+	Account    string
+	Email      string
+	VerifiedAt pgtype.Timestamptz
+	UpdatedAt  pgtype.Timestamptz
+}
+
 type AccountInterest struct {
 	Account      string
 	Tag          string

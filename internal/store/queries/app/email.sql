@@ -1,0 +1,21 @@
+-- name: SetEmail :one
+-- Stores the account's email; a changed address is unverified again.
+INSERT INTO account_emails (account, email, verified_at, updated_at)
+VALUES (sqlc.arg(account), sqlc.arg(email), NULL, sqlc.arg(now))
+ON CONFLICT (account) DO UPDATE SET
+    email       = excluded.email,
+    verified_at = CASE WHEN account_emails.email = excluded.email THEN account_emails.verified_at END,
+    updated_at  = excluded.updated_at
+RETURNING email, verified_at;
+
+-- name: GetEmail :one
+SELECT email, verified_at FROM account_emails WHERE account = sqlc.arg(account);
+
+-- name: DeleteEmail :execrows
+DELETE FROM account_emails WHERE account = sqlc.arg(account);
+
+-- name: VerifyEmail :one
+-- Marks the account's email verified when it is still the address the link was sent to.
+UPDATE account_emails SET verified_at = COALESCE(verified_at, sqlc.arg(now)::timestamptz)
+WHERE account = sqlc.arg(account) AND email = sqlc.arg(email)
+RETURNING email, verified_at;

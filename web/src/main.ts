@@ -1,14 +1,19 @@
-// The app shell: EIP-6963 wallet discovery, chain check, Sign-In with Ethereum against the API and
-// this browser's device keys (non-extractable WebCrypto keys in IndexedDB).
-import { createWalletClient, custom, UserRejectedRequestError, type Address } from 'viem';
+// The app shell: EIP-6963 wallet discovery, chain check, Sign-In with Ethereum against the API,
+// this browser's device keys (non-extractable WebCrypto keys in IndexedDB) and their registration
+// in the DeviceRegistry, gaslessly through the API's relayer or by a transaction.
+import { createPublicClient, createWalletClient, custom, UserRejectedRequestError, type Address, type WalletClient } from 'viem';
 import { anvil } from 'viem/chains';
+import { ApiError } from './app/api.js';
 import { ensureChain, WrongChainError } from './app/chain.js';
 import { loadOrCreateDevice } from './app/devicestore.js';
-import { ApiError, signIn } from './app/siwe.js';
+import { addDevice, addedDevices, authorizeAddDevice, relayAddDevice, signDeviceRegistration, type RegistryAt } from './app/registry.js';
+import { signIn, type TokenPair } from './app/siwe.js';
 import { discoverWallets, type Wallet } from './app/wallets.js';
-import { toHex } from './protocol/index.js';
+import { deployments } from './generated/contracts.js';
+import { equal, toHex, type Device } from './protocol/index.js';
 
 const chain = anvil;
+const registry: RegistryAt = { chainId: chain.id, address: deployments[chain.id].deviceRegistry };
 
 function el<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -44,7 +49,32 @@ async function connect(wallet: Wallet): Promise<void> {
   el('address').textContent = address;
   el('device-key').textContent = toHex(device.keys.signingKey);
   el('account').hidden = false;
+  const pub = createPublicClient({ chain, transport: custom(wallet.provider) });
+  const registered = (await addedDevices(pub, registry, address)).some((d) => equal(d.signingKey, device.keys.signingKey));
+  el('device-state').textContent = registered ? 'registered' : 'not registered yet';
+  el('register').hidden = registered;
+  const register = (gasless: boolean) => () =>
+    registerDevice(wallet, client, address, device, session, gasless).catch((err: unknown) => status(explain(err), true));
+  el('register-gasless').onclick = register(true);
+  el('register-tx').onclick = register(false);
   status('Signed in.');
+}
+
+async function registerDevice(wallet: Wallet, client: WalletClient, address: Address, device: Device, session: TokenPair, gasless: boolean): Promise<void> {
+  const pub = createPublicClient({ chain, transport: custom(wallet.provider) });
+  status('Confirm the device registration in your wallet…');
+  const signed = await signDeviceRegistration(pub, registry, address, device);
+  if (gasless) {
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 600);
+    const auth = await authorizeAddDevice(pub, client, address, registry, signed, deadline);
+    const got = await relayAddDevice(window.fetch.bind(window), session.accessToken, signed, auth);
+    el('device-state').textContent = `${got.state} (device ${signed.registration.deviceId})`;
+  } else {
+    await addDevice(pub, client, address, registry, signed);
+    el('device-state').textContent = `registered (device ${signed.registration.deviceId})`;
+  }
+  el('register').hidden = true;
+  status('Device registration sent.');
 }
 
 function render(wallets: Wallet[]): void {

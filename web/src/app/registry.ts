@@ -1,5 +1,6 @@
 import { keccak256, toHex as hex, type Account, type Address, type Hex, type PublicClient, type WalletClient } from 'viem';
 import { deviceRegistryAbi } from '../generated/contracts.js';
+import { post, type Fetch } from './api.js';
 import { fromHex, keyAgreementKey, signRegistration, verifyRegistration, type Device, type DeviceRegistration } from '../protocol/index.js';
 
 /** Where the DeviceRegistry lives. */
@@ -98,6 +99,25 @@ export async function authorizeAddDevice(
     },
   });
   return { accountSig, deadline };
+}
+
+/** Asks the API's relayer to submit addDeviceFor (POST /v1/devices/relayed); the device is then pending. */
+export async function relayAddDevice(fetchFn: Fetch, accessToken: string, s: SignedRegistration, auth: AddDeviceAuthorization): Promise<{ state: string; txHash?: string }> {
+  const r = s.registration;
+  return post(
+    fetchFn,
+    '/v1/devices/relayed',
+    {
+      deviceId: r.deviceId,
+      suite: r.suite,
+      signingKey: hex(r.signingKey),
+      keyAgreementKey: hex(r.keyAgreementKey),
+      deviceSignature: s.deviceSig,
+      deadline: Number(auth.deadline),
+      accountSignature: auth.accountSig,
+    },
+    accessToken,
+  );
 }
 
 /** A device of an account as the registry's DeviceAdded events show it, with its self-signature checked. */

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
 import { createSiweMessage } from 'viem/siwe';
+import { post, type Fetch } from './api.js';
 
 /** The session the API opens on sign-in (api/openapi.yaml TokenPair). */
 export interface TokenPair {
@@ -15,34 +16,6 @@ export interface TokenPair {
   sessionId: string;
   /** The signed-in account, lowercase. */
   address: string;
-}
-
-/** An RFC 9457 problem the API answered with; `code` is the stable machine-readable error. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-
-  /** Records the HTTP status and the problem's code. */
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The HTTP function the client uses (window.fetch in the app). */
-export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
-
-async function call<T>(fetchFn: Fetch, path: string, body?: unknown): Promise<T> {
-  const res = await fetchFn(path, {
-    method: 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const data = (await res.json().catch(() => ({}))) as T & { code?: string; title?: string; detail?: string };
-  if (!res.ok) throw new ApiError(res.status, data.code ?? 'unknown', data.detail ?? data.title ?? `${path}: http ${res.status}`);
-  return data;
 }
 
 /** Where the sign-in message is bound: the page's host and origin, and the chain. */
@@ -81,8 +54,8 @@ export async function signIn(
   sign: (message: string) => Promise<Hex>,
   now: () => Date = () => new Date(),
 ): Promise<TokenPair> {
-  const { nonce } = await call<{ nonce: string }>(fetchFn, '/v1/auth/nonce');
+  const { nonce } = await post<{ nonce: string }>(fetchFn, '/v1/auth/nonce');
   const message = signInMessage(scope, address, nonce, now());
   const signature = await sign(message);
-  return call<TokenPair>(fetchFn, '/v1/auth/verify', { message, signature });
+  return post<TokenPair>(fetchFn, '/v1/auth/verify', { message, signature });
 }

@@ -81,6 +81,7 @@ func StartAnvil(t testing.TB) *Chain {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "--host", "127.0.0.1", "--port", "0", "--chain-id", "31337")
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		cancel()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/parleychat/parley/bindings/tipjar"
 	"github.com/parleychat/parley/indexer"
@@ -31,7 +33,8 @@ import (
 
 // TestBenchIndexer is the indexer benchmark run by scripts/bench/indexer.sh: it fills anvil
 // with PARLEY_BENCH_EVENTS tip, registration and revocation events, times a cold backfill, then
-// measures realtime lag (newHeads arrival to NOTIFY arrival) at 1-second blocks.
+// measures realtime lag (newHeads arrival to NOTIFY arrival) at 1-second blocks. With
+// PARLEY_BENCH_CPUPROFILE set, it writes a CPU profile of the backfill alone to that file.
 func TestBenchIndexer(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("PARLEY_BENCH_EVENTS"))
 	if n == 0 {
@@ -81,10 +84,25 @@ func TestBenchIndexer(t *testing.T) {
 	if _, err := listen.Exec(ctx, "LISTEN "+indexer.NotifyChannel); err != nil {
 		t.Fatalf("listen: %v", err)
 	}
+	if path := os.Getenv("PARLEY_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatalf("profile: %v", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatalf("profile: %v", err)
+		}
+	}
+	cpu0 := processCPU(t)
 	start = time.Now()
 	_, errc := runIndexer(t, cfg, pool, wsClient)
 	waitIndexed(t, pool, chain.Client, cfg.ChainID, errc)
 	backfill := time.Since(start)
+	cpu1 := processCPU(t)
+	pprof.StopCPUProfile()
+	fmt.Printf("bench: indexer-backfill-cpu go_s=%.2f anvil_s=%.2f postgres_s=%.2f wall_s=%.2f\n",
+		cpu1["go"]-cpu0["go"], cpu1["anvil"]-cpu0["anvil"], cpu1["postgres"]-cpu0["postgres"], backfill.Seconds())
 	var rows int
 	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM tips) + (SELECT count(*) FROM device_added) +
 		(SELECT count(*) FROM device_revoked)`).Scan(&rows); err != nil {
@@ -103,6 +121,14 @@ func TestBenchIndexer(t *testing.T) {
 		}
 	}
 
+	// The RPC's own ceiling: the same logs read raw (no decoding), in one request and split in
+	// two concurrent halves, after the backfill so they do not compete with it.
+	for _, parts := range []int{1, 2} {
+		d, size := rawLogs(t, wsRPC, dep, cfg.StartBlock, head, parts)
+		fmt.Printf("bench: indexer-rpc-getlogs parts=%d seconds=%.2f events_per_s=%.0f mib=%.1f\n",
+			parts, d.Seconds(), float64(n)/d.Seconds(), float64(size)/(1<<20))
+	}
+
 	lags := realtimeLag(t, raw, chain, dep, wsClient, listen.Conn())
 	slices.Sort(lags)
 	p50, p99 := lags[len(lags)/2], lags[min(len(lags)-1, len(lags)*99/100)]
@@ -110,6 +136,82 @@ func TestBenchIndexer(t *testing.T) {
 		ms(p50), ms(p99), len(lags))
 	fmt.Printf("bench: indexer-backfill events_per_s=%.0f events=%d blocks=%d seconds=%.2f\n",
 		float64(n)/backfill.Seconds(), n, head, backfill.Seconds())
+}
+
+// rawLogs times eth_getLogs of both contracts over [from, to] in parts concurrent requests of
+// equal block ranges, keeping the responses undecoded; it returns the time and response bytes.
+func rawLogs(t *testing.T, c *rpc.Client, dep chaintest.Deployment, from, to uint64, parts int) (time.Duration, int) {
+	t.Helper()
+	step := (to - from + uint64(parts)) / uint64(parts)
+	sizes := make([]int, parts)
+	var g errgroup.Group
+	start := time.Now()
+	for i := range parts {
+		lo, hi := from+uint64(i)*step, min(to, from+uint64(i+1)*step-1)
+		g.Go(func() error {
+			var res json.RawMessage
+			err := c.CallContext(context.Background(), &res, "eth_getLogs", map[string]any{
+				"fromBlock": hexutil.Uint64(lo), "toBlock": hexutil.Uint64(hi),
+				"address": []common.Address{dep.DeviceRegistry, dep.TipJar}})
+			sizes[i] = len(res)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatalf("raw eth_getLogs: %v", err)
+	}
+	d := time.Since(start)
+	total := 0
+	for _, s := range sizes {
+		total += s
+	}
+	return d, total
+}
+
+// processCPU returns the CPU seconds used so far by this test process ("go") and by its
+// descendant processes, summed by command name (anvil, postgres), read from /proc.
+func processCPU(t *testing.T) map[string]float64 {
+	t.Helper()
+	const ticks = 100 // USER_HZ on Linux
+	type proc struct {
+		ppid int
+		comm string
+		cpu  float64
+	}
+	procs := map[int]proc{}
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatalf("read /proc: %v", err)
+	}
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue // the process ended
+		}
+		// pid (comm) state ppid ... utime stime: fields after the closing parenthesis.
+		s := string(b)
+		end := strings.LastIndexByte(s, ')')
+		f := strings.Fields(s[end+2:])
+		ppid, _ := strconv.Atoi(f[1])
+		ut, _ := strconv.ParseFloat(f[11], 64)
+		st, _ := strconv.ParseFloat(f[12], 64)
+		procs[pid] = proc{ppid: ppid, comm: s[strings.IndexByte(s, '(')+1 : end], cpu: (ut + st) / ticks}
+	}
+	self := os.Getpid()
+	out := map[string]float64{"go": procs[self].cpu}
+	for _, p := range procs {
+		for a := p.ppid; a > 1; a = procs[a].ppid {
+			if a == self {
+				out[p.comm] += p.cpu
+				break
+			}
+		}
+	}
+	return out
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

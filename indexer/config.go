@@ -28,6 +28,13 @@ type Config struct {
 	InitialRange uint64
 	// MaxRange caps the eth_getLogs block range. Default 10000.
 	MaxRange uint64
+	// TargetRangeLogs is how many logs a backfill eth_getLogs range aims at: ranges grow while
+	// they return at most half of it and shrink in proportion when they return more (huge
+	// responses cost the node and the client more than their size). Default 10,000.
+	TargetRangeLogs uint64
+	// GetLogsParallel is how many concurrent eth_getLogs requests a backfill range is split
+	// into, over equal block ranges. Default 2.
+	GetLogsParallel int
 	// PollInterval is how often the head is polled when the RPC has no subscriptions. Default 1s.
 	PollInterval time.Duration
 	// StaleHeadTimeout is how long without a new head before the subscription is replaced by a
@@ -59,6 +66,8 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	c.MaxRange = cmp.Or(c.MaxRange, 10000)
 	c.InitialRange = min(cmp.Or(c.InitialRange, 2000), c.MaxRange)
+	c.TargetRangeLogs = cmp.Or(c.TargetRangeLogs, 10000)
+	c.GetLogsParallel = max(cmp.Or(c.GetLogsParallel, 2), 1)
 	c.PollInterval = cmp.Or(c.PollInterval, time.Second)
 	c.StaleHeadTimeout = cmp.Or(c.StaleHeadTimeout, 30*time.Second)
 	c.RPCTimeout = cmp.Or(c.RPCTimeout, 30*time.Second)

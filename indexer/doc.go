@@ -4,7 +4,9 @@
 // first takes a Postgres advisory lock for the chain (a standby instance blocks there and takes
 // over when the leader's session ends), then backfills finalized blocks with eth_getLogs over
 // adaptive block ranges, then follows new heads block by block (newHeads subscription when the
-// RPC offers it, polling otherwise, with a stale-head timeout).
+// RPC offers it, polling otherwise, with a stale-head timeout). Backfill ranges adapt to the
+// node (range errors) and to log density (TargetRangeLogs); each range is read in
+// GetLogsParallel concurrent eth_getLogs requests.
 //
 // Invariants:
 //   - The event rows of a block range and the cursor that covers them commit in one
@@ -19,9 +21,16 @@
 //     revocations are rows, so revoked devices are marked, never deleted.
 //   - Each committed transaction notifies (pg_notify on NotifyChannel) the tips and key changes
 //     it wrote, with whether their block is final, and reorg rollbacks.
+//   - Backfill transactions commit with synchronous_commit off: a Postgres crash can lose the
+//     last few commits, but only whole (an unflushed transaction is lost atomically, rows and
+//     cursor together), so the indexer resumes from an older cursor and reads those final
+//     blocks again. Commits of
+//     unfinalized blocks stay synchronous.
 //
-// Concurrency: Run is single-threaded; the newHeads subscription it opens is closed before it
-// returns. One Indexer must not be Run twice at the same time; run several Indexers (in one
+// Concurrency: Run's goroutine does all database work. During a backfill one fetcher
+// goroutine reads and decodes the next ranges (at most fetchAhead of them) while Run commits
+// the previous ones in block order; the fetcher owns the range sizer and stops before backfill
+// returns. The newHeads subscription Run opens is closed before it returns. One Indexer must not be Run twice at the same time; run several Indexers (in one
 // or many processes) for standby.
 //
 // Dependencies: go-ethereum (RPC client, bindings), pgx/v5, internal/store/chaindb,

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"math/big"
+	"slices"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -14,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/parleychat/parley/internal/store/chaindb"
 )
@@ -51,7 +53,7 @@ func New(cfg Config, pool *pgxpool.Pool, client Client) (*Indexer, error) {
 		return nil, err
 	}
 	return &Indexer{cfg: cfg, pool: pool, rpc: client, log: cfg.Logger, m: newMetrics(cfg.Registerer),
-		contracts: newContracts(), ranges: newRangeSizer(cfg.InitialRange, cfg.MaxRange)}, nil
+		contracts: newContracts(), ranges: newRangeSizer(cfg.InitialRange, cfg.MaxRange, cfg.TargetRangeLogs)}, nil
 }
 
 // Run takes the chain's indexer lock (waiting as a standby while another instance holds it)
@@ -247,6 +249,31 @@ func call[T any](ix *Indexer, ctx context.Context, method string, fn func(contex
 	}
 }
 
+// filterLogs fetches the contracts' logs of [from, to] in up to cfg.GetLogsParallel concurrent
+// eth_getLogs requests over equal block ranges (a node serves them on several cores), in
+// block order. It fails with the first request's error.
+func (ix *Indexer) filterLogs(ctx context.Context, from, to int64) ([]types.Log, error) {
+	parts := min(int64(ix.cfg.GetLogsParallel), to-from+1)
+	step := (to - from + parts) / parts
+	results := make([][]types.Log, parts)
+	ctx, cancel := context.WithTimeout(ctx, ix.cfg.RPCTimeout)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	for i := range parts {
+		lo, hi := from+i*step, min(to, from+(i+1)*step-1)
+		g.Go(func() error {
+			var err error
+			results[i], err = ix.rpc.FilterLogs(gctx, ethereum.FilterQuery{FromBlock: big.NewInt(lo), ToBlock: big.NewInt(hi),
+				Addresses: []common.Address{ix.cfg.Registry, ix.cfg.TipJar}, Topics: [][]common.Hash{ix.contracts.topics}})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.Concat(results...), nil
+}
+
 // getLogs fetches the contracts' logs of [from, to] or as much of it as the adaptive range
 // allows, returning the logs and the last block they cover.
 func (ix *Indexer) getLogs(ctx context.Context, from, to int64) ([]types.Log, int64, error) {
@@ -254,14 +281,10 @@ func (ix *Indexer) getLogs(ctx context.Context, from, to int64) ([]types.Log, in
 		n := ix.ranges.size
 		end := min(to, from+int64(n)-1)
 		ix.m.rangeSize.Set(float64(n))
-		q := ethereum.FilterQuery{FromBlock: big.NewInt(from), ToBlock: big.NewInt(end),
-			Addresses: []common.Address{ix.cfg.Registry, ix.cfg.TipJar}, Topics: [][]common.Hash{ix.contracts.topics}}
-		tctx, cancel := context.WithTimeout(ctx, ix.cfg.RPCTimeout)
-		logs, err := ix.rpc.FilterLogs(tctx, q)
-		cancel()
+		logs, err := ix.filterLogs(ctx, from, end)
 		switch {
 		case err == nil:
-			ix.ranges.success()
+			ix.ranges.success(uint64(end-from+1), uint64(len(logs)))
 			return logs, end, nil
 		case ctx.Err() != nil:
 			return nil, 0, ctx.Err()
@@ -281,32 +304,6 @@ func (ix *Indexer) getLogs(ctx context.Context, from, to int64) ([]types.Log, in
 			return nil, 0, fmt.Errorf("eth_getLogs %d-%d: %w", from, end, err)
 		}
 	}
-}
-
-// backfill indexes the next range of finalized blocks in one transaction.
-func (ix *Indexer) backfill(ctx context.Context, conn *pgxpool.Conn, cur cursor, finalized int64) (cursor, error) {
-	// The cursor block may have been orphaned while it was unfinalized (for example while
-	// this indexer was down): check that the range extends it before trusting the range.
-	if cur.number >= 0 {
-		first, err := ix.header(ctx, cur.number+1)
-		if err != nil {
-			return cur, err
-		}
-		if first.ParentHash != cur.hash {
-			ix.log.Warn("parent hash mismatch before backfill: reorg", "block", first.Number, "indexed", cur.hash)
-			return ix.rollback(ctx, conn, cur, finalized)
-		}
-	}
-	logs, end, err := ix.getLogs(ctx, cur.number+1, finalized)
-	if err != nil {
-		return cur, err
-	}
-	h, err := ix.header(ctx, end)
-	if err != nil {
-		return cur, err
-	}
-	next := cursor{number: end, hash: h.Hash()}
-	return next, ix.commit(ctx, conn, logs, next, h.ParentHash, finalized)
 }
 
 // follow indexes block cur+1 (h when already known), after checking that it extends cur.
@@ -347,20 +344,36 @@ func (ix *Indexer) follow(ctx context.Context, conn *pgxpool.Conn, cur cursor, h
 			return cur, err
 		}
 	}
+	b, err := ix.decode(logs, finalized)
+	if err != nil {
+		return cur, err
+	}
 	next := cursor{number: h.Number.Int64(), hash: hash}
-	return next, ix.commit(ctx, conn, logs, next, h.ParentHash, finalized)
+	return next, ix.commit(ctx, conn, b, next, h.ParentHash, finalized, false)
 }
 
-// commit writes logs, the block of next into the reorg window and the cursor in one transaction.
-func (ix *Indexer) commit(ctx context.Context, conn *pgxpool.Conn, logs []types.Log, next cursor, parent common.Hash, finalized int64) error {
+// decode turns logs into a batch of rows, marking those at or below finalized as final.
+func (ix *Indexer) decode(logs []types.Log, finalized int64) (*batch, error) {
 	b := &batch{chainID: ix.cfg.ChainID, registry: ix.cfg.Registry, final: finalized}
 	for i := range logs {
 		if err := ix.contracts.add(b, &logs[i], ix.cfg.Registry, ix.cfg.TipJar); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return b, nil
+}
+
+// commit writes b, the block of next into the reorg window and the cursor in one transaction.
+// A backfill commit does not wait for its WAL flush (see doc.go: rows and cursor are lost or
+// kept together, and the lost blocks are final ones the indexer reads again).
+func (ix *Indexer) commit(ctx context.Context, conn *pgxpool.Conn, b *batch, next cursor, parent common.Hash, finalized int64, backfill bool) error {
 	var counts rowCounts
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if backfill {
+			if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+				return fmt.Errorf("asynchronous commit: %w", err)
+			}
+		}
 		q := chaindb.New(tx)
 		var err error
 		if counts, err = b.write(ctx, q); err != nil {

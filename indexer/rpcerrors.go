@@ -112,18 +112,29 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// rangeSizer adapts the eth_getLogs block range: it doubles after a success up to a cap,
-// halves after a range error, and lowers the cap to half a size that failed twice.
+// rangeSizer adapts the eth_getLogs block range: after a success it doubles (up to a cap)
+// while the range returned at most half the target number of logs, and shrinks in proportion
+// when it returned more; it halves after a range error and lowers the cap to half a size
+// that failed twice.
 type rangeSizer struct {
-	size, cap uint64
-	strikes   map[uint64]int
+	size, cap  uint64
+	targetLogs uint64
+	strikes    map[uint64]int
 }
 
-func newRangeSizer(initial, maxRange uint64) *rangeSizer {
-	return &rangeSizer{size: initial, cap: maxRange, strikes: map[uint64]int{}}
+func newRangeSizer(initial, maxRange, targetLogs uint64) *rangeSizer {
+	return &rangeSizer{size: initial, cap: maxRange, targetLogs: targetLogs, strikes: map[uint64]int{}}
 }
 
-func (r *rangeSizer) success() { r.size = min(r.size*2, r.cap) }
+// success records that a range of n blocks returned logs logs.
+func (r *rangeSizer) success(n, logs uint64) {
+	switch {
+	case logs > r.targetLogs:
+		r.size = max(1, n*r.targetLogs/logs)
+	case logs <= r.targetLogs/2:
+		r.size = min(r.size*2, r.cap)
+	}
+}
 
 // failure records a range error at size n and returns false when n is already one block.
 func (r *rangeSizer) failure(n uint64) bool {

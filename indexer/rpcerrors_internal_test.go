@@ -50,25 +50,29 @@ func TestClassifiesProviderErrors(t *testing.T) {
 
 func TestRangeSizerGrowsShrinksAndCaps(t *testing.T) {
 	t.Parallel()
-	r := newRangeSizer(100, 1000)
+	r := newRangeSizer(100, 1000, 10000)
 	steps := []struct {
 		name     string
 		fail     bool
+		logs     uint64 // returned by a successful range
 		wantSize uint64
 		wantCap  uint64
 	}{
-		{"grow", false, 200, 1000},
-		{"grow again", false, 400, 1000},
-		{"first failure at 400 halves", true, 200, 1000},
-		{"grow back", false, 400, 1000},
-		{"second failure at 400 caps at 200", true, 200, 200},
-		{"growth stops at the cap", false, 200, 200},
+		{"grow", false, 0, 200, 1000},
+		{"grow again", false, 5000, 400, 1000},
+		{"first failure at 400 halves", true, 0, 200, 1000},
+		{"grow back", false, 10, 400, 1000},
+		{"second failure at 400 caps at 200", true, 0, 200, 200},
+		{"growth stops at the cap", false, 0, 200, 200},
+		{"between half and the target keeps the size", false, 8000, 200, 200},
+		{"four times the target shrinks to a quarter", false, 40000, 50, 200},
+		{"dense blocks shrink to one block", false, 1_000_000, 1, 200},
 	}
 	for _, s := range steps {
 		if s.fail {
 			r.failure(r.size)
 		} else {
-			r.success()
+			r.success(r.size, s.logs)
 		}
 		if r.size != s.wantSize || r.cap != s.wantCap {
 			t.Fatalf("%s: size %d cap %d, want %d %d", s.name, r.size, r.cap, s.wantSize, s.wantCap)

@@ -27,16 +27,18 @@ type Notification struct {
 	Kind string `json:"kind"`
 	// ChainID is the chain the change happened on.
 	ChainID uint64 `json:"chain_id"`
-	// Block is the block of the event, the common ancestor of a reorg, or the finalized block.
+	// Block is the block of the event, the common ancestor of a reorg, or the last block a
+	// bulk notification covers.
 	Block uint64 `json:"block"`
-	// TxHash and LogIndex identify the event (empty for reorg and finalized).
+	// TxHash and LogIndex identify the event (empty for reorg and bulk).
 	TxHash   string `json:"tx_hash,omitempty"`
 	LogIndex uint   `json:"log_index,omitempty"`
 	// Account is the device owner, or the receiver of a tip.
 	Account string `json:"account,omitempty"`
 	// DeviceID is the device of a key change.
 	DeviceID uint32 `json:"device_id,omitempty"`
-	// Final says whether the event's block was final when the row was written.
+	// Final says whether the event's block is final. An event written before its block was
+	// final is notified again, with Final true, once it is.
 	Final bool `json:"final"`
 }
 

@@ -20,7 +20,8 @@
 //   - Device self-signatures are verified with internal/protocol and stored as sig_valid;
 //     revocations are rows, so revoked devices are marked, never deleted.
 //   - Each committed transaction notifies (pg_notify on NotifyChannel) the tips and key changes
-//     it wrote, with whether their block is final, and reorg rollbacks.
+//     it wrote, with whether their block is final, the earlier ones whose block became final
+//     since the last commit (Final true), and reorg rollbacks.
 //   - Backfill transactions commit with synchronous_commit off: a Postgres crash can lose the
 //     last few commits, but only whole (an unflushed transaction is lost atomically, rows and
 //     cursor together), so the indexer resumes from an older cursor and reads those final

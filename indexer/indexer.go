@@ -397,6 +397,9 @@ func (ix *Indexer) moveCursor(ctx context.Context, q *chaindb.Queries, next curs
 		Hashes: [][]byte{next.hash.Bytes()}, ParentHashes: [][]byte{parent.Bytes()}}); err != nil {
 		return fmt.Errorf("record block: %w", err)
 	}
+	if err := ix.notifyFinal(ctx, q, finalized); err != nil {
+		return err
+	}
 	// Keep the cursor block even when final: it anchors the next parent-hash check.
 	if err := q.PruneBlocksBelow(ctx, chaindb.PruneBlocksBelowParams{ChainID: id, Number: min(finalized, next.number)}); err != nil {
 		return fmt.Errorf("prune blocks: %w", err)
@@ -404,6 +407,27 @@ func (ix *Indexer) moveCursor(ctx context.Context, q *chaindb.Queries, next curs
 	return q.UpsertCursor(ctx, chaindb.UpsertCursorParams{ChainID: id, Registry: ix.cfg.Registry.Bytes(),
 		TipJar: ix.cfg.TipJar.Bytes(), StartBlock: int64(ix.cfg.StartBlock), BlockNumber: next.number,
 		BlockHash: next.hash.Bytes(), FinalizedNumber: finalized})
+}
+
+// notifyFinal queues a notification, with Final set, for each tip and key change committed
+// earlier whose block is final at finalized but was not at the last commit (one "bulk"
+// notification when there are more than maxNotesPerCommit). It runs before the cursor moves.
+func (ix *Indexer) notifyFinal(ctx context.Context, q *chaindb.Queries, finalized int64) error {
+	rows, err := q.ListNewlyFinal(ctx, chaindb.ListNewlyFinalParams{ChainID: int64(ix.cfg.ChainID), Finalized: finalized,
+		MaxRows: maxNotesPerCommit + 1})
+	if err != nil {
+		return fmt.Errorf("list newly final rows: %w", err)
+	}
+	if len(rows) > maxNotesPerCommit {
+		return notify(ctx, q, Notification{Kind: "bulk", ChainID: ix.cfg.ChainID, Block: uint64(finalized), Final: true})
+	}
+	notes := make([]Notification, len(rows))
+	for i, r := range rows {
+		notes[i] = Notification{Kind: r.Kind, ChainID: ix.cfg.ChainID, Block: uint64(r.BlockNumber),
+			TxHash: common.BytesToHash(r.TxHash).Hex(), LogIndex: uint(r.LogIndex),
+			Account: common.BytesToAddress(r.Account).Hex(), DeviceID: uint32(r.DeviceID), Final: true}
+	}
+	return notify(ctx, q, notes...)
 }
 
 // rollback walks the reorg window back to the newest block still on the canonical chain and

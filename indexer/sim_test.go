@@ -3,12 +3,16 @@ package indexer_test
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
@@ -195,5 +199,64 @@ func TestNotifiesTipsWithConfirmationState(t *testing.T) {
 	}
 	if n.Channel != indexer.NotifyChannel || len(n.Payload) == 0 {
 		t.Fatalf("notification %+v", n)
+	}
+}
+
+func TestNotifiesChangesAgainWhenFinal(t *testing.T) {
+	t.Parallel()
+	c := newSimChain(t, 6)
+	cfg := c.config()
+	pool := pgtest.NewDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, "LISTEN "+indexer.NotifyChannel); err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	_, errc := runIndexer(t, cfg, pool, c.w.client)
+	waitIndexed(t, pool, c.w.client, simChainID, errc)
+	o := c.w.opts(c.w.keys[0])
+	o.Value = big.NewInt(1)
+	if _, err := bind.Transact(c.w.tips.Instance(c.w.client, c.w.tipJar), o, c.w.tips.PackTip(crypto.PubkeyToAddress(c.w.keys[1].PublicKey), [32]byte{1})); err != nil {
+		t.Fatalf("tip: %v", err)
+	}
+	c.w.send(5)
+	c.b.Commit()
+	c.blocks(int(cfg.FinalityDepth)+1, 0)
+	waitIndexed(t, pool, c.w.client, simChainID, errc)
+
+	// Every change of the busy block is notified unfinal, then once more final.
+	seen := map[string][]bool{}
+	for {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			t.Fatalf("wait for notification: %v (seen %v)", err, seen)
+		}
+		var p indexer.Notification
+		if err := json.Unmarshal([]byte(n.Payload), &p); err != nil {
+			t.Fatalf("payload %q: %v", n.Payload, err)
+		}
+		if p.Kind == "bulk" || p.Kind == "reorg" {
+			t.Fatalf("unexpected %s notification", p.Kind)
+		}
+		key := fmt.Sprintf("%s %s/%d", p.Kind, p.TxHash, p.LogIndex)
+		seen[key] = append(seen[key], p.Final)
+		if !p.Final {
+			continue
+		}
+		done := true
+		for _, states := range seen {
+			done = done && slices.Equal(states, []bool{false, true})
+		}
+		if done {
+			break
+		}
+	}
+	if len(seen) == 0 {
+		t.Fatal("no notifications")
 	}
 }

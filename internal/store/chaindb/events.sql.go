@@ -308,3 +308,74 @@ func (q *Queries) ListDevices(ctx context.Context, arg ListDevicesParams) ([]Dev
 	}
 	return items, nil
 }
+
+const listNewlyFinal = `-- name: ListNewlyFinal :many
+SELECT e.kind::text AS kind, e.block_number::bigint AS block_number, e.tx_hash::bytea AS tx_hash,
+       e.log_index::int AS log_index, e.account::bytea AS account, e.device_id::bigint AS device_id
+FROM chain_cursor c
+CROSS JOIN LATERAL (
+    SELECT 'tip' AS kind, t.block_number, t.tx_hash, t.log_index, t.to_account AS account, 0::bigint AS device_id
+    FROM tips t
+    WHERE t.chain_id = c.chain_id AND t.block_number > c.finalized_number AND t.block_number <= LEAST($1::bigint, c.block_number)
+    UNION ALL
+    SELECT 'device_added', a.block_number, a.tx_hash, a.log_index, a.account, a.device_id
+    FROM device_added a
+    WHERE a.chain_id = c.chain_id AND a.block_number > c.finalized_number AND a.block_number <= LEAST($1::bigint, c.block_number)
+    UNION ALL
+    SELECT 'device_revoked', r.block_number, r.tx_hash, r.log_index, r.account, r.device_id
+    FROM device_revoked r
+    WHERE r.chain_id = c.chain_id AND r.block_number > c.finalized_number AND r.block_number <= LEAST($1::bigint, c.block_number)
+    UNION ALL
+    SELECT 'key_rotated', k.block_number, k.tx_hash, k.log_index, k.account, k.device_id
+    FROM key_agreement_rotated k
+    WHERE k.chain_id = c.chain_id AND k.block_number > c.finalized_number AND k.block_number <= LEAST($1::bigint, c.block_number)
+) e
+WHERE c.chain_id = $2
+ORDER BY e.block_number, e.log_index
+LIMIT $3
+`
+
+type ListNewlyFinalParams struct {
+	Finalized int64
+	ChainID   int64
+	MaxRows   int32
+}
+
+type ListNewlyFinalRow struct {
+	Kind        string
+	BlockNumber int64
+	TxHash      []byte
+	LogIndex    int32
+	Account     []byte
+	DeviceID    int64
+}
+
+// Lists the tips and key changes committed while their blocks were not final that are final
+// at @finalized: above the cursor's stored finalized block, up to @finalized and the cursor
+// block (rows the current transaction adds are above it). At most @max_rows rows, in order.
+func (q *Queries) ListNewlyFinal(ctx context.Context, arg ListNewlyFinalParams) ([]ListNewlyFinalRow, error) {
+	rows, err := q.db.Query(ctx, listNewlyFinal, arg.Finalized, arg.ChainID, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListNewlyFinalRow
+	for rows.Next() {
+		var i ListNewlyFinalRow
+		if err := rows.Scan(
+			&i.Kind,
+			&i.BlockNumber,
+			&i.TxHash,
+			&i.LogIndex,
+			&i.Account,
+			&i.DeviceID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

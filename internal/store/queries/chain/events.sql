@@ -51,3 +51,31 @@ WHERE chain_id = @chain_id AND account = @account AND device_id = @device_id
   AND (block_number, log_index) < (@block_number::bigint, @log_index::int)
 ORDER BY block_number DESC, log_index DESC
 LIMIT 1;
+
+-- name: ListNewlyFinal :many
+-- Lists the tips and key changes committed while their blocks were not final that are final
+-- at @finalized: above the cursor's stored finalized block, up to @finalized and the cursor
+-- block (rows the current transaction adds are above it). At most @max_rows rows, in order.
+SELECT e.kind::text AS kind, e.block_number::bigint AS block_number, e.tx_hash::bytea AS tx_hash,
+       e.log_index::int AS log_index, e.account::bytea AS account, e.device_id::bigint AS device_id
+FROM chain_cursor c
+CROSS JOIN LATERAL (
+    SELECT 'tip' AS kind, t.block_number, t.tx_hash, t.log_index, t.to_account AS account, 0::bigint AS device_id
+    FROM tips t
+    WHERE t.chain_id = c.chain_id AND t.block_number > c.finalized_number AND t.block_number <= LEAST(@finalized::bigint, c.block_number)
+    UNION ALL
+    SELECT 'device_added', a.block_number, a.tx_hash, a.log_index, a.account, a.device_id
+    FROM device_added a
+    WHERE a.chain_id = c.chain_id AND a.block_number > c.finalized_number AND a.block_number <= LEAST(@finalized::bigint, c.block_number)
+    UNION ALL
+    SELECT 'device_revoked', r.block_number, r.tx_hash, r.log_index, r.account, r.device_id
+    FROM device_revoked r
+    WHERE r.chain_id = c.chain_id AND r.block_number > c.finalized_number AND r.block_number <= LEAST(@finalized::bigint, c.block_number)
+    UNION ALL
+    SELECT 'key_rotated', k.block_number, k.tx_hash, k.log_index, k.account, k.device_id
+    FROM key_agreement_rotated k
+    WHERE k.chain_id = c.chain_id AND k.block_number > c.finalized_number AND k.block_number <= LEAST(@finalized::bigint, c.block_number)
+) e
+WHERE c.chain_id = @chain_id
+ORDER BY e.block_number, e.log_index
+LIMIT @max_rows;

@@ -92,6 +92,12 @@ type Config struct {
 	SMTPPassword string
 	// EmailLinkTTL is how long an email verification link stays valid (PARLEY_API_EMAIL_LINK_TTL, default 24h).
 	EmailLinkTTL time.Duration
+	// ENSRegistry is the ENS registry on the chain of Deps.Chain, for primary names on
+	// profiles (PARLEY_API_ENS_REGISTRY, default the mainnet registry; "off" disables). A chain
+	// without code there, such as anvil, shows no names.
+	ENSRegistry string
+	// ENSCacheTTL is how long a resolved name (or its absence) is reused (PARLEY_API_ENS_CACHE_TTL, default 1h).
+	ENSCacheTTL time.Duration
 	// JanitorInterval is how often Run purges expired nonces and dead sessions (default 1m).
 	JanitorInterval time.Duration
 }
@@ -112,6 +118,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		SMTPAddr:       getenv("PARLEY_SMTP_ADDR"),
 		SMTPFrom:       getenv("PARLEY_SMTP_FROM"),
 		SMTPTLS:        getenv("PARLEY_SMTP_TLS"),
+		ENSRegistry:    getenv("PARLEY_API_ENS_REGISTRY"),
 		SMTPUsername:   getenv("PARLEY_SMTP_USERNAME"),
 		SMTPPassword:   getenv("PARLEY_SMTP_PASSWORD"),
 	}
@@ -123,7 +130,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	durations := map[string]*time.Duration{
 		"PARLEY_API_ACCESS_TTL": &cfg.AccessTTL, "PARLEY_API_REFRESH_TTL": &cfg.RefreshTTL, "PARLEY_API_NONCE_TTL": &cfg.NonceTTL,
-		"PARLEY_API_EMAIL_LINK_TTL": &cfg.EmailLinkTTL,
+		"PARLEY_API_EMAIL_LINK_TTL": &cfg.EmailLinkTTL, "PARLEY_API_ENS_CACHE_TTL": &cfg.ENSCacheTTL,
 	}
 	for name, d := range durations {
 		if v := getenv(name); v != "" {
@@ -202,6 +209,11 @@ func (c Config) withDefaults() (Config, error) {
 	c.RelayPerDay = cmp.Or(c.RelayPerDay, 5)
 	c.RelayMaxDeadline = cmp.Or(c.RelayMaxDeadline, time.Hour)
 	c.EmailLinkTTL = cmp.Or(c.EmailLinkTTL, 24*time.Hour)
+	c.ENSRegistry = cmp.Or(c.ENSRegistry, mainnetENSRegistry)
+	c.ENSCacheTTL = cmp.Or(c.ENSCacheTTL, time.Hour)
+	if c.ENSRegistry != "off" && !common.IsHexAddress(c.ENSRegistry) {
+		return c, fmt.Errorf("%w: ens registry %q: want an address or off", ErrConfig, c.ENSRegistry)
+	}
 
 	u, err := url.Parse(c.PublicURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {

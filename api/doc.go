@@ -13,7 +13,11 @@
 // New builds an immutable Server; its Handler is safe for concurrent use by any number of
 // goroutines. Run (or Serve) owns one http.Server and one janitor loop that purges expired
 // nonces and dead sessions every JanitorInterval; both stop when the context ends, after a
-// graceful shutdown of at most ten seconds. Rate limiters are in-memory per instance.
+// graceful shutdown of at most ten seconds. Rate limiters are in-memory per instance. The
+// gasless-registration relayer holds a mutex across simulation and send, so its key's nonces
+// never collide within an instance (give each instance its own relayer key); the ENS resolver
+// checks once, under a mutex, whether the chain has a registry. Mail is sent synchronously
+// within the request, bounded by a timeout.
 //
 // # Invariants
 //

@@ -44,12 +44,14 @@ func profileOf(r appdb.GetProfileRow) gen.Profile {
 func (s *Server) GetMyProfile(c echo.Context) error {
 	row, err := s.q.GetProfile(c.Request().Context(), account(c))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c.JSON(http.StatusOK, gen.Profile{Address: account(c)})
+		return c.JSON(http.StatusOK, gen.Profile{Address: account(c), EnsName: s.ensName(c.Request().Context(), account(c))})
 	}
 	if err != nil {
 		return fmt.Errorf("get profile: %w", err)
 	}
-	return c.JSON(http.StatusOK, profileOf(row))
+	p := profileOf(row)
+	p.EnsName = s.ensName(c.Request().Context(), p.Address)
+	return c.JSON(http.StatusOK, p)
 }
 
 // PutMyProfile replaces the caller's profile; a taken username is a conflict.
@@ -95,7 +97,9 @@ func (s *Server) GetUser(c echo.Context, handle string) error {
 	if err != nil {
 		return fmt.Errorf("find profile: %w", err)
 	}
-	return c.JSON(http.StatusOK, profileOf(appdb.GetProfileRow(row)))
+	p := profileOf(appdb.GetProfileRow(row))
+	p.EnsName = s.ensName(c.Request().Context(), p.Address)
+	return c.JSON(http.StatusOK, p)
 }
 
 // ListInterests answers the curated taxonomy.

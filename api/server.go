@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,7 +34,8 @@ import (
 type Deps struct {
 	// DB is the Postgres pool with the migrated schema (required).
 	DB *pgxpool.Pool
-	// Chain answers ERC-1271 checks for contract wallets; nil accepts EOA signatures only.
+	// Chain answers ERC-1271 checks for contract wallets and ENS lookups; nil accepts EOA
+	// signatures only and shows no ENS names.
 	Chain ChainCaller
 	// Backend sends relayed device registrations; required when Config.RelayerKey is set.
 	Backend bind.ContractBackend
@@ -73,6 +75,7 @@ type Server struct {
 	blocks   BlockStore
 	relayer  *relayer
 	mail     *mailer
+	ens      *ensResolver
 	registry *prometheus.Registry
 	spec     []byte
 }
@@ -116,6 +119,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.siwe = newSiweVerifier(cfg, deps.Chain)
 	s.mail = newMailer(cfg, s.log)
+	if deps.Chain != nil && cfg.ENSRegistry != "off" {
+		s.ens = &ensResolver{chain: deps.Chain, registry: common.HexToAddress(cfg.ENSRegistry), log: s.log}
+	}
 	if s.relayer, err = newRelayer(cfg, deps.Backend); err != nil {
 		return nil, err
 	}

@@ -119,6 +119,12 @@ type DeviceRevoked struct {
 	Seq         int64
 }
 
+type EnsName struct {
+	Address    string
+	Name       pgtype.Text
+	ResolvedAt pgtype.Timestamptz
+}
+
 type Group struct {
 	ID         pgtype.UUID
 	Name       string

@@ -17,8 +17,8 @@ build: ## build the parley binary into ./bin/parley
 	go build -o bin/parley ./cmd/parley
 
 .PHONY: dev
-dev: ## run the whole stack locally (coming: see README)
-	@echo "make dev is coming (issue 7); for now see 'make test'"
+dev: ## run the whole stack locally: Postgres, anvil, contracts, parley dev on :8080 (FRESH=1 wipes data)
+	@bash scripts/dev.sh
 
 .PHONY: test
 test: ## run every test suite (contracts, Go) and print "N passed, N failed"

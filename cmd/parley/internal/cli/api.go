@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/parleychat/parley/api"
@@ -41,12 +42,12 @@ func runAPI(ctx context.Context, env *Env, args []string) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	return startAPI(ctx, env, f)
+	return startAPI(ctx, env, f, nil)
 }
 
 // startAPI serves the HTTP API, the WebSocket relay and the IPFS gateway until ctx ends;
-// `parley dev` reuses it.
-func startAPI(ctx context.Context, env *Env, f apiFlags) error {
+// `parley dev` reuses it. /metrics serves reg (nil: a private registry).
+func startAPI(ctx context.Context, env *Env, f apiFlags, reg *prometheus.Registry) error {
 	cfg, err := api.ConfigFromEnv(env.Getenv)
 	if err != nil {
 		return err
@@ -62,7 +63,7 @@ func startAPI(ctx context.Context, env *Env, f apiFlags) error {
 	}
 	defer node.Close()
 
-	deps := api.Deps{DB: pool, Blocks: node, Log: env.Log}
+	deps := api.Deps{DB: pool, Blocks: node, Log: env.Log, Registry: reg}
 	if f.rpcURL != "" {
 		client, err := ethclient.DialContext(ctx, f.rpcURL)
 		if err != nil {

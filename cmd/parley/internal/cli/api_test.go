@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -17,12 +16,7 @@ import (
 // TestAPICommand runs `parley api` on a real Postgres and checks that the API, the relay's
 // socket route and the IPFS gateway are all served by the one process.
 func TestAPICommand(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	vars := map[string]string{
 		"PARLEY_DATABASE_URL":   pgtest.NewURL(t),
 		"PARLEY_API_ADDR":       addr,

@@ -83,7 +83,7 @@ func startIndexer(ctx context.Context, env *Env, f indexerFlags, reg prometheus.
 		TipJar:        dep.TipJar,
 		StartBlock:    dep.StartBlock,
 		FinalityDepth: f.finalityDepth,
-		Logger:        env.Log.With("component", "indexer"),
+		Logger:        env.Log,
 		Registerer:    reg,
 	}, pool, client)
 	if err != nil {

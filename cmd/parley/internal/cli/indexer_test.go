@@ -5,6 +5,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -22,9 +25,16 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// TestIndexerCommand runs `parley migrate` and `parley indexer` against a real anvil and Postgres
-// and waits for a device registered on chain to appear, with a valid self-signature, in the database.
-func TestIndexerCommand(t *testing.T) {
+// TestIndexerCommands runs `parley migrate` and then `parley indexer` or `parley dev` against a
+// real anvil and Postgres, and waits for a device registered on chain to appear, with a valid
+// self-signature, in the database. For dev it also checks that the API serves the indexer's metrics.
+func TestIndexerCommands(t *testing.T) {
+	for _, command := range []string{"indexer", "dev"} {
+		t.Run(command, func(t *testing.T) { testIndexerCommand(t, command) })
+	}
+}
+
+func testIndexerCommand(t *testing.T, command string) {
 	chain := chaintest.StartAnvil(t)
 	dep := chaintest.DeployContracts(t, chain, 0)
 	dbURL := pgtest.NewURL(t)
@@ -37,10 +47,11 @@ func TestIndexerCommand(t *testing.T) {
 	if err := os.WriteFile(depFile, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	getenv := func(k string) string {
-		return map[string]string{"PARLEY_DATABASE_URL": dbURL, "PARLEY_RPC_URL": chain.URL,
-			"PARLEY_DEPLOYMENT": depFile, "PARLEY_FINALITY_DEPTH": "2", "PARLEY_METRICS_ADDR": ""}[k]
-	}
+	apiAddr := freeAddr(t)
+	vars := map[string]string{"PARLEY_DATABASE_URL": dbURL, "PARLEY_RPC_URL": chain.URL,
+		"PARLEY_DEPLOYMENT": depFile, "PARLEY_FINALITY_DEPTH": "2", "PARLEY_METRICS_ADDR": "",
+		"PARLEY_API_ADDR": apiAddr, "PARLEY_API_PUBLIC_URL": "http://" + apiAddr, "PARLEY_IPFS_DIR": t.TempDir()}
+	getenv := func(k string) string { return vars[k] }
 	var stderr bytes.Buffer
 	if code := run(context.Background(), []string{"parley", "migrate"}, &bytes.Buffer{}, &stderr, getenv); code != 0 {
 		t.Fatalf("parley migrate exited %d: %s", code, stderr.String())
@@ -67,11 +78,11 @@ func TestIndexerCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var indexerLog lockedBuffer
-	go func() { done <- run(ctx, []string{"parley", "indexer"}, &bytes.Buffer{}, &indexerLog, getenv) }()
+	go func() { done <- run(ctx, []string{"parley", command}, &bytes.Buffer{}, &indexerLog, getenv) }()
 	defer func() {
 		cancel()
 		if code := <-done; code != 0 {
-			t.Errorf("parley indexer exited %d after cancel: %s", code, indexerLog.String())
+			t.Errorf("parley %s exited %d after cancel: %s", command, code, indexerLog.String())
 		}
 	}()
 
@@ -89,11 +100,14 @@ func TestIndexerCommand(t *testing.T) {
 			if !valid || revoked {
 				t.Fatalf("device indexed with sig_valid=%v revoked=%v, want true false", valid, revoked)
 			}
+			if command == "dev" {
+				wantMetric(t, "http://"+apiAddr+"/metrics", "parley_indexer_")
+			}
 			return
 		}
 		select {
 		case code := <-done:
-			t.Fatalf("parley indexer exited %d before indexing: %s", code, indexerLog.String())
+			t.Fatalf("parley %s exited %d before indexing: %s", command, code, indexerLog.String())
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -119,4 +133,32 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// wantMetric fails unless the Prometheus page at url has a metric whose name starts with prefix.
+func wantMetric(t *testing.T, url, prefix string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("\n"+prefix)) {
+		t.Fatalf("GET %s = %d without %s metrics", url, resp.StatusCode, prefix)
+	}
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

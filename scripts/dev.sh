@@ -54,6 +54,8 @@ if [ "$(cast code "$registry" --rpc-url "http://127.0.0.1:$rpc_port")" = "0x" ];
     forge script contracts/script/Deploy.s.sol --rpc-url "http://127.0.0.1:$rpc_port" --broadcast --quiet >/dev/null
 fi
 
+# anvil's account 9 pays for gasless device registrations in dev.
+relayer_key=0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6
 go build -o bin/parley ./cmd/parley
 cat <<MSG
 
@@ -69,6 +71,7 @@ cat <<MSG
 MSG
 PARLEY_DATABASE_URL="$db_url" PARLEY_RPC_URL="ws://127.0.0.1:$rpc_port" PARLEY_API_ADDR="$api_addr" \
 PARLEY_API_PUBLIC_URL="${PARLEY_API_PUBLIC_URL:-http://$api_addr}" PARLEY_IPFS_DIR="$data/ipfs" \
+PARLEY_API_DEVICE_REGISTRY="$registry" PARLEY_API_RELAYER_KEY="${PARLEY_API_RELAYER_KEY:-$relayer_key}" \
 PARLEY_API_TOKEN_KEY="${PARLEY_API_TOKEN_KEY:-$(cat "$data/token-key" 2>/dev/null || (head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | tee "$data/token-key"))}" \
   bin/parley dev &
 pids+=($!)

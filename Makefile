@@ -21,12 +21,13 @@ dev: ## run the whole stack locally: Postgres, anvil, contracts, parley dev on :
 	@bash scripts/dev.sh
 
 .PHONY: test
-test: ## run every test suite (contracts, Go) and print "N passed, N failed"
+test: ## run every test suite (contracts, Go, fuzz seeds, web) and print "N passed, N failed"
 	@rm -rf .data/results
 	@status=0; \
 	bash scripts/test-contracts.sh || status=1; \
 	bash scripts/test-go.sh || status=1; \
 	bash scripts/fuzz-go.sh || status=1; \
+	bash scripts/test-web.sh || status=1; \
 	bash scripts/ci/summary.sh || status=1; \
 	exit $$status
 
@@ -37,6 +38,10 @@ test-contracts: ## Foundry unit, fuzz and invariant tests and the gas snapshot c
 .PHONY: test-go
 test-go: ## Go tests (start their own Postgres and anvil)
 	@bash scripts/test-go.sh
+
+.PHONY: test-web
+test-web: ## web tests: TypeScript protocol vectors and app code in Node and in Chromium
+	@bash scripts/test-web.sh
 
 .PHONY: fuzz
 fuzz: ## run every Go fuzz target briefly (FUZZTIME=10s each)

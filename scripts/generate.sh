@@ -21,6 +21,9 @@ done
 if [ -f scripts/generate-api.sh ]; then
   bash scripts/generate-api.sh
 fi
+if [ -f scripts/generate-web.sh ]; then
+  bash scripts/generate-web.sh
+fi
 if [ -f sqlc.yaml ]; then
   go tool -modfile=tools/go.mod sqlc generate
 fi

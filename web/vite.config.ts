@@ -6,6 +6,7 @@ export default defineConfig({
   server: { proxy: { '/v1': 'http://127.0.0.1:8080' } },
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/browser/**'],
     environment: 'node',
     testTimeout: 30_000,
   },

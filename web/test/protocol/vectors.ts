@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { Device, fromHex, isProtocolError, type DeviceKeys, type ErrorCode, type Suite } from '../../src/protocol/index.js';
 
-const dir = fileURLToPath(new URL('../../../testdata/protocol/', import.meta.url));
+// The vector files shared with the Go tests, bundled by Vite so the tests run in Node and in a browser.
+const files = import.meta.glob('../../../testdata/protocol/*.json', { eager: true, import: 'default' });
 
-/** Reads a vector file shared with the Go tests (testdata/protocol). */
+/** Returns a vector file of testdata/protocol by name. */
 export function vectors<T>(file: string): T {
-  return JSON.parse(readFileSync(dir + file, 'utf8')) as T;
+  const v = files[`../../../testdata/protocol/${file}`];
+  if (v === undefined) throw new Error(`no vector file ${file}`);
+  return v as T;
 }
 
 /** A device as the vectors describe it. */

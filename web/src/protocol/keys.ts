@@ -1,6 +1,6 @@
 import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
-import { XWing } from '@hpke/hybridkem-x-wing';
+import type { XWing } from '@hpke/hybridkem-x-wing';
 import { concat, equal, fromBase64UrlStrict, utf8 } from './bytes.js';
 import { fail, ProtocolError } from './errors.js';
 import { sha256 } from './primitives.js';
@@ -19,22 +19,37 @@ export function checkSuite(s: number): Suite {
   return s;
 }
 
-/** The HPKE pieces of one suite: the KEM and the full cipher suite, and the KEM's encapsulation size. */
-interface SuiteKEM {
+/** Size of the HPKE encapsulation (enc) of each suite's KEM. */
+const encSizes: Record<Suite, number> = { 1: 32, 2: 1120 };
+
+/** The HPKE pieces of one suite: the KEM, the full cipher suite and the encapsulation size. */
+export interface SuiteKEM {
+  /** The KEM. */
   kem: DhkemX25519HkdfSha256 | XWing;
+  /** The cipher suite (KEM, HKDF-SHA256, ChaCha20-Poly1305). */
   hpke: CipherSuite;
+  /** Size of enc. */
   encSize: number;
 }
 
-const kems = new Map<Suite, SuiteKEM>();
+const kems = new Map<Suite, Promise<SuiteKEM>>();
 
-/** Returns the HPKE cipher suite of s (ChaCha20-Poly1305, HKDF-SHA256). */
-export function suiteKEM(s: Suite): SuiteKEM {
+async function newXWing(): Promise<XWing> {
+  // X-Wing (ML-KEM-768) is loaded on first use, so the app's first bundle carries only suite 1.
+  const { XWing } = await import('@hpke/hybridkem-x-wing');
+  return new XWing();
+}
+
+/** Returns the HPKE pieces of suite s. */
+export function suiteKEM(s: Suite): Promise<SuiteKEM> {
   let k = kems.get(s);
   if (!k) {
     // Suite 1 uses @hpke/core's DHKEM on WebCrypto X25519, so browser keys can be non-extractable.
-    const kem = s === SuiteXWing ? new XWing() : new DhkemX25519HkdfSha256();
-    k = { kem, hpke: new CipherSuite({ kem, kdf: new HkdfSha256(), aead: new Chacha20Poly1305() }), encSize: s === SuiteXWing ? 1120 : 32 };
+    k = (s === SuiteXWing ? newXWing() : Promise.resolve(new DhkemX25519HkdfSha256())).then((kem) => ({
+      kem,
+      hpke: new CipherSuite({ kem, kdf: new HkdfSha256(), aead: new Chacha20Poly1305() }),
+      encSize: encSizes[s],
+    }));
     kems.set(s, k);
   }
   return k;
@@ -42,7 +57,7 @@ export function suiteKEM(s: Suite): SuiteKEM {
 
 /** Size of Wrap.sealed for a suite: the HPKE encapsulation, the 32-byte chain key and the tag. */
 export function sealedSize(s: Suite): number {
-  return suiteKEM(s).encSize + 32 + 16;
+  return encSizes[s] + 32 + 16;
 }
 
 /** The public keys of a device as other devices see them. */
@@ -67,7 +82,7 @@ export async function importKEMPublicKey(s: Suite, key: Uint8Array): Promise<Cry
   const want = s === SuiteXWing ? 1216 : 32;
   if (key.length !== want) fail('ErrMalformed', `kem public key of ${key.length} bytes for suite ${s}`);
   try {
-    return await suiteKEM(s).kem.deserializePublicKey(key);
+    return await (await suiteKEM(s)).kem.deserializePublicKey(key);
   } catch (err) {
     fail('ErrMalformed', 'kem public key', err);
   }
@@ -173,8 +188,8 @@ export class Device {
     const s = checkSuite(suite);
     if (signingSeed.length !== 32 || kemSeed.length !== 32) fail('ErrMalformed', 'device seeds must be 32 bytes');
     const ed = await importRaw('Ed25519', signingSeed, false);
-    const kem = s === SuiteXWing ? await new XWing().generateKeyPairDerand(kemSeed) : (await importRaw('X25519', kemSeed, false)).pair;
-    const kemPublicKey = new Uint8Array(await suiteKEM(s).kem.serializePublicKey(kem.publicKey));
+    const kem = s === SuiteXWing ? await (await newXWing()).generateKeyPairDerand(kemSeed) : (await importRaw('X25519', kemSeed, false)).pair;
+    const kemPublicKey = new Uint8Array(await (await suiteKEM(s)).kem.serializePublicKey(kem.publicKey));
     const seeds = { signingSeed: signingSeed.slice(), kemSeed: kemSeed.slice() };
     return new Device({ suite: s, signingKey: ed.publicKey, kemPublicKey }, ed.pair.privateKey, kem, seeds);
   }

@@ -124,13 +124,13 @@ export function wrapInfo(
  * test vectors only). Returns enc || ciphertext.
  */
 export async function sealChainKey(suite: Suite, recipient: CryptoKey, info: Uint8Array, ck: Uint8Array, ekm?: CryptoKeyPair): Promise<Uint8Array> {
-  const { enc, ct } = await suiteKEM(suite).hpke.seal({ recipientPublicKey: recipient, info, ...(ekm ? { ekm } : {}) }, ck);
+  const { enc, ct } = await (await suiteKEM(suite)).hpke.seal({ recipientPublicKey: recipient, info, ...(ekm ? { ekm } : {}) }, ck);
   return concat(new Uint8Array(enc), new Uint8Array(ct));
 }
 
 /** Opens a chain-key wrap addressed to device d; any failure is ErrDecrypt. */
 export async function openChainKey(d: Device, info: Uint8Array, sealed: Uint8Array): Promise<Uint8Array> {
-  const k = suiteKEM(d.keys.suite);
+  const k = await suiteKEM(d.keys.suite);
   try {
     const ck = new Uint8Array(await k.hpke.open({ recipientKey: d.kem, enc: sealed.slice(0, k.encSize), info }, sealed.slice(k.encSize)));
     if (ck.length === 32) return ck;

@@ -174,8 +174,8 @@ const deviceRef = (account: Uint8Array, device: number) => `${toHex(account)}/${
 
 /**
  * Session is one device's state in one conversation: its sender chain, the receiver chains of the
- * other devices and the DAG heads. It follows internal/protocol.Session; calls must not overlap
- * (await each one), and every failure leaves the state unchanged.
+ * other devices and the DAG heads. It follows internal/protocol.Session. Concurrent calls run one
+ * after the other in call order, and every failure leaves the state unchanged.
  */
 export class Session {
   private readonly cfg: Required<Omit<SessionConfig, 'limits'>> & { limits: SessionLimits };
@@ -186,6 +186,7 @@ export class Session {
   private readonly recv = new Map<string, RecvChain>();
   private heads: CID[] = [];
   private linked: CID[] = [];
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(cfg: SessionConfig) {
     if (cfg.deviceId === 0) fail('ErrMalformed', 'session needs a device id');
@@ -201,12 +202,23 @@ export class Session {
   /** Creates a session; the first seal starts a sender chain. */
   static async create(cfg: SessionConfig): Promise<Session> {
     const s = new Session(cfg);
-    await s.setMembers(cfg.epoch, cfg.members);
+    await s.applyMembers(cfg.epoch, cfg.members);
     return s;
   }
 
+  /** Runs fn after every earlier call has finished, so awaits inside a call never interleave. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
   /** Applies a membership change: the next seal starts a new chain; chains of removed devices are dropped. */
-  async setMembers(epoch: bigint, members: Member[]): Promise<void> {
+  setMembers(epoch: bigint, members: Member[]): Promise<void> {
+    return this.serial(() => this.applyMembers(epoch, members));
+  }
+
+  private async applyMembers(epoch: bigint, members: Member[]): Promise<void> {
     if (members.length > MaxWraps + 1) fail('ErrOversize', `${members.length} member devices`);
     const next = new Map<string, Recipient>();
     for (const m of members) {
@@ -234,7 +246,11 @@ export class Session {
   }
 
   /** Encrypts a message for every member device; returns the signed envelope and its CID. */
-  async seal(plaintext: Uint8Array): Promise<{ envelope: Uint8Array; cid: CID }> {
+  seal(plaintext: Uint8Array): Promise<{ envelope: Uint8Array; cid: CID }> {
+    return this.serial(() => this.sealMessage(plaintext));
+  }
+
+  private async sealMessage(plaintext: Uint8Array): Promise<{ envelope: Uint8Array; cid: CID }> {
     if (plaintext.length > MaxPlaintextSize) fail('ErrOversize', `plaintext of ${plaintext.length} bytes`);
     const c = await this.currentChain();
     const env = this.header(KindMessage, c);
@@ -252,7 +268,11 @@ export class Session {
   }
 
   /** Encrypts an ephemeral frame under the current chain's frame key (docs/protocol.md §6). */
-  async sealFrame(plaintext: Uint8Array): Promise<Uint8Array> {
+  sealFrame(plaintext: Uint8Array): Promise<Uint8Array> {
+    return this.serial(() => this.sealEphemeral(plaintext));
+  }
+
+  private async sealEphemeral(plaintext: Uint8Array): Promise<Uint8Array> {
     if (plaintext.length > MaxFramePlaintextSize) fail('ErrOversize', `frame of ${plaintext.length} bytes`);
     const c = await this.currentChain();
     const env = this.header(KindFrame, c);
@@ -316,7 +336,11 @@ export class Session {
    * Verifies and decrypts an envelope from another member device (docs/protocol.md §4.5). It throws a
    * ProtocolError and leaves the session unchanged on any failure.
    */
-  async open(b: Uint8Array): Promise<Message> {
+  open(b: Uint8Array): Promise<Message> {
+    return this.serial(() => this.openEnvelope(b));
+  }
+
+  private async openEnvelope(b: Uint8Array): Promise<Message> {
     const env = decodeEnvelope(b);
     if (!equal(env.conversation, this.cfg.conversationId)) fail('ErrWrongConversation', 'wrong conversation');
     const from = deviceRef(env.sender, env.device);

@@ -6,6 +6,7 @@ import {
   envelopeCID,
   envelopeSignedBytes,
   fromHex,
+  isProtocolError,
   KindFrame,
   Session,
   toHex,
@@ -103,6 +104,14 @@ describe('message vectors', () => {
     const frame = await s.open(fromHex(v.frame.envelope));
     expect(frame.kind).toBe(KindFrame);
     expect(text.decode(frame.plaintext)).toBe(v.frame.plaintext);
+  });
+
+  it('opens concurrent deliveries as if they came one by one', async () => {
+    const s = await recipient();
+    const all = [...v.messages, ...v.messages].map((m) => s.open(fromHex(m.envelope)).then((got) => text.decode(got.plaintext), (err: unknown) => err));
+    const got = await Promise.all(all);
+    expect(got.slice(0, 3)).toEqual(v.messages.map((m) => m.plaintext));
+    for (const err of got.slice(3)) expect(isProtocolError(err, 'ErrDuplicate')).toBe(true);
   });
 
   it('opens messages out of order with skipped keys, and rejects a second delivery', async () => {

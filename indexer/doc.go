@@ -28,10 +28,10 @@
 //     blocks again. Commits of
 //     unfinalized blocks stay synchronous.
 //
-// Concurrency: Run's goroutine does all database work. During a backfill one fetcher
-// goroutine reads and decodes the next ranges (at most fetchAhead of them) while Run commits
-// the previous ones in block order; the fetcher owns the range sizer and stops before backfill
-// returns. The newHeads subscription Run opens is closed before it returns. One Indexer must not be Run twice at the same time; run several Indexers (in one
+// Concurrency: Run's goroutine does all database work. During a backfill a fetcher goroutine
+// reads the next ranges (at most fetchAhead of them ahead) and a decoder goroutine decodes
+// them while Run commits the previous ones in block order; the fetcher owns the range sizer,
+// and both stop before backfill returns. The newHeads subscription Run opens is closed before it returns. One Indexer must not be Run twice at the same time; run several Indexers (in one
 // or many processes) for standby.
 //
 // Dependencies: go-ethereum (RPC client, bindings), pgx/v5, internal/store/chaindb,

@@ -14,6 +14,13 @@ type Account struct {
 	LastActiveAt pgtype.Timestamptz
 }
 
+type AccountEmail struct {
+	Account    string
+	Email      string
+	VerifiedAt pgtype.Timestamptz
+	UpdatedAt  pgtype.Timestamptz
+}
+
 type AccountInterest struct {
 	Account      string
 	Tag          string
@@ -110,6 +117,12 @@ type DeviceRevoked struct {
 	Account     []byte
 	DeviceID    int64
 	Seq         int64
+}
+
+type EnsName struct {
+	Address    string
+	Name       pgtype.Text
+	ResolvedAt pgtype.Timestamptz
 }
 
 type Group struct {
@@ -220,6 +233,18 @@ type RelayPending struct {
 	Seq       int64
 	Cid       []byte
 	ExpiresAt pgtype.Timestamptz
+}
+
+type RelayedDevice struct {
+	TxHash          []byte
+	ChainID         int64
+	Account         string
+	DeviceID        int64
+	Suite           int16
+	SigningKey      []byte
+	KeyAgreementKey []byte
+	Deadline        pgtype.Timestamptz
+	CreatedAt       pgtype.Timestamptz
 }
 
 type Room struct {

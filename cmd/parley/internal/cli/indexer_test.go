@@ -101,6 +101,7 @@ func testIndexerCommand(t *testing.T, command string) {
 				t.Fatalf("device indexed with sig_valid=%v revoked=%v, want true false", valid, revoked)
 			}
 			if command == "dev" {
+				waitHealthy(t, "http://"+apiAddr+"/healthz", done, &indexerLog)
 				wantMetric(t, "http://"+apiAddr+"/metrics", "parley_indexer_")
 			}
 			return

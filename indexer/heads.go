@@ -19,10 +19,9 @@ type headWatcher struct {
 	noSubs bool // the RPC does not support subscriptions
 }
 
-// next returns the latest head once it is above cur, or at cur's height with another hash
-// (a same-height reorg).
+// next returns the latest head once it differs from cur: above it, at its height with another
+// hash (a same-height reorg), or below it (the chain got shorter, a reorg Run rolls back).
 func (w *headWatcher) next(ctx context.Context, cur cursor) (*types.Header, error) {
-	after := cur.number
 	ix := w.ix
 	for {
 		h, err := call(ix, ctx, "eth_getBlockByNumber", func(ctx context.Context) (*types.Header, error) {
@@ -31,17 +30,23 @@ func (w *headWatcher) next(ctx context.Context, cur cursor) (*types.Header, erro
 		if err != nil {
 			return nil, err
 		}
-		if h.Number.Int64() > after || (h.Number.Int64() == after && h.Hash() != cur.hash) {
+		if moved(h, cur) {
 			return h, nil
 		}
-		if h, err = w.wait(ctx, after); h != nil || err != nil {
+		if h, err = w.wait(ctx, cur); h != nil || err != nil {
 			return h, err
 		}
 	}
 }
 
-// wait blocks until a head above after arrives, or returns nil when it is time to poll.
-func (w *headWatcher) wait(ctx context.Context, after int64) (*types.Header, error) {
+// moved reports whether head h differs from the indexed block cur.
+func moved(h *types.Header, cur cursor) bool {
+	return h.Number.Int64() != cur.number || h.Hash() != cur.hash
+}
+
+// wait blocks until a head above cur arrives, or returns nil when it is time to poll (also
+// when a head at or below cur's height differs from it).
+func (w *headWatcher) wait(ctx context.Context, cur cursor) (*types.Header, error) {
 	ix := w.ix
 	if w.sub == nil && !w.noSubs {
 		w.ch = make(chan *types.Header, 16)
@@ -66,8 +71,12 @@ func (w *headWatcher) wait(ctx context.Context, after int64) (*types.Header, err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case h := <-w.ch:
-			if h.Number.Int64() > after {
+			switch {
+			case h.Number.Int64() > cur.number:
 				return h, nil
+			case moved(h, cur):
+				// Lower or replaced: maybe a reorg, maybe a head buffered long ago. Poll.
+				return nil, nil
 			}
 		case err := <-w.sub.Err():
 			ix.log.Warn("newHeads subscription ended; resubscribing", "err", err)

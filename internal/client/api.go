@@ -121,6 +121,7 @@ type apiDevice struct {
 	KeyAgreementKey string `json:"keyAgreementKey"`
 	Valid           bool   `json:"valid"`
 	Revoked         bool   `json:"revoked"`
+	State           string `json:"state"`
 }
 
 // Devices is a Directory backed by GET /v1/users/{address}/devices: the account's valid,

@@ -36,6 +36,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"version": {summary: "print the version", run: runVersion},
 		"api":     {summary: "serve the HTTP API, the WebSocket relay and the IPFS gateway", run: runAPI},
+		"chat":    {summary: "chat end-to-end encrypted with an address in the terminal", run: runChat},
 		"dev":     {summary: "run the API, relay, IPFS gateway and indexer in one process (make dev starts its Postgres and anvil)", run: runDev},
 		"migrate": {summary: "apply the database migrations", run: runMigrate},
 		"indexer": {summary: "follow the chain into Postgres (one leader per chain, others stand by)", run: runIndexer},

@@ -4,7 +4,10 @@
 //
 // # Layers
 //
-//   - API: HTTP calls (nonce, SIWE verify, device challenge and proof, device lists).
+//   - API: HTTP calls (nonce, SIWE verify, device challenge and proof, device lists, gasless
+//     device registration through POST /v1/devices/relayed, safety numbers).
+//   - Start: sign in, load the device from the key store or register a new one and wait until
+//     the API lists it as confirmed, bind the session, and build a Client dialing /v1/ws.
 //   - Conn: one relay WebSocket speaking the frames of package wire; its reader goroutine
 //     answers Send calls by request id and queues pushes on Incoming.
 //   - Client: one protocol.Session per direct conversation; Run keeps a Conn up and

@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-generated=(bindings internal/store/chaindb internal/store/appdb api/gen web/src/generated)
+generated=(bindings internal/store/chaindb internal/store/appdb internal/store/relaydb api/gen web/src/generated)
 before=$(mktemp -d); trap 'rm -rf "$before"' EXIT
 for d in "${generated[@]}"; do
   mkdir -p "$before/$d"

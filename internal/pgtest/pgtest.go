@@ -53,6 +53,8 @@ type cluster struct {
 	dir  string    // temp dir holding the data directory (own cluster only)
 	cmd  *exec.Cmd // the postmaster (own cluster only)
 	done chan struct{}
+	port int                 // the postmaster's port (own cluster only)
+	cred *syscall.Credential // the postgres user's, when running as root (own cluster only)
 
 	mu      sync.Mutex
 	created []string // databases to drop on an external server
@@ -194,6 +196,7 @@ func (c *cluster) startServer() error {
 			return err
 		}
 		if lastErr = c.runPostgres(bin, data, port, cred); lastErr == nil {
+			c.port, c.cred = port, cred
 			c.adminURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 			return nil
 		}

@@ -12,12 +12,19 @@ help: ## list the targets
 tools: ## install the pinned toolchain (Foundry, solc from npm; Go tools build on first use)
 	@bash scripts/toolchain.sh
 
+.PHONY: web
+web: ## build the web app into web/dist (npm ci first when needed), embedded by the next go build
+	@cd web && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi
+	cd web && npm run build
+	@touch web/dist/.gitkeep # vite empties dist; go:embed needs the tracked placeholder
+
 .PHONY: build
-build: ## build the parley binary into ./bin/parley
+build: web ## build the parley binary with the web app into ./bin/parley
 	go build -o bin/parley ./cmd/parley
 
 .PHONY: dev
-dev: ## run the whole stack locally: Postgres, anvil, contracts, parley dev on :8080 (FRESH=1 wipes data)
+dev: web ## run the whole stack locally: Postgres, anvil, contracts, parley dev on :8080 (FRESH=1 wipes data)
 	@bash scripts/dev.sh
 
 .PHONY: test

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -18,6 +19,7 @@ import (
 	"github.com/parleychat/parley/internal/ipfs"
 	"github.com/parleychat/parley/internal/protocol"
 	"github.com/parleychat/parley/internal/store"
+	"github.com/parleychat/parley/web"
 )
 
 // apiFlags are the settings of `parley api` beyond the PARLEY_API_* ones that api.ConfigFromEnv reads.
@@ -26,6 +28,7 @@ type apiFlags struct {
 	rpcURL      string
 	ipfsDir     string
 	historyTTL  time.Duration
+	webDir      string
 }
 
 func (f *apiFlags) register(fs *flagSet) {
@@ -33,6 +36,7 @@ func (f *apiFlags) register(fs *flagSet) {
 	fs.stringVar(&f.rpcURL, "rpc-url", "PARLEY_RPC_URL", "ws://127.0.0.1:8545", "Ethereum JSON-RPC endpoint (ERC-1271 checks, gasless registrations); empty disables both")
 	fs.stringVar(&f.ipfsDir, "ipfs-dir", "PARLEY_IPFS_DIR", ".data/ipfs", "directory of the embedded IPFS node's blockstore")
 	fs.durationVar(&f.historyTTL, "history-ttl", "PARLEY_HISTORY_TTL", 0, "unpin and garbage-collect envelopes older than this; 0 keeps them")
+	fs.stringVar(&f.webDir, "web-dir", "PARLEY_WEB_DIR", "", "serve the web app from this directory (a web/dist build) instead of the one embedded in the binary")
 }
 
 func runAPI(ctx context.Context, env *Env, args []string) error {
@@ -94,11 +98,17 @@ func startAPI(ctx context.Context, env *Env, f apiFlags, reg *prometheus.Registr
 	if err != nil {
 		return err
 	}
+	app, err := web.Handler(web.Config{Dir: f.webDir, ConnectSrc: rpcSources(f.rpcURL)})
+	if err != nil {
+		return err
+	}
 	sockets := rl.Handler()
 	deps.Mounts = []api.Mount{
 		{Method: http.MethodGet, Path: "/v1/ws", Handler: sockets},
 		{Method: http.MethodGet, Path: "/v1/rooms/:id/ws", Handler: sockets},
 		{Path: "/ipfs/*", Handler: node.GatewayHandler()},
+		// The web app answers every path no route above or in the API claims.
+		{Path: "/*", Handler: app},
 	}
 	if server, err = api.New(cfg, deps); err != nil {
 		return err
@@ -139,6 +149,20 @@ func retainHistory(ctx context.Context, env *Env, node *ipfs.Node, ttl time.Dura
 			env.Log.Info("history retention", "component", "ipfs", "unpinned", unpinned, "removed", removed)
 		}
 	}
+}
+
+// rpcSources are the origins of the chain RPC endpoint over HTTP and WebSocket, which the web
+// app may reach; none when rpcURL is empty.
+func rpcSources(rpcURL string) []string {
+	u, err := url.Parse(rpcURL)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	twin := map[string]string{"ws": "http", "wss": "https", "http": "ws", "https": "wss"}[u.Scheme]
+	if twin == "" {
+		return []string{rpcURL}
+	}
+	return []string{u.Scheme + "://" + u.Host, twin + "://" + u.Host}
 }
 
 func firstOr(xs []int, def int) int {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,10 +16,16 @@ import (
 )
 
 // TestAPICommand runs `parley api` on a real Postgres and checks that the API, the relay's
-// socket route and the IPFS gateway are all served by the one process.
+// socket route, the IPFS gateway and the web app are all served by the one process.
 func TestAPICommand(t *testing.T) {
 	addr := freeAddr(t)
+	webDir := t.TempDir()
+	const index = `<!doctype html><title>Parley</title>`
+	if err := os.WriteFile(filepath.Join(webDir, "index.html"), []byte(index), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	vars := map[string]string{
+		"PARLEY_WEB_DIR":        webDir,
 		"PARLEY_DATABASE_URL":   pgtest.NewURL(t),
 		"PARLEY_API_ADDR":       addr,
 		"PARLEY_API_PUBLIC_URL": "http://" + addr,
@@ -55,6 +63,11 @@ func TestAPICommand(t *testing.T) {
 		{name: "gateway rejects a bad cid", path: "/ipfs/not-a-cid", header: http.Header{"Accept": {"application/vnd.ipld.raw"}}, wantStatus: http.StatusBadRequest},
 		{name: "gateway 404 for an unknown block", path: "/ipfs/bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
 			header: http.Header{"Accept": {"application/vnd.ipld.raw"}}, wantStatus: http.StatusNotFound},
+		{name: "web app at the root", path: "/", wantStatus: http.StatusOK, wantType: "text/html", wantInBody: index},
+		{name: "web app for a chat route", path: "/chat/0x70997970C51812dc3A010C7d01b50e0d17dc79C8", wantStatus: http.StatusOK, wantType: "text/html", wantInBody: index},
+		{name: "metrics not shadowed by the app", path: "/metrics", wantStatus: http.StatusOK, wantInBody: "go_goroutines"},
+		{name: "unknown api path is a problem, not the app", path: "/v1/no-such-route", wantStatus: http.StatusNotFound,
+			wantType: "application/problem+json", wantInBody: `"requestId":"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ export function qrSvg(payload: QRPayload): Promise<string> {
 }
 
 /** Finds and decodes a QR code in an RGBA image (a camera frame or a pasted picture); undefined when none is found. */
-export function decodeQR(image: Pick<ImageData, 'data' | 'width' | 'height'>): ScannedQR | undefined {
+export function decodeQR(image: { data: Uint8ClampedArray; width: number; height: number }): ScannedQR | undefined {
   const code = jsQR(image.data, image.width, image.height, { inversionAttempts: 'attemptBoth' });
   return code ? { bytes: Uint8Array.from(code.binaryData), text: code.data } : undefined;
 }

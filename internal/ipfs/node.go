@@ -16,10 +16,12 @@ import (
 	"github.com/ipfs/boxo/ipld/merkledag"
 	ipfspinner "github.com/ipfs/boxo/pinning/pinner"
 	"github.com/ipfs/boxo/pinning/pinner/dspinner"
+	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
 	leveldb "github.com/ipfs/go-ds-leveldb"
 	format "github.com/ipfs/go-ipld-format"
 	"github.com/prometheus/client_golang/prometheus"
+	goleveldb "github.com/syndtr/goleveldb/leveldb"
 )
 
 // DefaultMaxBlockSize is the largest envelope PutRaw accepts unless Config.MaxBlockSize says
@@ -149,47 +151,90 @@ func (n *Node) enter() (func(), error) {
 // PutRaw stores data as a raw block (CIDv1, raw codec, sha2-256), pins it and returns its CID.
 // Storing the same data again returns the same CID and keeps the first pin time.
 func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
-	switch {
-	case len(data) == 0:
-		return cid.Undef, ErrEmpty
-	case len(data) > n.cfg.MaxBlockSize:
-		return cid.Undef, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), n.cfg.MaxBlockSize)
+	cids, err := n.PutMany(ctx, [][]byte{data})
+	if err != nil {
+		return cid.Undef, err
+	}
+	return cids[0], nil
+}
+
+// PutMany stores and pins every item as PutRaw does and returns their CIDs in order; the
+// blocks go to the datastore in one write and the pins and pin times in one synced write, so
+// a batch costs one fsync. It fails as a whole when any item is empty or too large.
+func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
+	for _, d := range data {
+		switch {
+		case len(d) == 0:
+			return nil, ErrEmpty
+		case len(d) > n.cfg.MaxBlockSize:
+			return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(d), n.cfg.MaxBlockSize)
+		}
 	}
 	leave, err := n.enter()
 	if err != nil {
-		return cid.Undef, err
+		return nil, err
 	}
 	defer leave()
 
-	node := merkledag.NewRawNode(data)
-	c := node.Cid()
+	cids := make([]cid.Cid, len(data))
+	nodes := make([]*merkledag.RawNode, 0, len(data))
+	seen := make(map[cid.Cid]struct{}, len(data))
+	for i, d := range data {
+		node := merkledag.NewRawNode(d)
+		cids[i] = node.Cid()
+		if _, dup := seen[cids[i]]; !dup {
+			seen[cids[i]] = struct{}{}
+			nodes = append(nodes, node)
+		}
+	}
 	unlock := n.bstore.PinLock(ctx)
 	defer unlock.Unlock(ctx)
 
-	_, pinned, err := n.pinner.IsPinnedWithType(ctx, c, ipfspinner.Recursive)
-	if err != nil {
-		return cid.Undef, fmt.Errorf("ipfs: check pin %s: %w", c, err)
-	}
-	if pinned {
-		return c, nil
-	}
-	// The pin time goes first: a crash before the pin leaves a time without a pin, which
-	// UnpinOlderThan cleans up, never a pin that retention cannot find.
-	if err := n.recordPinTime(ctx, c); err != nil {
-		return cid.Undef, err
-	}
-	if err := n.pinner.Pin(ctx, node, true, ""); err != nil {
-		return cid.Undef, fmt.Errorf("ipfs: pin %s: %w", c, err)
-	}
-	if n.remote != nil {
-		if err := n.remote.want(ctx, c, true); err != nil {
-			return cid.Undef, err
+	todo := nodes[:0]
+	for _, node := range nodes {
+		_, pinned, err := n.pinner.IsPinnedWithType(ctx, node.Cid(), ipfspinner.Recursive)
+		if err != nil {
+			return nil, fmt.Errorf("ipfs: check pin %s: %w", node.Cid(), err)
+		}
+		if !pinned {
+			todo = append(todo, node)
 		}
 	}
-	if err := n.dstore.flush(); err != nil {
-		return cid.Undef, err
+	if len(todo) == 0 {
+		return cids, nil
 	}
-	return c, nil
+	// The blocks are written first (the pinner reads them back) without waiting for the disk;
+	// the synced batch of pins and pin times after them makes both durable.
+	blks := make([]blocks.Block, len(todo))
+	for i, node := range todo {
+		blks[i] = node
+	}
+	if err := n.bstore.PutMany(ctx, blks); err != nil {
+		return nil, fmt.Errorf("ipfs: store blocks: %w", err)
+	}
+	var batch goleveldb.Batch
+	bctx := withBatch(ctx, &batch)
+	for _, node := range todo {
+		c := node.Cid()
+		if err := n.recordPinTime(bctx, c); err != nil {
+			return nil, err
+		}
+		if err := n.pinner.Pin(bctx, node, true, ""); err != nil {
+			return nil, fmt.Errorf("ipfs: pin %s: %w", c, err)
+		}
+		if n.remote != nil {
+			if err := n.remote.want(bctx, c, true); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := n.dstore.commitSynced(&batch); err != nil {
+		return nil, err
+	}
+	if n.remote != nil {
+		n.remote.poke() // its wake-ups above came before the commit
+	}
+	return cids, nil
 }
 
 // Get returns the block's bytes after checking that they hash to c.

@@ -158,11 +158,16 @@ func (r *remotePinner) want(ctx context.Context, c cid.Cid, wanted bool) error {
 	if err = errors.Join(err, b.Commit(ctx)); err != nil {
 		return fmt.Errorf("ipfs: queue remote pin %s: %w", c, err)
 	}
+	r.poke()
+	return nil
+}
+
+// poke wakes the worker.
+func (r *remotePinner) poke() {
 	select {
 	case r.wake <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
 // status returns the remote state of c.

@@ -23,19 +23,43 @@ var (
 // as go-ds-leveldb does, made it ten times slower. LevelDB's journal is append-only, so after a
 // power loss the store holds a prefix of the writes, which the pinner's dirty flag and the
 // pin-time order in PutRaw are built to survive.
+//
+// A context made by withBatch collects the writes made with it (Put, Delete and Batch) in one
+// LevelDB batch instead, which commit writes atomically with one synced journal write: PutMany
+// pins a whole batch of blocks that way. Reads never see a pending batch.
 type groupCommitStore struct {
 	*leveldb.Datastore
 }
 
 var _ ds.Batching = groupCommitStore{}
 
-// Put stores a value without waiting for the disk.
-func (s groupCommitStore) Put(_ context.Context, k ds.Key, v []byte) error {
+type batchKey struct{}
+
+// withBatch returns a context whose writes go to b until b is committed.
+func withBatch(ctx context.Context, b *goleveldb.Batch) context.Context {
+	return context.WithValue(ctx, batchKey{}, b)
+}
+
+func batchOf(ctx context.Context) *goleveldb.Batch {
+	b, _ := ctx.Value(batchKey{}).(*goleveldb.Batch)
+	return b
+}
+
+// Put stores a value without waiting for the disk, or adds it to the context's batch.
+func (s groupCommitStore) Put(ctx context.Context, k ds.Key, v []byte) error {
+	if b := batchOf(ctx); b != nil {
+		b.Put(k.Bytes(), v)
+		return nil
+	}
 	return s.DB.Put(k.Bytes(), v, noSync)
 }
 
-// Delete removes a key without waiting for the disk.
-func (s groupCommitStore) Delete(_ context.Context, k ds.Key) error {
+// Delete removes a key without waiting for the disk, or adds the deletion to the context's batch.
+func (s groupCommitStore) Delete(ctx context.Context, k ds.Key) error {
+	if b := batchOf(ctx); b != nil {
+		b.Delete(k.Bytes())
+		return nil
+	}
 	return s.DB.Delete(k.Bytes(), noSync)
 }
 
@@ -43,8 +67,12 @@ func (s groupCommitStore) Delete(_ context.Context, k ds.Key) error {
 // point of an operation.
 func (s groupCommitStore) Sync(context.Context, ds.Key) error { return nil }
 
-// Batch returns a batch committed without waiting for the disk.
-func (s groupCommitStore) Batch(context.Context) (ds.Batch, error) {
+// Batch returns a batch committed without waiting for the disk, or one that adds to the
+// context's batch.
+func (s groupCommitStore) Batch(ctx context.Context) (ds.Batch, error) {
+	if b := batchOf(ctx); b != nil {
+		return &groupCommitBatch{store: s, shared: b}, nil
+	}
 	return &groupCommitBatch{store: s}, nil
 }
 
@@ -56,21 +84,41 @@ func (s groupCommitStore) flush() error {
 	return nil
 }
 
+// commitSynced writes b atomically and makes it and every write before it durable.
+func (s groupCommitStore) commitSynced(b *goleveldb.Batch) error {
+	b.Put(syncKey, nil)
+	if err := s.DB.Write(b, doSync); err != nil {
+		return fmt.Errorf("ipfs: commit batch: %w", err)
+	}
+	return nil
+}
+
 type groupCommitBatch struct {
-	store groupCommitStore
-	b     goleveldb.Batch
+	store  groupCommitStore
+	b      goleveldb.Batch
+	shared *goleveldb.Batch // the context's batch, committed by its owner
+}
+
+func (b *groupCommitBatch) target() *goleveldb.Batch {
+	if b.shared != nil {
+		return b.shared
+	}
+	return &b.b
 }
 
 func (b *groupCommitBatch) Put(_ context.Context, k ds.Key, v []byte) error {
-	b.b.Put(k.Bytes(), v)
+	b.target().Put(k.Bytes(), v)
 	return nil
 }
 
 func (b *groupCommitBatch) Delete(_ context.Context, k ds.Key) error {
-	b.b.Delete(k.Bytes())
+	b.target().Delete(k.Bytes())
 	return nil
 }
 
 func (b *groupCommitBatch) Commit(context.Context) error {
+	if b.shared != nil {
+		return nil
+	}
 	return b.store.DB.Write(&b.b, noSync)
 }

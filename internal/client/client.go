@@ -85,6 +85,9 @@ type conversation struct {
 	history []Received
 }
 
+// minBackoff is the first wait before a reconnect or a retried send.
+const minBackoff = 20 * time.Millisecond
+
 // New builds a client; call Run to connect.
 func New(cfg Config) (*Client, error) {
 	if cfg.Identity.Device == nil || cfg.Identity.DeviceID == 0 || cfg.Directory == nil || cfg.Dial == nil {
@@ -105,7 +108,7 @@ func (c *Client) Notifications() <-chan wire.Notification { return c.notificatio
 
 // Run keeps a relay connection open, reconnecting with capped backoff, until ctx ends.
 func (c *Client) Run(ctx context.Context) error {
-	backoff := 20 * time.Millisecond
+	backoff := minBackoff
 	for ctx.Err() == nil {
 		conn, err := c.cfg.Dial(ctx)
 		if err != nil {
@@ -117,7 +120,7 @@ func (c *Client) Run(ctx context.Context) error {
 			backoff = min(2*backoff, c.cfg.MaxBackoff)
 			continue
 		}
-		backoff = 20 * time.Millisecond
+		backoff = minBackoff
 		if d := conn.Hello().Dropped; d > 0 {
 			c.log.Warn("the relay dropped envelopes for this device (TTL or cap)", "dropped", d)
 		}
@@ -235,6 +238,7 @@ func (c *Client) Send(ctx context.Context, peer common.Address, plaintext []byte
 	if err != nil {
 		return "", fmt.Errorf("client: seal: %w", err)
 	}
+	backoff := minBackoff
 	for refreshed := 0; ; {
 		conn, err := c.current(ctx)
 		if err != nil {
@@ -251,6 +255,15 @@ func (c *Client) Send(ctx context.Context, peer common.Address, plaintext []byte
 			return id.String(), nil
 		case errors.Is(err, ErrConnClosed):
 			continue // Run reconnects; the same envelope goes again
+		case errors.Is(err, ErrInternal):
+			// The same envelope again after a pause: if it was stored after all, it is a duplicate.
+			c.log.Debug("relay failed a send, retrying", "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, c.cfg.MaxBackoff)
 		case errors.Is(err, ErrDevicesMismatch) && refreshed < 2:
 			refreshed++
 			if err := c.refresh(ctx, conv); err != nil {

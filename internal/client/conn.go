@@ -44,6 +44,8 @@ var (
 	ErrDevicesMismatch = &RelayError{Code: wire.CodeDevicesMismatch}
 	// ErrNotMember means the conversation is not open to this account.
 	ErrNotMember = &RelayError{Code: wire.CodeNotMember}
+	// ErrInternal means the relay failed for a passing reason (its database, say): retry.
+	ErrInternal = &RelayError{Code: wire.CodeInternal}
 	// ErrConnClosed is returned by Conn methods once the socket is gone.
 	ErrConnClosed = errors.New("client: relay connection closed")
 )

@@ -38,6 +38,8 @@ type SessionConfig struct {
 	Poll time.Duration
 	// Logger receives progress logs (default slog.Default()).
 	Logger *slog.Logger
+	// MaxBackoff caps the wait between reconnects (Config.MaxBackoff).
+	MaxBackoff time.Duration
 }
 
 // Start signs in with the wallet key, loads the device from the key store or registers a new
@@ -61,7 +63,7 @@ func Start(ctx context.Context, cfg SessionConfig) (*Client, Identity, error) {
 		return nil, Identity{}, fmt.Errorf("client: bind device %d: %w", id.DeviceID, err)
 	}
 	wsURL := "ws" + strings.TrimPrefix(strings.TrimSuffix(a.BaseURL, "/"), "http") + "/v1/ws"
-	c, err := New(Config{Identity: id, Directory: a.Devices, Logger: cfg.Logger,
+	c, err := New(Config{Identity: id, Directory: a.Devices, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff,
 		Dial: func(ctx context.Context) (*Conn, error) { return Dial(ctx, wsURL, a.Header()) }})
 	return c, id, err
 }

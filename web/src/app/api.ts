@@ -25,3 +25,176 @@ export async function post<T>(fetchFn: Fetch, path: string, body?: unknown, acce
   if (!res.ok) throw new ApiError(res.status, data.code ?? 'unknown', data.detail ?? data.title ?? `${path}: http ${res.status}`);
   return data;
 }
+
+/** Where the API client keeps the session between page loads (sessionStorage in the app). */
+export interface SessionStorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The session the API opened at sign-in (the TokenPair of api/openapi.yaml). */
+export interface Session {
+  /** The bearer token for API calls. */
+  accessToken: string;
+  /** The token that rotates the pair. */
+  refreshToken: string;
+  /** The session id. */
+  sessionId: string;
+  /** The signed-in account, lowercase. */
+  address: string;
+}
+
+const sessionKey = 'parley.session';
+
+/** What a request sends: a JSON value, or raw bytes with their content type (avatar upload). */
+export type RequestBody = { json: unknown } | { raw: Blob | Uint8Array; contentType: string };
+
+/**
+ * ApiClient calls the HTTP API with the session's access token. When the API answers 401
+ * (an expired access token), it rotates the pair once through POST /v1/auth/refresh (one
+ * rotation at a time, shared by concurrent calls) and repeats the request; a failed rotation
+ * ends the session (onSignedOut). Problems (RFC 9457) become ApiError with their code.
+ */
+export class ApiClient {
+  private session: Session | undefined;
+  private refreshing: Promise<Session> | undefined;
+  private readonly listeners = new Set<(s: Session | undefined) => void>();
+
+  /** Builds a client over fetchFn, restoring a session kept in store. */
+  constructor(
+    private readonly fetchFn: Fetch,
+    private readonly store?: SessionStorageLike,
+  ) {
+    const kept = store?.getItem(sessionKey);
+    if (kept) {
+      try {
+        this.session = JSON.parse(kept) as Session;
+      } catch {
+        store?.removeItem(sessionKey);
+      }
+    }
+  }
+
+  /** The current session, if signed in. */
+  get current(): Session | undefined {
+    return this.session;
+  }
+
+  /** Sets (sign-in, rotation) or clears (sign-out) the session and tells the listeners. */
+  setSession(s: Session | undefined): void {
+    this.session = s && { accessToken: s.accessToken, refreshToken: s.refreshToken, sessionId: s.sessionId, address: s.address };
+    if (this.session) this.store?.setItem(sessionKey, JSON.stringify(this.session));
+    else this.store?.removeItem(sessionKey);
+    for (const l of this.listeners) l(this.session);
+  }
+
+  /** Calls fn on every session change; returns a function that stops it. */
+  onSession(fn: (s: Session | undefined) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** GET path, decoded from JSON. */
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  /** POST a JSON body (or none) to path. */
+  post<T>(path: string, json?: unknown): Promise<T> {
+    return this.request<T>('POST', path, json === undefined ? undefined : { json });
+  }
+
+  /** PUT a JSON body to path. */
+  put<T>(path: string, json: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { json });
+  }
+
+  /** DELETE path. */
+  delete<T = void>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
+  /** Returns a fresh access token, rotating the pair first when force is set. */
+  async accessToken(force = false): Promise<string> {
+    if (!this.session) throw new ApiError(401, 'unauthenticated', 'not signed in');
+    if (force) return (await this.refresh(this.session.accessToken)).accessToken;
+    return this.session.accessToken;
+  }
+
+  /** Sends one request; on a 401 with a session it rotates the tokens and tries once more. */
+  async request<T>(method: string, path: string, body?: RequestBody): Promise<T> {
+    const used = this.session?.accessToken;
+    let res = await this.send(method, path, body, used);
+    if (res.status === 401 && used) {
+      await this.refresh(used);
+      res = await this.send(method, path, body, this.session?.accessToken);
+    }
+    return decode<T>(res, path);
+  }
+
+  /** Raw GET without credentials, e.g. /ipfs/{cid}. */
+  async fetchBytes(path: string): Promise<Uint8Array> {
+    const res = await this.fetchFn(path);
+    if (!res.ok) return decode(res, path);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  private send(method: string, path: string, body: RequestBody | undefined, token: string | undefined): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    const init: RequestInit = { method, headers };
+    if (body && 'json' in body) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body.json);
+    } else if (body) {
+      headers['content-type'] = body.contentType;
+      init.body = body.raw as BodyInit;
+    }
+    return this.fetchFn(path, init);
+  }
+
+  /**
+   * Rotates the token pair unless another call already replaced the stale access token; one
+   * rotation runs at a time, since presenting a rotated refresh token revokes the session.
+   */
+  private refresh(stale: string): Promise<Session> {
+    const s = this.session;
+    if (!s) return Promise.reject(new ApiError(401, 'unauthenticated', 'not signed in'));
+    if (s.accessToken !== stale) return Promise.resolve(s);
+    this.refreshing ??= (async () => {
+      try {
+        const res = await this.fetchFn('/v1/auth/refresh', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken: s.refreshToken }),
+        });
+        const next = await decode<Session>(res, '/v1/auth/refresh');
+        this.setSession(next);
+        return next;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) this.setSession(undefined);
+        throw err;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+}
+
+/** Decodes a response: JSON on success (undefined for 204), ApiError from a problem otherwise. */
+async function decode<T>(res: Response, path: string): Promise<T> {
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const p = (data ?? {}) as { code?: string; title?: string; detail?: string };
+    throw new ApiError(res.status, p.code ?? 'unknown', p.detail ?? p.title ?? `${path}: http ${res.status}`);
+  }
+  return data as T;
+}

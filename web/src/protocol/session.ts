@@ -173,6 +173,28 @@ interface RecvChain {
 const deviceRef = (account: Uint8Array, device: number) => `${toHex(account)}/${device}`;
 
 /**
+ * A session's saved state (Session.snapshot), opaque to callers. It holds only structured-cloneable
+ * values (Uint8Array, Map, bigint), so it can go into IndexedDB as is. It holds chain keys: keep it
+ * where the device keys are.
+ */
+export interface SessionState {
+  /** The format of the saved state. */
+  readonly format: 1;
+  /** The saved fields. */
+  readonly data: unknown;
+}
+
+interface SavedFields {
+  epoch: bigint;
+  members: Member[];
+  send: SendChain | undefined;
+  rotateDue: boolean;
+  recv: Map<string, RecvChain>;
+  heads: Uint8Array[];
+  linked: Uint8Array[];
+}
+
+/**
  * Session is one device's state in one conversation: its sender chain, the receiver chains of the
  * other devices and the DAG heads. It follows internal/protocol.Session. Concurrent calls run one
  * after the other in call order, and every failure leaves the state unchanged.
@@ -206,6 +228,40 @@ export class Session {
     return s;
   }
 
+  /**
+   * Recreates a saved session (snapshot) for the same conversation and device; cfg.epoch and
+   * cfg.members are taken from the state.
+   */
+  static async restore(cfg: Omit<SessionConfig, 'epoch' | 'members'>, state: SessionState): Promise<Session> {
+    if (state.format !== 1) fail('ErrMalformed', `session state format ${String(state.format)}`);
+    const f = structuredClone(state.data) as SavedFields;
+    const s = new Session({ ...cfg, epoch: f.epoch, members: f.members });
+    await s.applyMembers(f.epoch, f.members);
+    s.send = f.send;
+    s.rotateDue = f.rotateDue;
+    for (const [k, v] of f.recv) s.recv.set(k, v);
+    s.heads = f.heads.map((b) => CIDClass.decode(b));
+    s.linked = f.linked.map((b) => CIDClass.decode(b));
+    return s;
+  }
+
+  /** Returns a copy of the state after every earlier call, for restore after a reload. */
+  snapshot(): Promise<SessionState> {
+    return this.serial(async () => {
+      const members = [...this.members.values()].map(({ account, deviceId, keys }) => ({ account, deviceId, keys }));
+      const data: SavedFields = {
+        epoch: this.cfg.epoch,
+        members,
+        send: this.send,
+        rotateDue: this.rotateDue,
+        recv: this.recv,
+        heads: this.heads.map((c) => c.bytes),
+        linked: this.linked.map((c) => c.bytes),
+      };
+      return { format: 1, data: structuredClone(data) };
+    });
+  }
+
   /** Runs fn after every earlier call has finished, so awaits inside a call never interleave. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.tail.then(fn, fn);
@@ -233,6 +289,11 @@ export class Session {
     this.cfg.epoch = epoch;
     this.members = next;
     this.rotateDue = true;
+  }
+
+  /** The current membership epoch. */
+  get epoch(): bigint {
+    return this.cfg.epoch;
   }
 
   /** Makes the next seal start a new sender chain. */

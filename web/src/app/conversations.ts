@@ -1,0 +1,536 @@
+// Direct conversations of this device: one protocol Session per peer (sender chain, wraps to
+// every registered unrevoked device of both accounts), message history, delivery state and
+// typing, all kept in IndexedDB so a reload continues where it left off. The Go client
+// (internal/client) is the reference for what goes on the wire: text messages are the UTF-8 text
+// itself, so the terminal chat reads them.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { getAddress, type Address } from 'viem';
+import {
+  compare,
+  concat,
+  decodeEnvelope,
+  envelopeCID,
+  fromHex,
+  isProtocolError,
+  KindMessage,
+  Session,
+  SuiteX25519,
+  toHex,
+  utf8,
+  type Member,
+  type Message,
+  type SessionState,
+} from '../protocol/index.js';
+import type { ApiClient } from './api.js';
+import { RelayClosedError, RelayError, type DeviceRef, type PushedEnvelope, type RelayClient } from './relay.js';
+
+/** Where a message of mine is: sealing and sending, durable at the relay, on a peer device, read; or failed. */
+export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** What a message says: text, or a tip announcement (the tips feature sends it). */
+export type MessageBody = { kind: 'text'; text: string } | { kind: 'tip'; txHash: string; amount: string; token?: string; note?: string };
+
+/** One message of a conversation, as stored and shown. */
+export interface ChatMessage {
+  /** The envelope's CID once sealed; a local id ("local:…") before. */
+  key: string;
+  /** The other account, lowercase. */
+  peer: string;
+  /** Whether this account sent it (from any of its devices). */
+  mine: boolean;
+  /** The sender's account, lowercase. */
+  sender: string;
+  /** The content. */
+  body: MessageBody;
+  /** When this device sent or received it (ms since the epoch). */
+  at: number;
+  /** Delivery state of my messages; received ones are 'delivered'. */
+  state: DeliveryState;
+  /** Why sending failed, for state 'failed'. */
+  error?: string;
+  /** The CIDs of the envelopes it links as prev (received messages), for loading older history. */
+  links?: string[];
+}
+
+/** A conversation as the list shows it. */
+export interface ConversationSummary {
+  /** The other account, lowercase. */
+  peer: string;
+  /** The last message, if any. */
+  last?: ChatMessage;
+  /** Received messages not read yet. */
+  unread: number;
+  /** The peer is typing (until typingUntil). */
+  typing: boolean;
+}
+
+/** Direct conversations: the interface screens use (ConversationStore below implements it). */
+export interface ConversationStore {
+  /** Conversations with at least one message, newest first. */
+  list(): ConversationSummary[];
+  /** The history with peer, oldest first (loaded from IndexedDB by open()). */
+  messages(peer: string): ChatMessage[];
+  /** Loads the history with peer from IndexedDB; resolves when messages(peer) has it. */
+  open(peer: string): Promise<void>;
+  /** Sends text to peer; resolves with the stored message once the relay made it durable (state 'sent'). */
+  send(peer: string, body: MessageBody): Promise<ChatMessage>;
+  /** Tells peer's online devices that I am typing (rate-limited, ephemeral). */
+  typing(peer: string): void;
+  /** Marks everything received from peer as read and tells peer's devices (ephemeral receipt). */
+  markRead(peer: string): void;
+  /** Whether peer is typing right now. */
+  isTyping(peer: string): boolean;
+  /** Fetches envelopes this device lacks that peer's messages link to (/ipfs/{cid}, verified), up to limit. */
+  loadOlder(peer: string, limit?: number): Promise<number>;
+  /** Calls fn after any change (a message, a state, typing); returns a function that stops it. */
+  subscribe(fn: () => void): () => void;
+}
+
+/** The direct conversation id: SHA-256("parley/direct/v1" || lower address || higher address) (wire.DirectConversationID). */
+export function directConversationId(a: string, b: string): Uint8Array {
+  let x = fromHex(a);
+  let y = fromHex(b);
+  if (compare(x, y) > 0) [x, y] = [y, x];
+  return sha256(concat(utf8('parley/direct/v1'), x, y));
+}
+
+/** The ephemeral frames this app sends (JSON, ≤ 1 KiB): typing, delivered and read receipts. */
+export type FrameBody = { t: 'typing' } | { t: 'delivered'; cids: string[] } | { t: 'read'; cids: string[] };
+
+const tipPrefix = '{"parley":"tip"';
+
+/** Formats 20 address bytes as a lowercase 0x address. */
+function hexAddress(b: Uint8Array): Address {
+  return `0x${toHex(b)}`;
+}
+
+/** Encodes a message body: text as its UTF-8 bytes (what the Go chat sends), others as tagged JSON. */
+export function encodeBody(b: MessageBody): Uint8Array {
+  if (b.kind === 'text') return utf8(b.text);
+  const { kind: _kind, ...rest } = b;
+  return utf8(JSON.stringify({ parley: 'tip', ...rest }));
+}
+
+/** Decodes a message body; anything that is not a tagged app message is text. */
+export function decodeBody(p: Uint8Array): MessageBody {
+  const text = new TextDecoder().decode(p);
+  if (text.startsWith(tipPrefix)) {
+    try {
+      const v = JSON.parse(text) as { txHash?: unknown; amount?: unknown; token?: unknown; note?: unknown };
+      if (typeof v.txHash === 'string' && typeof v.amount === 'string') {
+        const tip: MessageBody = { kind: 'tip', txHash: v.txHash, amount: v.amount };
+        if (typeof v.token === 'string') tip.token = v.token;
+        if (typeof v.note === 'string') tip.note = v.note;
+        return tip;
+      }
+    } catch {
+      // plain text that happens to look like JSON
+    }
+  }
+  return { kind: 'text', text };
+}
+
+interface Schema extends DBSchema {
+  messages: { key: string; value: ChatMessage; indexes: { byPeer: [string, number] } };
+  sessions: { key: string; value: { peer: string; state: SessionState } };
+  reads: { key: string; value: { peer: string; at: number } };
+}
+
+/** An account's device directory: its registered, unrevoked suite-1 devices (GET /v1/users/{a}/devices). */
+export async function fetchMembers(api: ApiClient, account: string): Promise<Member[]> {
+  const out = await api.get<{ devices: { deviceId: number; suite: number; signingKey: string; keyAgreementKey: string; valid: boolean; revoked: boolean; state: string }[] }>(
+    `/v1/users/${account.toLowerCase()}/devices`,
+  );
+  return out.devices
+    .filter((d) => d.valid && !d.revoked && d.state === 'confirmed' && d.suite === SuiteX25519)
+    .map((d) => ({
+      account: fromHex(account),
+      deviceId: d.deviceId,
+      keys: { suite: SuiteX25519, signingKey: fromHex(d.signingKey), kemPublicKey: fromHex(d.keyAgreementKey) },
+    }));
+}
+
+/** What a ConversationStore needs. */
+export interface ConversationDeps {
+  /** The API (device directory, /ipfs). */
+  api: ApiClient;
+  /** The relay socket. */
+  relay: RelayClient;
+  /** This account. */
+  account: string;
+  /** This device's id and keys. */
+  deviceId: number;
+  /** This device's keys. */
+  device: import('../protocol/index.js').Device;
+  /** The clock (default Date.now). */
+  now?: () => number;
+}
+
+interface Conv {
+  peer: string;
+  id: Uint8Array;
+  session: Session;
+  epoch: bigint;
+  to: DeviceRef[];
+  sending: Promise<unknown>;
+}
+
+const typingHint = 5_000;
+
+/**
+ * IndexedConversations is the ConversationStore of the app. Received envelopes come through
+ * receive (the relay's envelope handler): decrypted, stored together with the session state, and
+ * only then acknowledged by the relay client.
+ */
+export class IndexedConversations implements ConversationStore {
+  private readonly me: string;
+  private readonly convs = new Map<string, Promise<Conv>>();
+  private readonly history = new Map<string, ChatMessage[]>();
+  private readonly typingUntil = new Map<string, number>();
+  private readonly lastTypingSent = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
+  private readonly now: () => number;
+  private readonly db: Promise<IDBPDatabase<Schema>>;
+
+  /** Opens the store of this account and device. */
+  constructor(private readonly deps: ConversationDeps) {
+    this.me = deps.account.toLowerCase();
+    this.now = deps.now ?? Date.now;
+    const name = `parley-chat-${this.me}-${deps.deviceId}`;
+    this.db = openDB<Schema>(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('messages', { keyPath: 'key' }).createIndex('byPeer', ['peer', 'at']);
+        db.createObjectStore('sessions', { keyPath: 'peer' });
+        db.createObjectStore('reads', { keyPath: 'peer' });
+      },
+    });
+    deps.relay.on('frame', (b) => void this.receiveFrame(b).catch(() => undefined));
+  }
+
+  /** Loads every conversation's messages (for the list); call once after construction. */
+  async init(): Promise<void> {
+    const db = await this.db;
+    const all = await db.getAll('messages');
+    all.sort((a, b) => a.at - b.at);
+    for (const m of all) {
+      let h = this.history.get(m.peer);
+      if (!h) this.history.set(m.peer, (h = []));
+      h.push(m);
+    }
+    for (const m of all) if (m.mine && m.state === 'sending') await this.update(m, { state: 'failed', error: 'the page closed before it was sent' });
+    this.changed();
+  }
+
+  /** Closes the database. */
+  async close(): Promise<void> {
+    (await this.db).close();
+  }
+
+  list(): ConversationSummary[] {
+    return [...this.history.entries()]
+      .filter(([, h]) => h.length > 0)
+      .map(([peer, h]) => ({ peer, last: h[h.length - 1]!, unread: h.filter((m) => !m.mine && m.state !== 'read').length, typing: this.isTyping(peer) }))
+      .sort((a, b) => (b.last?.at ?? 0) - (a.last?.at ?? 0));
+  }
+
+  messages(peer: string): ChatMessage[] {
+    return this.history.get(peer.toLowerCase()) ?? [];
+  }
+
+  async open(peer: string): Promise<void> {
+    const p = peer.toLowerCase();
+    const db = await this.db;
+    const stored = await db.getAllFromIndex('messages', 'byPeer', IDBKeyRange.bound([p, 0], [p, Number.MAX_SAFE_INTEGER]));
+    this.history.set(p, stored);
+    this.changed();
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  isTyping(peer: string): boolean {
+    return (this.typingUntil.get(peer.toLowerCase()) ?? 0) > this.now();
+  }
+
+  send(peer: string, body: MessageBody): Promise<ChatMessage> {
+    const p = peer.toLowerCase();
+    const local: ChatMessage = { key: `local:${crypto.randomUUID()}`, peer: p, mine: true, sender: this.me, body, at: this.now(), state: 'sending' };
+    this.append(local);
+    return this.conversation(p).then((conv) => {
+      const run = conv.sending.then(() => this.deliver(conv, local));
+      conv.sending = run.catch(() => undefined);
+      return run;
+    }, async (err: unknown) => this.fail(local, err));
+  }
+
+  typing(peer: string): void {
+    const p = peer.toLowerCase();
+    const last = this.lastTypingSent.get(p) ?? 0;
+    if (this.now() - last < typingHint / 2) return;
+    this.lastTypingSent.set(p, this.now());
+    void this.sendFrame(p, { t: 'typing' });
+  }
+
+  markRead(peer: string): void {
+    const p = peer.toLowerCase();
+    const unread = this.messages(p).filter((m) => !m.mine && m.state !== 'read');
+    if (unread.length === 0) return;
+    void Promise.all(unread.map((m) => this.update(m, { state: 'read' }))).then(() => this.changed());
+    void this.sendFrame(p, { t: 'read', cids: unread.map((m) => m.key).slice(-32) });
+  }
+
+  async loadOlder(peer: string, limit = 20): Promise<number> {
+    const p = peer.toLowerCase();
+    const conv = await this.conversation(p);
+    const have = new Set(this.messages(p).map((m) => m.key));
+    const wanted: string[] = [];
+    for (const m of this.messages(p)) for (const prev of m.links ?? []) if (!have.has(prev) && !wanted.includes(prev)) wanted.push(prev);
+    let loaded = 0;
+    while (wanted.length > 0 && loaded < limit) {
+      const cid = wanted.shift()!;
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.deps.api.fetchBytes(`/ipfs/${cid}`);
+      } catch {
+        continue;
+      }
+      if (envelopeCID(bytes).toString() !== cid) continue; // not what the link names
+      const msg = await this.openIn(conv, bytes).catch(() => undefined);
+      if (!msg) continue;
+      const stored = await this.store(conv, msg, cid);
+      loaded++;
+      for (const prev of stored.links ?? []) if (!have.has(prev)) wanted.push(prev);
+    }
+    if (loaded) await this.open(p);
+    return loaded;
+  }
+
+  /**
+   * Handles one pushed envelope (RelayConfig.onEnvelope): skips a CID already stored, opens it in
+   * its conversation and stores message and session state; the relay client acks afterwards.
+   */
+  async receive(e: PushedEnvelope): Promise<void> {
+    const db = await this.db;
+    if (e.cid && (await db.getKey('messages', e.cid))) return;
+    const env = decodeEnvelope(e.envelope);
+    if (env.kind !== KindMessage) return;
+    const peer = await this.peerOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
+    const conv = await this.conversation(peer);
+    if (toHex(conv.id) !== toHex(env.conversation)) return; // not this pair's conversation
+    let msg: Message;
+    try {
+      msg = await this.openIn(conv, e.envelope);
+    } catch (err) {
+      if (isProtocolError(err, 'ErrDuplicate')) return;
+      throw err;
+    }
+    const cid = msg.cid?.toString() ?? e.cid;
+    const stored = await this.store(conv, msg, cid);
+    if (!stored.mine) void this.sendFrame(peer, { t: 'delivered', cids: [cid] });
+  }
+
+  /** Opens an envelope, re-reading the members once when the sender device is new. */
+  private async openIn(conv: Conv, bytes: Uint8Array): Promise<Message> {
+    try {
+      return await conv.session.open(bytes);
+    } catch (err) {
+      if (!isProtocolError(err, 'ErrUnknownSender')) throw err;
+      await this.refresh(conv);
+      return conv.session.open(bytes);
+    }
+  }
+
+  /** Stores a received (or own other device's) message with the session state in one transaction. */
+  private async store(conv: Conv, msg: Message, cid: string): Promise<ChatMessage> {
+    const sender = hexAddress(msg.sender);
+    const mine = sender === this.me;
+    const m: ChatMessage = {
+      key: cid,
+      peer: conv.peer,
+      mine,
+      sender,
+      body: decodeBody(msg.plaintext),
+      at: this.now(),
+      state: mine ? 'sent' : 'delivered',
+      links: msg.prev.map((c) => c.toString()),
+    };
+    const state = await conv.session.snapshot();
+    const db = await this.db;
+    const tx = db.transaction(['messages', 'sessions'], 'readwrite');
+    await Promise.all([tx.objectStore('messages').put(m), tx.objectStore('sessions').put({ peer: conv.peer, state }), tx.done]);
+    this.append(m);
+    return m;
+  }
+
+  private async deliver(conv: Conv, local: ChatMessage): Promise<ChatMessage> {
+    const plaintext = encodeBody(local.body);
+    try {
+      let { envelope, cid } = await conv.session.seal(plaintext);
+      await this.saveSession(conv);
+      for (let refreshed = 0; ; ) {
+        try {
+          await this.deps.relay.send(conv.peer, conv.to, envelope);
+          break;
+        } catch (err) {
+          if (err instanceof RelayClosedError) continue; // the relay client reconnects; send the same envelope again
+          if (err instanceof RelayError && err.code === 'duplicate') break;
+          if (err instanceof RelayError && err.code === 'devices_mismatch' && refreshed < 2) {
+            refreshed++;
+            await this.refresh(conv);
+            ({ envelope, cid } = await conv.session.seal(plaintext));
+            await this.saveSession(conv);
+            continue;
+          }
+          throw err;
+        }
+      }
+      const sent: ChatMessage = { ...local, key: cid.toString(), state: 'sent' };
+      const db = await this.db;
+      const tx = db.transaction('messages', 'readwrite');
+      await Promise.all([tx.store.delete(local.key), tx.store.put(sent), tx.done]);
+      this.replace(local.key, sent);
+      return sent;
+    } catch (err) {
+      return this.fail(local, err);
+    }
+  }
+
+  private async fail(local: ChatMessage, err: unknown): Promise<ChatMessage> {
+    const failed: ChatMessage = { ...local, state: 'failed', error: err instanceof Error ? err.message : String(err) };
+    await (await this.db).put('messages', failed);
+    this.replace(local.key, failed);
+    throw err;
+  }
+
+  private async sendFrame(peer: string, body: FrameBody): Promise<void> {
+    if (this.deps.relay.state !== 'open') return;
+    const conv = await this.conversation(peer);
+    const env = await conv.session.sealFrame(utf8(JSON.stringify(body)));
+    await this.saveSession(conv);
+    this.deps.relay.sendFrame(peer, env);
+  }
+
+  /** Opens a typing or receipt frame and applies it. */
+  private async receiveFrame(b: Uint8Array): Promise<void> {
+    const env = decodeEnvelope(b);
+    const peer = await this.peerOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
+    const conv = await this.conversation(peer);
+    const msg = await this.openIn(conv, b);
+    if (env.wraps.length > 0) await this.saveSession(conv);
+    const frame = JSON.parse(new TextDecoder().decode(msg.plaintext)) as FrameBody;
+    const fromMe = hexAddress(msg.sender) === this.me;
+    if (frame.t === 'typing' && !fromMe) {
+      this.typingUntil.set(peer, this.now() + typingHint);
+      setTimeout(() => this.changed(), typingHint + 50);
+    } else if (frame.t === 'delivered' || frame.t === 'read') {
+      const cids = new Set(frame.cids);
+      const order: DeliveryState[] = ['sending', 'sent', 'delivered', 'read'];
+      for (const m of this.messages(peer)) {
+        if (!cids.has(m.key)) continue;
+        if (fromMe && frame.t === 'read' && !m.mine) await this.update(m, { state: 'read' }); // read on my other device
+        if (!fromMe && m.mine && order.indexOf(frame.t) > order.indexOf(m.state)) await this.update(m, { state: frame.t });
+      }
+      if (frame.t === 'read' && !fromMe) {
+        // read up to the newest receipted message: earlier ones are read too
+        const h = this.messages(peer);
+        const last = h.findLastIndex((m) => cids.has(m.key));
+        for (const m of h.slice(0, last + 1)) if (m.mine && m.state !== 'read' && m.state !== 'failed' && m.state !== 'sending') await this.update(m, { state: 'read' });
+      }
+    }
+    this.changed();
+  }
+
+  /** Finds the peer of an envelope: the sender, or for my own other device the other account named by the wraps or a known conversation. */
+  private async peerOf(sender: Uint8Array, wrapAccounts: Uint8Array[], conversation: Uint8Array): Promise<string> {
+    const s = hexAddress(sender);
+    if (s !== this.me) return s;
+    const id = toHex(conversation);
+    for (const [peer, c] of this.convs) if (toHex(directConversationId(this.me, peer)) === id) return (await c).peer;
+    for (const peer of this.history.keys()) if (toHex(directConversationId(this.me, peer)) === id) return peer;
+    for (const a of wrapAccounts) {
+      const other = hexAddress(a);
+      if (other !== this.me) return other;
+    }
+    return this.me;
+  }
+
+  /** Returns the conversation with peer: its saved session, or a new one over the current devices. */
+  private conversation(peer: string): Promise<Conv> {
+    let c = this.convs.get(peer);
+    if (!c) {
+      c = this.load(peer);
+      this.convs.set(peer, c);
+      c.catch(() => this.convs.delete(peer));
+    }
+    return c;
+  }
+
+  private async load(peer: string): Promise<Conv> {
+    const id = directConversationId(this.me, peer);
+    const base = { conversationId: id, account: fromHex(this.me), deviceId: this.deps.deviceId, device: this.deps.device };
+    const saved = await (await this.db).get('sessions', peer);
+    if (saved) {
+      const session = await Session.restore(base, saved.state);
+      const conv: Conv = { peer, id, session, epoch: session.epoch, to: [], sending: Promise.resolve() };
+      await this.refresh(conv); // devices may have changed while the page was closed
+      return conv;
+    }
+    const members = await this.members(peer);
+    const session = await Session.create({ ...base, epoch: 0n, members });
+    return { peer, id, session, epoch: 0n, to: this.recipients(members), sending: Promise.resolve() };
+  }
+
+  private async members(peer: string): Promise<Member[]> {
+    const accounts = peer === this.me ? [this.me] : [this.me, peer];
+    return (await Promise.all(accounts.map((a) => fetchMembers(this.deps.api, a)))).flat();
+  }
+
+  private recipients(members: Member[]): DeviceRef[] {
+    return members
+      .filter((m) => !(hexAddress(m.account) === this.me && m.deviceId === this.deps.deviceId))
+      .map((m) => ({ account: getAddress(hexAddress(m.account)), device: m.deviceId }));
+  }
+
+  /** Re-reads both accounts' devices; the next seal starts a chain wrapped to the new set. */
+  private async refresh(conv: Conv): Promise<void> {
+    const members = await this.members(conv.peer);
+    conv.epoch++;
+    await conv.session.setMembers(conv.epoch, members);
+    conv.to = this.recipients(members);
+    await this.saveSession(conv);
+  }
+
+  private async saveSession(conv: Conv): Promise<void> {
+    const state = await conv.session.snapshot();
+    await (await this.db).put('sessions', { peer: conv.peer, state });
+  }
+
+  private append(m: ChatMessage): void {
+    let h = this.history.get(m.peer);
+    if (!h) this.history.set(m.peer, (h = []));
+    h.push(m);
+    if (!m.mine) this.typingUntil.delete(m.peer);
+    this.changed();
+  }
+
+  private replace(key: string, m: ChatMessage): void {
+    const h = this.history.get(m.peer) ?? [];
+    const i = h.findIndex((x) => x.key === key);
+    if (i >= 0) h[i] = m;
+    this.history.set(m.peer, [...h]);
+    this.changed();
+  }
+
+  private async update(m: ChatMessage, patch: Partial<ChatMessage>): Promise<void> {
+    const next = { ...m, ...patch };
+    await (await this.db).put('messages', next);
+    this.replace(m.key, next);
+  }
+
+  private changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+}

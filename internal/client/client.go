@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -43,6 +44,9 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxBackoff caps the wait between reconnects (default 2s).
 	MaxBackoff time.Duration
+	// State, when set, keeps the conversations (members, receiver chains, delivered counters)
+	// on disk, saved before every ack: a new Client on the same file keeps decrypting.
+	State *StateFile
 }
 
 // Received is a decrypted message or ephemeral frame.
@@ -69,6 +73,9 @@ type Client struct {
 	ready chan struct{} // closed while conn is set
 	convs map[[32]byte]*conversation
 	seen  map[string]struct{}
+
+	stateMu sync.Mutex  // serializes snapshot and write of cfg.State
+	dirty   atomic.Bool // conversation state changed since the last save
 }
 
 // conversation is one direct conversation's protocol session and recipient devices.
@@ -81,8 +88,10 @@ type conversation struct {
 
 	mu      sync.Mutex // guards the fields below
 	epoch   uint64
+	members []protocol.Member
 	to      []wire.DeviceRef
 	history []Received
+	chains  []*recvChain // receiver chains this device can rebuild, oldest first
 }
 
 // minBackoff is the first wait before a reconnect or a retried send.
@@ -95,8 +104,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg.MaxBackoff = cmp.Or(cfg.MaxBackoff, 2*time.Second)
 	log := cmp.Or(cfg.Logger, slog.Default()).With("component", "client", "account", cfg.Identity.Account.Hex(), "device", cfg.Identity.DeviceID)
-	return &Client{cfg: cfg, log: log, received: make(chan Received, 1024), notifications: make(chan wire.Notification, 64), ready: make(chan struct{}),
-		convs: map[[32]byte]*conversation{}, seen: map[string]struct{}{}}, nil
+	c := &Client{cfg: cfg, log: log, received: make(chan Received, 1024), notifications: make(chan wire.Notification, 64), ready: make(chan struct{}),
+		convs: map[[32]byte]*conversation{}, seen: map[string]struct{}{}}
+	if cfg.State != nil && cfg.State.loaded != nil {
+		if err := c.restore(cfg.State.loaded); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // Received delivers decrypted messages and frames, each message once.
@@ -164,25 +179,40 @@ func (c *Client) current(ctx context.Context) (*Conn, error) {
 func (c *Client) conversationWith(ctx context.Context, peer common.Address) (*conversation, error) {
 	id := wire.DirectConversationID(c.cfg.Identity.Account, peer)
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if conv := c.convs[id]; conv != nil {
+	conv := c.convs[id]
+	c.mu.Unlock()
+	if conv != nil {
 		return conv, nil
 	}
-	conv := &conversation{peer: peer, id: id}
 	members, err := c.members(ctx, peer)
 	if err != nil {
 		return nil, err
 	}
-	conv.sess, err = protocol.NewSession(protocol.SessionConfig{
+	c.mu.Lock()
+	if conv = c.convs[id]; conv == nil {
+		if conv, err = c.newConversation(peer, 0, members); err == nil {
+			c.convs[id] = conv
+			c.dirty.Store(true)
+		}
+	}
+	c.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return conv, c.persist()
+}
+
+// newConversation builds the session of a direct conversation with peer.
+func (c *Client) newConversation(peer common.Address, epoch uint64, members []protocol.Member) (*conversation, error) {
+	id := wire.DirectConversationID(c.cfg.Identity.Account, peer)
+	sess, err := protocol.NewSession(protocol.SessionConfig{
 		ConversationID: id, Account: c.cfg.Identity.Account, DeviceID: c.cfg.Identity.DeviceID,
-		Device: c.cfg.Identity.Device, Members: members,
+		Device: c.cfg.Identity.Device, Epoch: epoch, Members: members,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("client: new session: %w", err)
 	}
-	conv.to = c.recipients(members)
-	c.convs[id] = conv
-	return conv, nil
+	return &conversation{peer: peer, id: id, sess: sess, epoch: epoch, members: members, to: c.recipients(members)}, nil
 }
 
 // members lists the devices of both accounts of a direct conversation.
@@ -215,13 +245,17 @@ func (c *Client) refresh(ctx context.Context, conv *conversation) error {
 		return err
 	}
 	conv.mu.Lock()
-	defer conv.mu.Unlock()
 	conv.epoch++
-	if err := conv.sess.SetMembers(conv.epoch, members); err != nil {
+	err = conv.sess.SetMembers(conv.epoch, members)
+	if err == nil {
+		conv.members, conv.to = members, c.recipients(members)
+	}
+	conv.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("client: set members: %w", err)
 	}
-	conv.to = c.recipients(members)
-	return nil
+	c.dirty.Store(true)
+	return c.persist()
 }
 
 // Send encrypts plaintext for the direct conversation with peer and returns once the relay
@@ -360,6 +394,11 @@ func (c *Client) serve(ctx context.Context, conn *Conn) {
 			c.log.Warn("relay error", "code", f.Code, "message", f.Message)
 		}
 		if len(acks) > 0 && (len(acks) >= maxAckBatch || len(conn.Incoming()) == 0) {
+			if err := c.persist(); err != nil {
+				// Unacked, the envelopes come again after a reconnect.
+				c.log.Error("save session state before ack", "err", err)
+				return
+			}
 			if conn.Ack(acks...) != nil {
 				return
 			}
@@ -412,6 +451,10 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 		c.mu.Lock()
 		c.seen[f.CID] = struct{}{}
 		c.mu.Unlock()
+		if !conv.delivered(msg, f.Envelope) {
+			return nil // delivered before this client restarted
+		}
+		c.dirty.Store(true)
 		conv.record(r)
 	}
 	select {

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -19,29 +18,7 @@ func SaveIdentity(path string, passphrase []byte, params protocol.Argon2Params, 
 	if err != nil {
 		return fmt.Errorf("client: encrypt key store: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("client: key store dir: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".keys-*")
-	if err != nil {
-		return fmt.Errorf("client: key store: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(archive); err != nil {
-		tmp.Close()
-		return fmt.Errorf("client: write key store: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("client: sync key store: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("client: close key store: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("client: install key store: %w", err)
-	}
-	return nil
+	return writeAtomic(path, ".keys-*", archive)
 }
 
 // LoadIdentity reads a key store written by SaveIdentity; a wrong passphrase is

@@ -42,9 +42,13 @@ type SessionConfig struct {
 	MaxBackoff time.Duration
 }
 
+// StateSuffix names a key store's session state file: the key store's path plus this suffix.
+const StateSuffix = ".state"
+
 // Start signs in with the wallet key, loads the device from the key store or registers a new
 // one gaslessly (saving it only once confirmed), binds the session to the device and returns a
-// Client dialing the API's relay; the caller runs it with Run.
+// Client dialing the API's relay and resuming the conversations saved next to the key store
+// (StorePath + StateSuffix, encrypted with the same passphrase); the caller runs it with Run.
 func Start(ctx context.Context, cfg SessionConfig) (*Client, Identity, error) {
 	log := cfg.Logger
 	if log == nil {
@@ -62,8 +66,12 @@ func Start(ctx context.Context, cfg SessionConfig) (*Client, Identity, error) {
 	if err := a.BindDevice(ctx, id); err != nil {
 		return nil, Identity{}, fmt.Errorf("client: bind device %d: %w", id.DeviceID, err)
 	}
+	state, err := OpenStateFile(cfg.StorePath+StateSuffix, cfg.Passphrase, cfg.Argon2)
+	if err != nil {
+		return nil, Identity{}, err
+	}
 	wsURL := "ws" + strings.TrimPrefix(strings.TrimSuffix(a.BaseURL, "/"), "http") + "/v1/ws"
-	c, err := New(Config{Identity: id, Directory: a.Devices, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff,
+	c, err := New(Config{Identity: id, Directory: a.Devices, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff, State: state,
 		Dial: func(ctx context.Context) (*Conn, error) { return Dial(ctx, wsURL, a.Header()) }})
 	return c, id, err
 }

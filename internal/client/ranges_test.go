@@ -18,7 +18,7 @@ func TestAddCounter(t *testing.T) {
 		{"extends right", [][2]uint32{{0, 3}}, 3, [][2]uint32{{0, 4}}, true},
 		{"inside", [][2]uint32{{0, 3}}, 1, [][2]uint32{{0, 3}}, false},
 		{"gap", [][2]uint32{{0, 3}}, 5, [][2]uint32{{0, 3}, {5, 6}}, true},
-		{"extends left", [][2]uint32{{0, 3}, {5, 6}}, 4, [][2]uint32{{0, 6}}, true},
+		{"joins both", [][2]uint32{{0, 3}, {4, 6}}, 3, [][2]uint32{{0, 6}}, true},
 		{"before all", [][2]uint32{{5, 6}}, 2, [][2]uint32{{2, 3}, {5, 6}}, true},
 		{"joins next", [][2]uint32{{0, 1}, {5, 6}}, 4, [][2]uint32{{0, 1}, {4, 6}}, true},
 		{"end of second", [][2]uint32{{0, 1}, {5, 7}}, 6, [][2]uint32{{0, 1}, {5, 7}}, false},

@@ -5,13 +5,18 @@ import (
 	"crypto/ecdsa"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,23 +95,21 @@ func (c loadClient) call(method, path, token string, body, out any) error {
 		return fmt.Errorf("%s %s: status %d", method, path, resp.StatusCode)
 	}
 	if out == nil {
-		return nil
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-func startLoadServer(t *testing.T, e *testEnv) loadClient {
-	t.Helper()
-	srv := httptest.NewServer(e.srv.Handler())
-	t.Cleanup(srv.Close)
-	return loadClient{base: srv.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+func newLoadClient(base string) loadClient {
+	return loadClient{base: base, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 }
 
 func unlimited(c *Config, _ *Deps) {
 	c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9
 }
 
-// loginOnce runs nonce → sign → verify over HTTP for key.
+// loginOnce runs nonce → sign → verify over HTTP for key; e supplies the clock of the messages.
 func loginOnce(e *testEnv, c loadClient, key *ecdsa.PrivateKey) (gen.TokenPair, error) {
 	var n gen.Nonce
 	if err := c.call(http.MethodPost, "/v1/auth/nonce", "", nil, &n); err != nil {
@@ -118,37 +121,203 @@ func loginOnce(e *testEnv, c loadClient, key *ecdsa.PrivateKey) (gen.TokenPair, 
 	return pair, err
 }
 
-// TestLoadLogins measures SIWE sign-ins per second end to end over HTTP (nonce, verify,
-// session), with PARLEY_BENCH_WORKERS concurrent clients for PARLEY_BENCH_SECONDS.
-func TestLoadLogins(t *testing.T) {
-	benchEnv(t)
-	e := newEnv(t, unlimited)
-	c := startLoadServer(t, e)
-	workers, seconds := envInt("PARLEY_BENCH_WORKERS", 32), envInt("PARLEY_BENCH_SECONDS", 10)
+// loadResult is what a load run reports; a client process prints it as one JSON line.
+type loadResult struct {
+	Ops     int      `json:"ops"`
+	Seconds float64  `json:"seconds"`
+	P50     float64  `json:"p50_ms"`
+	P99     float64  `json:"p99_ms"`
+	Errors  []string `json:"errors"`
+}
+
+// loadResultPrefix starts the line on which a client process reports its loadResult.
+const loadResultPrefix = "load-result: "
+
+// searchTagSets are the interests of the searchers, one set per worker in turn.
+var searchTagSets = [][]string{{"sports", "music"}, {"tech", "ethereum", "privacy"}, {"music", "movies", "books", "art"}, {"hiking", "free-500"}, {"sports"}}
+
+// runLoad drives kind ("logins" or "search") against base with workers clients for seconds.
+// Logins sign every time with a fresh key, as a new client would; searchers sign in once,
+// set their interests and page through their results (two of three searches follow the cursor).
+func runLoad(e *testEnv, base, kind string, workers, seconds int) loadResult {
+	c := newLoadClient(base)
 	var lat latencies
 	var wg sync.WaitGroup
 	var errs sync.Map
 	start := time.Now()
 	deadline := start.Add(time.Duration(seconds) * time.Second)
-	for range workers {
+	for w := range workers {
 		wg.Go(func() {
-			key := newKey(t)
-			for time.Now().Before(deadline) {
-				t0 := time.Now()
-				if _, err := loginOnce(e, c, key); err != nil {
-					errs.Store(err.Error(), true)
-					return
-				}
-				lat.add(time.Since(t0))
+			err := loadWorker(e, c, kind, w, deadline, &lat)
+			if err != nil {
+				errs.Store(err.Error(), true)
 			}
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	errs.Range(func(k, _ any) bool { t.Error(k); return true })
-	fmt.Printf("bench: api-logins workers=%d seconds=%.1f logins=%d logins_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f\n",
-		workers, elapsed.Seconds(), len(lat.d), float64(len(lat.d))/elapsed.Seconds(),
-		ms(lat.quantile(0.5)), ms(lat.quantile(0.99)))
+	res := loadResult{Ops: len(lat.d), Seconds: time.Since(start).Seconds(), P50: ms(lat.quantile(0.5)), P99: ms(lat.quantile(0.99))}
+	errs.Range(func(k, _ any) bool { res.Errors = append(res.Errors, k.(string)); return true })
+	return res
+}
+
+func loadWorker(e *testEnv, c loadClient, kind string, w int, deadline time.Time, lat *latencies) error {
+	if kind == "logins" {
+		for time.Now().Before(deadline) {
+			t0 := time.Now()
+			key, err := crypto.GenerateKey()
+			if err == nil {
+				_, err = loginOnce(e, c, key)
+			}
+			if err != nil {
+				return err
+			}
+			lat.add(time.Since(t0))
+		}
+		return nil
+	}
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		return err
+	}
+	tokens, err := loginOnce(e, c, key)
+	if err != nil {
+		return err
+	}
+	if err := c.call(http.MethodPut, "/v1/me/interests", tokens.AccessToken, gen.Interests{Tags: searchTagSets[w%len(searchTagSets)]}, nil); err != nil {
+		return err
+	}
+	for cursor, n := "", 0; time.Now().Before(deadline); n++ {
+		path := "/v1/search/people?limit=20"
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		var page gen.SearchPage
+		t0 := time.Now()
+		if err := c.call(http.MethodGet, path, tokens.AccessToken, nil, &page); err != nil {
+			return err
+		}
+		lat.add(time.Since(t0))
+		cursor = ""
+		if page.NextCursor != nil && n%3 != 2 {
+			cursor = *page.NextCursor
+		}
+	}
+	return nil
+}
+
+// TestLoadClient is the load generator's own process (started by runClients); it does nothing
+// unless PARLEY_BENCH_TARGET is set.
+func TestLoadClient(t *testing.T) {
+	target := os.Getenv("PARLEY_BENCH_TARGET")
+	if target == "" {
+		t.Skip("load client process: started by TestLoadLogins and TestLoadSearch")
+	}
+	now, err := time.Parse(time.RFC3339Nano, os.Getenv("PARLEY_BENCH_NOW"))
+	if err != nil {
+		t.Fatalf("PARLEY_BENCH_NOW: %v", err)
+	}
+	e := &testEnv{t: t, clock: &clock{t: now}}
+	res := runLoad(e, target, os.Getenv("PARLEY_BENCH_KIND"), envInt("PARLEY_BENCH_WORKERS", 16), envInt("PARLEY_BENCH_SECONDS", 10))
+	line, _ := json.Marshal(res)
+	fmt.Printf("%s%s\n", loadResultPrefix, line)
+}
+
+// cpuTimes are CPU seconds used so far by this process and by the Postgres server.
+type cpuTimes struct{ self, postgres float64 }
+
+// readCPU samples the CPU time of this process and of db's server (the postmaster and all its
+// children, found through /proc; 0 when the server is not local).
+func readCPU(t *testing.T, db *pgxpool.Pool) cpuTimes {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	out := cpuTimes{self: tvSeconds(ru.Utime) + tvSeconds(ru.Stime)}
+	var backend int
+	if err := db.QueryRow(t.Context(), "SELECT pg_backend_pid()").Scan(&backend); err != nil {
+		t.Fatal(err)
+	}
+	postmaster, _, ok := procStat(backend)
+	if !ok {
+		return out
+	}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		pid, _ := strconv.Atoi(filepath.Base(d))
+		if ppid, ticks, ok := procStat(pid); ok && (pid == postmaster || ppid == postmaster) {
+			out.postgres += ticks / 100 // USER_HZ is 100 on Linux
+		}
+	}
+	return out
+}
+
+func tvSeconds(tv syscall.Timeval) float64 { return float64(tv.Sec) + float64(tv.Usec)/1e6 }
+
+// procStat reads a process's parent pid and user+system CPU ticks from /proc/<pid>/stat.
+func procStat(pid int) (ppid int, ticks float64, ok bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	if len(f) < 13 {
+		return 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return ppid, utime + stime, true
+}
+
+// runClients serves e over HTTP and drives kind against it, in a separate client process
+// (this test binary again, TestLoadClient) unless PARLEY_BENCH_INPROCESS is set, then prints
+// the "bench: api-<kind>" line with throughput, latency and CPU time per operation of the
+// server process, of Postgres and of the client process.
+func runClients(t *testing.T, e *testEnv, kind string, workers, seconds int) {
+	srv := httptest.NewServer(e.srv.Handler())
+	t.Cleanup(srv.Close)
+	before := readCPU(t, e.srv.db)
+	var res loadResult
+	var clientCPU float64
+	if os.Getenv("PARLEY_BENCH_INPROCESS") != "" {
+		res = runLoad(e, srv.URL, kind, workers, seconds)
+	} else {
+		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run", "^TestLoadClient$", "-test.count", "1")
+		cmd.Env = append(os.Environ(), "PARLEY_BENCH_TARGET="+srv.URL, "PARLEY_BENCH_KIND="+kind,
+			"PARLEY_BENCH_NOW="+e.clock.now().Format(time.RFC3339Nano),
+			"PARLEY_BENCH_WORKERS="+strconv.Itoa(workers), "PARLEY_BENCH_SECONDS="+strconv.Itoa(seconds))
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("load client: %v; output %s", err, out)
+		}
+		_, line, ok := strings.Cut(string(out), loadResultPrefix)
+		if !ok {
+			t.Fatalf("load client printed no result: %s", out)
+		}
+		if err := json.Unmarshal([]byte(strings.SplitN(line, "\n", 2)[0]), &res); err != nil {
+			t.Fatalf("load client result: %v", err)
+		}
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		clientCPU = tvSeconds(ru.Utime) + tvSeconds(ru.Stime)
+	}
+	after := readCPU(t, e.srv.db)
+	for _, msg := range res.Errors {
+		t.Error(msg)
+	}
+	perOp := func(s float64) float64 { return s * 1e6 / float64(max(res.Ops, 1)) }
+	fmt.Printf("bench: api-%s workers=%d seconds=%.1f ops=%d ops_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f server_cpu_us_per_op=%.0f postgres_cpu_us_per_op=%.0f client_cpu_us_per_op=%.0f\n",
+		kind, workers, res.Seconds, res.Ops, float64(res.Ops)/res.Seconds, res.P50, res.P99,
+		perOp(after.self-before.self), perOp(after.postgres-before.postgres), perOp(clientCPU))
+}
+
+// TestLoadLogins measures SIWE sign-ins per second end to end over HTTP (nonce, verify,
+// session), with PARLEY_BENCH_WORKERS concurrent clients for PARLEY_BENCH_SECONDS.
+func TestLoadLogins(t *testing.T) {
+	benchEnv(t)
+	e := newEnv(t, unlimited)
+	runClients(t, e, "logins", envInt("PARLEY_BENCH_WORKERS", 16), envInt("PARLEY_BENCH_SECONDS", 10))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -177,17 +346,20 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 		accounts = append(accounts, []any{addr, active, active})
 		discoverable := rng.IntN(10) != 0
 		profiles = append(profiles, []any{addr, fmt.Sprintf("user %d", i), discoverable, now})
-		seen := map[string]bool{}
+		var tags []string
 		for range 3 + rng.IntN(6) {
 			k := int(zipf.Uint64())
 			tag := fmt.Sprintf("free-%d", k)
 			if k < len(taxonomy) {
 				tag = taxonomy[k]
 			}
-			if !seen[tag] {
-				seen[tag] = true
-				interests = append(interests, []any{addr, tag, discoverable, active})
+			if !slices.Contains(tags, tag) {
+				tags = append(tags, tag)
 			}
+		}
+		slices.Sort(tags)
+		for _, tag := range tags {
+			interests = append(interests, []any{addr, tag, discoverable, active, tags})
 		}
 	}
 	for _, c := range []struct {
@@ -197,7 +369,7 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 	}{
 		{"accounts", []string{"address", "created_at", "last_active_at"}, accounts},
 		{"profiles", []string{"account", "display_name", "discoverable", "updated_at"}, profiles},
-		{"account_interests", []string{"account", "tag", "discoverable", "last_active_at"}, interests},
+		{"account_interests", []string{"account", "tag", "discoverable", "last_active_at", "tags"}, interests},
 	} {
 		if _, err := db.CopyFrom(t.Context(), pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
 			t.Fatalf("copy %s: %v", c.table, err)
@@ -217,44 +389,5 @@ func TestLoadSearch(t *testing.T) {
 	t0 := time.Now()
 	seedPeople(t, e.srv.db, envInt("PARLEY_BENCH_USERS", 1_000_000), e.clock.now())
 	fmt.Printf("bench: api-seed seconds=%.1f\n", time.Since(t0).Seconds())
-	c := startLoadServer(t, e)
-	workers, seconds := envInt("PARLEY_BENCH_WORKERS", 20), envInt("PARLEY_BENCH_SECONDS", 10)
-	tagSets := [][]string{{"sports", "music"}, {"tech", "ethereum", "privacy"}, {"music", "movies", "books", "art"}, {"hiking", "free-500"}, {"sports"}}
-	var lat latencies
-	var wg sync.WaitGroup
-	var errs sync.Map
-	start := time.Now()
-	deadline := start.Add(time.Duration(seconds) * time.Second)
-	for w := range workers {
-		wg.Go(func() {
-			tokens, err := loginOnce(e, c, newKey(t))
-			if err == nil {
-				err = c.call(http.MethodPut, "/v1/me/interests", tokens.AccessToken, gen.Interests{Tags: tagSets[w%len(tagSets)]}, nil)
-			}
-			for cursor := ""; err == nil && time.Now().Before(deadline); {
-				path := "/v1/search/people?limit=20"
-				if cursor != "" {
-					path += "&cursor=" + cursor
-				}
-				var page gen.SearchPage
-				t0 := time.Now()
-				if err = c.call(http.MethodGet, path, tokens.AccessToken, nil, &page); err == nil {
-					lat.add(time.Since(t0))
-					cursor = ""
-					if page.NextCursor != nil && len(lat.d)%3 != 0 {
-						cursor = *page.NextCursor
-					}
-				}
-			}
-			if err != nil {
-				errs.Store(err.Error(), true)
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	errs.Range(func(k, _ any) bool { t.Error(k); return true })
-	fmt.Printf("bench: api-search workers=%d seconds=%.1f searches=%d searches_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f\n",
-		workers, elapsed.Seconds(), len(lat.d), float64(len(lat.d))/elapsed.Seconds(),
-		ms(lat.quantile(0.5)), ms(lat.quantile(0.99)))
+	runClients(t, e, "search", envInt("PARLEY_BENCH_WORKERS", 20), envInt("PARLEY_BENCH_SECONDS", 10))
 }

@@ -169,14 +169,9 @@ func decodeCursor(s string) (searchCursor, error) {
 // SearchPeople pages through discoverable people sharing the given (or my) interests.
 func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) error {
 	ctx, me := c.Request().Context(), account(c)
-	var tags []string
+	var tags []string // nil: the query uses my interests
 	if params.Tags != nil {
 		tags = *params.Tags
-	} else {
-		var err error
-		if tags, err = s.q.ListInterests(ctx, me); err != nil {
-			return fmt.Errorf("list interests: %w", err)
-		}
 	}
 	after := searchCursor{Overlap: math.MaxInt64}
 	if params.Cursor != nil {
@@ -190,9 +185,6 @@ func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) err
 		limit = *params.Limit
 	}
 	page := gen.SearchPage{Results: []gen.SearchHit{}}
-	if len(tags) == 0 {
-		return c.JSON(http.StatusOK, page)
-	}
 	rows, err := s.q.SearchPeople(ctx, appdb.SearchPeopleParams{
 		Tags: tags, Viewer: me, AfterOverlap: after.Overlap, AfterActive: ts(after.Active), AfterAccount: after.Account,
 		PageSize: int32(limit + 1), WindowSize: int32(s.cfg.SearchWindow),

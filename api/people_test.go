@@ -230,3 +230,55 @@ func TestSearchWindow(t *testing.T) {
 		t.Fatalf("after hiding %+v", page.Results)
 	}
 }
+
+// TestSearchTagsFollowInterests checks that ranking follows each person's current interests
+// (search reads the tag set stored with every interest row) and that a candidate found
+// through one tag's window only still gets its exact overlap.
+func TestSearchTagsFollowInterests(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config, _ *Deps) { c.SearchWindow = 1 })
+	me := e.login()
+	put := func(u user, tags ...string) {
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: tags}})
+	}
+	other := e.login()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: other.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
+	put(other, "tech", "music")
+	e.clock.advance(time.Second)
+	newer := e.login()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: newer.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
+	put(newer, "tech")
+	type hit struct {
+		address string
+		overlap int
+		shared  string
+	}
+	search := func() []hit {
+		var page gen.SearchPage
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/search/people?tags=tech,music", token: me.tokens.AccessToken}).decode(t, &page)
+		var out []hit
+		for _, h := range page.Results {
+			out = append(out, hit{h.Profile.Address, h.Overlap, strings.Join(h.SharedTags, ",")})
+		}
+		return out
+	}
+	tests := []struct {
+		name        string
+		otherGetsTo []string
+		want        []hit
+	}{
+		// With a window of 1, "tech" finds only newer and "music" only other, whose overlap is still 2.
+		{"both tags", nil, []hit{{other.address, 2, "music,tech"}, {newer.address, 1, "tech"}}},
+		{"other drops tech", []string{"music"}, []hit{{newer.address, 1, "tech"}, {other.address, 1, "music"}}},
+		{"other drops both", []string{"pets"}, []hit{{newer.address, 1, "tech"}}},
+		{"other adds them back", []string{"tech", "pets", "music"}, []hit{{other.address, 2, "music,tech"}, {newer.address, 1, "tech"}}},
+	}
+	for _, tt := range tests {
+		if tt.otherGetsTo != nil {
+			put(other, tt.otherGetsTo...)
+		}
+		if got := search(); !slices.Equal(got, tt.want) {
+			t.Fatalf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}

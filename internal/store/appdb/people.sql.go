@@ -94,8 +94,9 @@ func (q *Queries) GetProfile(ctx context.Context, account string) (GetProfileRow
 }
 
 const insertInterests = `-- name: InsertInterests :exec
-INSERT INTO account_interests (account, tag, discoverable, last_active_at)
-SELECT a.address, t.tag, COALESCE(p.discoverable, false), a.last_active_at
+INSERT INTO account_interests (account, tag, discoverable, last_active_at, tags)
+SELECT a.address, t.tag, COALESCE(p.discoverable, false), a.last_active_at,
+       ARRAY(SELECT DISTINCT x FROM unnest($1::text[]) AS x ORDER BY x)
 FROM accounts a LEFT JOIN profiles p ON p.account = a.address, unnest($1::text[]) AS t (tag)
 WHERE a.address = $2
 `
@@ -105,6 +106,7 @@ type InsertInterestsParams struct {
 	Account string
 }
 
+// Each row carries the account's whole sorted tag set for search (see migration 00019).
 func (q *Queries) InsertInterests(ctx context.Context, arg InsertInterestsParams) error {
 	_, err := q.db.Exec(ctx, insertInterests, arg.Tags, arg.Account)
 	return err
@@ -165,41 +167,46 @@ func (q *Queries) ListTaxonomy(ctx context.Context) ([]ListTaxonomyRow, error) {
 }
 
 const searchPeople = `-- name: SearchPeople :many
-WITH cand AS (
-    SELECT c.account, max(c.last_active_at) AS last_active_at
-    FROM unnest($1::text[]) AS q (tag)
-    CROSS JOIN LATERAL (
-        SELECT ai.account, ai.last_active_at FROM account_interests ai
-        WHERE ai.tag = q.tag AND ai.discoverable
-        ORDER BY ai.last_active_at DESC, ai.account DESC
-        LIMIT $2::int
-    ) c
-    GROUP BY c.account
+WITH q AS MATERIALIZED (
+    SELECT COALESCE($1::text[],
+                    ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = $2)) AS tags
+), qt AS MATERIALIZED (
+    SELECT DISTINCT t.tag FROM q CROSS JOIN unnest(q.tags) AS t (tag)
 ), m AS (
-    SELECT cand.account, count(*) AS overlap, array_agg(ai.tag ORDER BY ai.tag) AS shared_tags, cand.last_active_at
-    FROM cand JOIN account_interests ai ON ai.account = cand.account AND ai.tag = ANY ($1::text[])
-    WHERE ai.account <> $3
-    GROUP BY cand.account, cand.last_active_at
+    SELECT c.account, max(c.last_active_at) AS last_active_at, max(c.tags) AS tags,
+           count(*) / NULLIF(count(*) FILTER (WHERE hit.tag = w.tag), 0) AS overlap
+    FROM qt AS w
+    CROSS JOIN LATERAL (
+        SELECT ai.account, ai.last_active_at, ai.tags FROM account_interests ai
+        WHERE ai.tag = w.tag AND ai.discoverable
+        ORDER BY ai.last_active_at DESC, ai.account DESC
+        LIMIT $3::int
+    ) c
+    JOIN qt AS hit ON hit.tag = ANY (c.tags)
+    WHERE c.account <> $2
+    GROUP BY c.account
 ), page AS (
-    SELECT m.account, m.overlap, m.shared_tags, m.last_active_at FROM m
+    SELECT m.account, m.overlap, m.tags, m.last_active_at FROM m
     WHERE (m.overlap, m.last_active_at, m.account) < ($4::bigint, $5::timestamptz, $6::text)
-      AND NOT EXISTS (
-        SELECT 1 FROM blocks b
-        WHERE (b.blocker = $3 AND b.blocked = m.account)
-           OR (b.blocker = m.account AND b.blocked = $3))
+      AND m.account NOT IN (SELECT b.blocked FROM blocks b WHERE b.blocker = $2
+                            UNION ALL
+                            SELECT b.blocker FROM blocks b WHERE b.blocked = $2)
     ORDER BY m.overlap DESC, m.last_active_at DESC, m.account DESC
     LIMIT $7
 )
-SELECT page.account, page.overlap::int AS overlap, page.shared_tags::text[] AS shared_tags, page.last_active_at::timestamptz AS last_active_at,
+SELECT page.account, page.overlap::int AS overlap,
+       ARRAY(SELECT t FROM unnest(page.tags) AS t WHERE t = ANY (qt_all.tags))::text[] AS shared_tags,
+       page.last_active_at::timestamptz AS last_active_at,
        p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
 FROM page JOIN profiles p ON p.account = page.account
+CROSS JOIN (SELECT array_agg(qt.tag) AS tags FROM qt) AS qt_all
 ORDER BY page.overlap DESC, page.last_active_at DESC, page.account DESC
 `
 
 type SearchPeopleParams struct {
 	Tags         []string
-	WindowSize   int32
 	Viewer       string
+	WindowSize   int32
 	AfterOverlap int64
 	AfterActive  pgtype.Timestamptz
 	AfterAccount string
@@ -219,15 +226,18 @@ type SearchPeopleRow struct {
 	AvatarCid    pgtype.Text
 }
 
-// Candidates are, per tag, the window_size most recently active discoverable people; they are
-// ranked by their exact overlap with the tags, then recency, then address, all descending,
-// after the keyset cursor; never the viewer, never anyone blocked either way. Profiles are
-// read for the page only (discoverable is denormalized into account_interests).
+// The query tags are the given ones, or the viewer's interests when tags is NULL. Candidates
+// are, per query tag, the window_size most recently active discoverable people, read with their
+// whole tag set from one index-only scan each; they are ranked by their exact overlap with the
+// query tags, then recency, then address, all descending, after the keyset cursor; never the
+// viewer, never anyone blocked either way. A candidate found through k of the query tags joins
+// k windows × overlap rows, of which k have the window's own tag, so overlap is their ratio (one
+// hash aggregate, no sort per candidate). Profiles are read for the page only.
 func (q *Queries) SearchPeople(ctx context.Context, arg SearchPeopleParams) ([]SearchPeopleRow, error) {
 	rows, err := q.db.Query(ctx, searchPeople,
 		arg.Tags,
-		arg.WindowSize,
 		arg.Viewer,
+		arg.WindowSize,
 		arg.AfterOverlap,
 		arg.AfterActive,
 		arg.AfterAccount,

@@ -26,6 +26,7 @@ type AccountInterest struct {
 	Tag          string
 	Discoverable bool
 	LastActiveAt pgtype.Timestamptz
+	Tags         []string
 }
 
 type Block struct {

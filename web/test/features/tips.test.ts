@@ -7,7 +7,7 @@ import { createPublicClient, createTestClient, createWalletClient, erc20Abi, get
 import { mnemonicToAccount } from 'viem/accounts';
 import { anvil as anvilChain } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InsufficientFundsError, isEthTip, sendTip, tipRef, waitTip } from '../../src/features/tips/tip.js';
+import { backingTip, InsufficientFundsError, isEthTip, sendTip, tipRef, waitTip, type Tip, type TipClaim } from '../../src/features/tips/tip.js';
 import { tipJarAbi } from '../../src/generated/contracts.js';
 import { bytecode, startAnvil, type Anvil } from '../app/anvil.js';
 
@@ -89,5 +89,19 @@ describe('tips on anvil through the TipJar', () => {
     expect(err).toBeInstanceOf(InsufficientFundsError);
     expect((err as InsufficientFundsError).balance).toBe(balance);
     expect(await pub.getTransactionCount({ address: from.address })).toBe(nonce);
+  });
+});
+
+describe('tip claims in messages', () => {
+  const tip: Tip = { from: tipper.address, to: receiver.address, ref: `0x${'00'.repeat(32)}`, token: zeroAddress, amount: 5n, credited: false, txHash: '0x01', block: 1n };
+  const cases: { name: string; claim: TipClaim; backed: boolean }[] = [
+    { name: 'the same tip, addresses in another case', claim: { from: tipper.address.toLowerCase(), to: receiver.address.toUpperCase().replace('0X', '0x'), amount: 5n }, backed: true },
+    { name: 'a larger amount than sent', claim: { from: tipper.address, to: receiver.address, amount: 6n }, backed: false },
+    { name: 'another sender', claim: { from: receiver.address, to: receiver.address, amount: 5n }, backed: false },
+    { name: 'another receiver', claim: { from: tipper.address, to: tipper.address, amount: 5n }, backed: false },
+    { name: 'a token tip claimed for an ETH one', claim: { from: tipper.address, to: receiver.address, amount: 5n, token: deployer.address }, backed: false },
+  ];
+  it.each(cases)('$name → backed $backed', ({ claim, backed }) => {
+    expect(backingTip([tip], claim)).toBe(backed ? tip : undefined);
   });
 });

@@ -121,3 +121,21 @@ export async function waitTip(pub: PublicClient, tipJar: Address, hash: Hex): Pr
 
 /** Whether a tip is in ETH. */
 export const isEthTip = (t: Pick<Tip, 'token'>) => t.token === ethToken;
+
+/** What a tip message in a conversation claims: who tipped whom, how much, and in which token. */
+export interface TipClaim {
+  /** The tipper. */
+  from: string;
+  /** The receiver. */
+  to: string;
+  /** Wei or token units. */
+  amount: bigint;
+  /** The ERC-20 token; absent for ETH. */
+  token?: string;
+}
+
+/** Returns the tip of a transaction that backs the claim, or undefined (a message can claim anything; the chain decides). */
+export function backingTip(tips: Tip[], claim: TipClaim): Tip | undefined {
+  const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  return tips.find((t) => eq(t.from, claim.from) && eq(t.to, claim.to) && t.amount === claim.amount && eq(t.token, claim.token ?? ethToken));
+}

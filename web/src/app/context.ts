@@ -83,6 +83,20 @@ export interface FeatureProps {
   params: Record<string, string>;
 }
 
+/**
+ * Props of the TipButton that web/src/features/tips/index.tsx exports (named export TipButton):
+ * the chat header renders it for the open conversation. A sent tip should also be posted into the
+ * conversation with app.conversations.send(peer, { kind: 'tip', txHash, amount, token?, note? }).
+ */
+export interface TipButtonProps {
+  /** The signed-in app. */
+  app: AppContext;
+  /** The other account of the conversation, lowercase 0x. */
+  peer: string;
+  /** The CID of the newest sent or received message, if any (a tip's ref). */
+  lastCid: string | undefined;
+}
+
 /** The Preact context carrying the BaseContext. */
 export const BaseCtx = createContext<BaseContext | undefined>(undefined);
 

@@ -85,6 +85,8 @@ export interface ConversationStore {
   loadOlder(peer: string, limit?: number): Promise<number>;
   /** Calls fn after any change (a message, a state, typing); returns a function that stops it. */
   subscribe(fn: () => void): () => void;
+  /** Closes the local database (sign-out). */
+  close(): Promise<void>;
 }
 
 /** The direct conversation id: SHA-256("parley/direct/v1" || lower address || higher address) (wire.DirectConversationID). */

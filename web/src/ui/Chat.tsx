@@ -1,0 +1,223 @@
+// Chats: the conversation list and one conversation, laid out like ChatGPT's: the history
+// scrolls up from the input at the bottom, my messages on the right with their delivery state,
+// theirs on the left, a typing line, read receipts, older history loaded from IPFS.
+import type { ComponentType } from 'preact';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
+import type { AppContext, ChatMessage, DeliveryState, TipButtonProps } from '../app/context.js';
+import { Avatar, ErrorText, nameOf, short, useProfile } from './common.js';
+import { useContacts } from './Contacts.js';
+import { features } from './routes.js';
+
+const stateLabel: Record<DeliveryState, string> = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
+const stateMark: Record<DeliveryState, string> = { sending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
+
+/** Re-renders on every change of the conversation store. */
+function useStore(app: AppContext): void {
+  const [, bump] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => app.conversations.subscribe(() => bump(undefined)), [app.conversations]);
+}
+
+function useTipButton(): ComponentType<TipButtonProps> | undefined {
+  const [C, setC] = useState<ComponentType<TipButtonProps> | undefined>(undefined);
+  useEffect(() => {
+    const tips = features.find((f) => f.name === 'tips');
+    if (tips) void tips.load().then((m) => typeof m.TipButton === 'function' && setC(() => m.TipButton as ComponentType<TipButtonProps>), () => undefined);
+  }, []);
+  return C;
+}
+
+function Bubble({ app, m, peerName }: { app: AppContext; m: ChatMessage; peerName: string }) {
+  const time = new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const who = m.mine ? 'You' : peerName;
+  return (
+    <li class={`msg ${m.mine ? 'mine' : 'theirs'} ${m.state}`} aria-label={`${who}, ${time}`}>
+      {m.body.kind === 'text' ? (
+        <p class="text">{m.body.text}</p>
+      ) : (
+        <p class="text tip">
+          {m.mine ? 'You sent a tip' : `${peerName} sent you a tip`}: {m.body.amount}
+          {m.body.note && <> — {m.body.note}</>}{' '}
+          <code title={m.body.txHash}>{short(m.body.txHash)}</code>
+        </p>
+      )}
+      <p class="meta">
+        <time dateTime={new Date(m.at).toISOString()}>{time}</time>
+        {m.mine && (
+          <span class={`state state-${m.state}`} title={m.error} aria-label={`Delivery: ${stateLabel[m.state]}`}>
+            {stateMark[m.state]} {stateLabel[m.state]}
+          </span>
+        )}
+      </p>
+      {m.state === 'failed' && m.mine && m.body.kind === 'text' && (
+        <button type="button" class="link" onClick={() => void app.conversations.send(m.peer, m.body).catch(() => undefined)}>
+          Send again
+        </button>
+      )}
+    </li>
+  );
+}
+
+/** One conversation. */
+function Conversation({ app, peer }: { app: AppContext; peer: string }) {
+  useStore(app);
+  const profile = useProfile(app.api, peer);
+  const peerName = nameOf(profile, peer);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [older, setOlder] = useState('');
+  const log = useRef<HTMLDivElement>(null);
+  const TipButton = useTipButton();
+  const messages = app.conversations.messages(peer);
+  const hasSafety = features.some((f) => f.name === 'safety');
+
+  useEffect(() => void app.conversations.open(peer), [peer]);
+
+  // Read receipts while the conversation is on screen.
+  useEffect(() => {
+    const read = () => document.visibilityState === 'visible' && app.conversations.markRead(peer);
+    read();
+    document.addEventListener('visibilitychange', read);
+    return () => document.removeEventListener('visibilitychange', read);
+  }, [peer, messages.length]);
+
+  // Keep the newest message in view.
+  useLayoutEffect(() => {
+    const el = log.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [messages.length, peer]);
+
+  const send = (e?: Event) => {
+    e?.preventDefault();
+    const body = text.trim();
+    if (!body) return;
+    setText('');
+    setError(undefined);
+    app.conversations.send(peer, { kind: 'text', text: body }).catch((err: unknown) => setError(`Not sent: ${err instanceof Error ? err.message : String(err)}`));
+  };
+
+  return (
+    <section class="conversation" aria-label={`Chat with ${peerName}`}>
+      <header class="conv-head">
+        <a href="/chat" class="back" aria-label="Back to chats">
+          ‹
+        </a>
+        <Avatar profile={profile} address={peer} size={36} />
+        <h2>{peerName}</h2>
+        <div class="conv-actions">
+          {hasSafety && <a href={`/safety/${peer}`}>Safety number</a>}
+          {TipButton && <TipButton app={app} peer={peer} lastCid={[...messages].reverse().find((m) => !m.key.startsWith('local:'))?.key} />}
+        </div>
+      </header>
+      <div class="log" role="log" aria-label="Messages" ref={log}>
+        <ol>
+        <li class="older">
+          <button
+            type="button"
+            class="link"
+            onClick={() =>
+              void app.conversations.loadOlder(peer).then(
+                (n) => setOlder(n ? `Loaded ${n} older message${n === 1 ? '' : 's'}.` : 'No older messages to load.'),
+                () => setOlder('Older messages could not be loaded.'),
+              )
+            }
+          >
+            Load older messages
+          </button>
+          <span role="status">{older}</span>
+        </li>
+        {messages.length === 0 && <li class="empty">No messages yet. Say hello — only you and {peerName} can read this chat.</li>}
+        {messages.map((m) => (
+          <Bubble app={app} m={m} peerName={peerName} key={m.key} />
+        ))}
+        </ol>
+      </div>
+      <p class="typing" aria-live="polite">
+        {app.conversations.isTyping(peer) ? `${peerName} is typing…` : ''}
+      </p>
+      <ErrorText error={error} />
+      <form class="composer" onSubmit={send}>
+        <label class="sr-only" for="composer-input">
+          Message
+        </label>
+        <textarea
+          id="composer-input"
+          rows={1}
+          value={text}
+          placeholder={`Message ${peerName}`}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            app.conversations.typing(peer);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) send(e);
+          }}
+        />
+        <button type="submit" disabled={!text.trim()}>
+          Send
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function ConvItem({ app, peer, active }: { app: AppContext; peer: string; active: boolean }) {
+  const p = useProfile(app.api, peer);
+  const name = nameOf(p, peer);
+  const last = app.conversations.messages(peer).at(-1) ?? app.conversations.list().find((c) => c.peer === peer)?.last;
+  const unread = app.conversations.list().find((c) => c.peer === peer)?.unread ?? 0;
+  const preview = last ? (last.body.kind === 'text' ? last.body.text : 'Tip') : '';
+  return (
+    <li>
+      <a href={`/chat/${peer}`} aria-current={active ? 'page' : undefined} aria-label={`Chat with ${name}`} class="conv-item">
+        <Avatar profile={p} address={peer} size={36} />
+        <span class="grow">
+          <span class="conv-name">{name}</span>
+          <span class="conv-preview">{app.conversations.isTyping(peer) ? 'typing…' : preview}</span>
+        </span>
+        {unread > 0 && (
+          <span class="badge" aria-label={`${unread} unread`}>
+            {unread}
+          </span>
+        )}
+      </a>
+    </li>
+  );
+}
+
+/** The chats screen: the list, and the conversation with peer when one is open. */
+export function Chat({ app, peer }: { app: AppContext; peer?: string }) {
+  useStore(app);
+  const contacts = useContacts(app);
+  const active = peer?.toLowerCase();
+  const peers = [...new Set([...app.conversations.list().map((c) => c.peer), ...contacts.filter((c) => c.consent === 'allowed').map((c) => c.address.toLowerCase())])];
+  return (
+    <div class={`chats ${active ? 'has-active' : ''}`}>
+      <aside class="conv-list">
+        <h2>Chats</h2>
+        {peers.length === 0 && (
+          <p class="muted">
+            No chats yet. Accept a <a href="/requests">request</a> or find <a href="/people">people</a>.
+          </p>
+        )}
+        <ul aria-label="Conversations">
+          {peers.map((p) => (
+            <ConvItem app={app} peer={p} active={p === active} key={p} />
+          ))}
+        </ul>
+      </aside>
+      {active ? (
+        /^0x[0-9a-f]{40}$/.test(active) ? (
+          <Conversation app={app} peer={active} key={active} />
+        ) : (
+          <p role="alert">That is not an account address.</p>
+        )
+      ) : (
+        <section class="conversation empty-state">
+          <p>
+            Choose a chat, or start one from your <a href="/contacts">contacts</a>.
+          </p>
+        </section>
+      )}
+    </div>
+  );
+}

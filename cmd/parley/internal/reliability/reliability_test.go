@@ -78,7 +78,9 @@ func TestKillAndRestart(t *testing.T) {
 	events := schedule(rand.New(rand.NewPCG(seed, 0)), n)
 	t.Logf("%d messages each way, seed %d (PARLEY_RELIABILITY_SEED), chaos %+v", n, seed, events)
 
+	began := time.Now()
 	s := newStack(t)
+	t.Logf("stack up in %v", time.Since(began).Round(time.Millisecond))
 	ctx, cancel := context.WithTimeout(t.Context(), time.Duration(n/10+120)*time.Second)
 	defer cancel()
 	keys := t.TempDir()
@@ -96,6 +98,7 @@ func TestKillAndRestart(t *testing.T) {
 		go func() { _ = c.Run(ctx) }()
 	}
 	alice, bob := peers[0], peers[1]
+	t.Logf("devices registered at %v", time.Since(began).Round(time.Millisecond))
 
 	receive := func(p *peer, from common.Address) {
 		defer close(p.gotDone)
@@ -202,6 +205,7 @@ func TestKillAndRestart(t *testing.T) {
 		t.Error("pg_dump contains a plaintext")
 	}
 
+	t.Logf("postgres checked at %v", time.Since(began).Round(time.Millisecond))
 	for _, in := range s.apis {
 		in.stop()
 	}
@@ -218,6 +222,7 @@ func TestKillAndRestart(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("blockstores checked at %v", time.Since(began).Round(time.Millisecond))
 	for name, b := range s.logs(t) {
 		if bytes.Contains(b, []byte(marker)) {
 			t.Errorf("the %s log contains a plaintext", name)

@@ -31,6 +31,10 @@ const (
 	// DefaultSendPipeline is how many sends of one socket are checked and pinned concurrently
 	// while they wait for their ordered commit.
 	DefaultSendPipeline = 32
+	// DefaultCommitBatch is the most sends (and acked rows) one transaction commits.
+	DefaultCommitBatch = 1024
+	// DefaultCommitDelay is how long a commit batch waits for more sends after its first.
+	DefaultCommitDelay = time.Millisecond
 	// DefaultPageSize is how many pending envelopes one drain query reads.
 	DefaultPageSize = 128
 	// DefaultPingInterval is how often the relay pings an idle socket.
@@ -69,6 +73,12 @@ type Config struct {
 	MaxInflight int
 	// SendPipeline bounds a socket's sends in flight (DefaultSendPipeline).
 	SendPipeline int
+	// CommitBatch bounds the sends one transaction and one blockstore write commit, and the
+	// acknowledged rows one statement deletes (DefaultCommitBatch).
+	CommitBatch int
+	// CommitDelay is how long a batch waits for more sends after its first; negative: not at
+	// all (DefaultCommitDelay).
+	CommitDelay time.Duration
 	// PageSize is the drain page size (DefaultPageSize).
 	PageSize int
 	// PingInterval is the heartbeat period; a socket silent for two periods is closed
@@ -126,6 +136,8 @@ func (c *Config) setDefaults() error {
 	c.SendBuffer = cmp.Or(c.SendBuffer, DefaultSendBuffer)
 	c.MaxInflight = cmp.Or(c.MaxInflight, DefaultMaxInflight)
 	c.PageSize = cmp.Or(c.PageSize, DefaultPageSize)
+	c.CommitBatch = cmp.Or(c.CommitBatch, DefaultCommitBatch)
+	c.CommitDelay = max(cmp.Or(c.CommitDelay, DefaultCommitDelay), 0)
 	c.SendPipeline = cmp.Or(c.SendPipeline, DefaultSendPipeline)
 	c.PingInterval = cmp.Or(c.PingInterval, DefaultPingInterval)
 	c.WriteTimeout = cmp.Or(c.WriteTimeout, DefaultWriteTimeout)

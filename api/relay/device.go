@@ -35,6 +35,7 @@ type deviceConn struct {
 
 	mu       sync.Mutex
 	inflight map[int64]struct{}
+	offered  []pushRow // committed rows handed over by this instance, not yet pushed
 }
 
 func (c *deviceConn) wakeUp() {
@@ -147,19 +148,31 @@ func (c *deviceConn) hello(ctx context.Context) error {
 }
 
 // pump pushes the device's pending envelopes in sequence order, at most MaxInflight awaiting
-// an ack, reading a page at a time, and sleeps until woken when the queue is drained.
+// an ack, and sleeps until woken when the queue is drained. Rows committed by this instance
+// arrive through offer and are pushed as they are when they continue the cursor; otherwise
+// (a gap, another instance's commits, a reconnect) it reads a page at a time.
 func (c *deviceConn) pump(ctx context.Context) {
 	for {
-		rows, err := c.r.q.PendingPage(ctx, relaydb.PendingPageParams{
-			Account: c.key.account.Bytes(), DeviceID: int64(c.key.device),
-			After: c.cursor.Load(), Now: c.r.now(), PageSize: int32(c.r.cfg.PageSize),
-		})
-		if err != nil {
-			if ctx.Err() == nil {
-				c.log.Warn("read pending envelopes", "err", err)
-				c.close("internal error")
+		rows, fromDB := c.takeOffered(), false
+		if rows == nil {
+			page, err := c.r.q.PendingPage(ctx, relaydb.PendingPageParams{
+				Account: c.key.account.Bytes(), DeviceID: int64(c.key.device),
+				After: c.cursor.Load(), Now: c.r.now(), PageSize: int32(c.r.cfg.PageSize),
+			})
+			if err != nil {
+				if ctx.Err() == nil {
+					c.log.Warn("read pending envelopes", "err", err)
+					c.close("internal error")
+				}
+				return
 			}
-			return
+			rows, fromDB = make([]pushRow, len(page)), true
+			for i, row := range page {
+				rows[i] = pushRow{seq: row.Seq, body: row.Body}
+				if rows[i].cid, err = cidString(row.Cid); err != nil {
+					c.log.Error("stored envelope cid", "err", err)
+				}
+			}
 		}
 		for _, row := range rows {
 			select {
@@ -168,18 +181,14 @@ func (c *deviceConn) pump(ctx context.Context) {
 				return
 			}
 			c.mu.Lock()
-			c.inflight[row.Seq] = struct{}{}
+			c.inflight[row.seq] = struct{}{}
 			c.mu.Unlock()
-			cid, err := cidString(row.Cid)
-			if err != nil {
-				c.log.Error("stored envelope cid", "err", err)
-			}
-			if !c.sendFrame(&wire.Frame{Type: wire.TypeEnvelope, Seq: row.Seq, CID: cid, Envelope: row.Body}) {
+			if !c.sendFrame(&wire.Frame{Type: wire.TypeEnvelope, Seq: row.seq, CID: row.cid, Envelope: row.body}) {
 				return
 			}
-			c.cursor.Store(row.Seq)
+			c.cursor.Store(row.seq)
 		}
-		if len(rows) == c.r.cfg.PageSize {
+		if fromDB && len(rows) == c.r.cfg.PageSize {
 			continue
 		}
 		for waiting := true; waiting; {
@@ -199,6 +208,48 @@ func (c *deviceConn) pump(ctx context.Context) {
 	}
 }
 
+// pushRow is a pending envelope on its way to the socket.
+type pushRow struct {
+	seq  int64
+	cid  string
+	body []byte
+}
+
+// offer hands committed rows (in sequence order) to the pump and wakes it. At most a page
+// waits; beyond that the rows are dropped and the pump reads them back.
+func (c *deviceConn) offer(rows []pushRow) {
+	c.mu.Lock()
+	if len(c.offered)+len(rows) <= c.r.cfg.PageSize {
+		c.offered = append(c.offered, rows...)
+	} else {
+		c.offered = nil
+	}
+	c.mu.Unlock()
+	c.wakeUp()
+}
+
+// takeOffered returns the offered rows after the cursor when they continue it without a gap,
+// and nil when the pump must read the queue instead.
+func (c *deviceConn) takeOffered() []pushRow {
+	c.mu.Lock()
+	rows := c.offered
+	c.offered = nil
+	c.mu.Unlock()
+	cursor := c.cursor.Load()
+	for len(rows) > 0 && rows[0].seq <= cursor {
+		rows = rows[1:]
+	}
+	for i, row := range rows {
+		if row.seq != cursor+1+int64(i) {
+			return nil
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return rows
+}
+
 func (c *deviceConn) accountText() string { return strings.ToLower(c.key.account.Hex()) }
 
 // pushNotifications pushes the account's notifications newer than the last one pushed.
@@ -215,13 +266,18 @@ func (c *deviceConn) pushNotifications(ctx context.Context) error {
 	return nil
 }
 
-// commitLoop commits prepared sends in the order they were read, so one device's sends keep
-// their order for every recipient.
-func (c *deviceConn) commitLoop(ctx context.Context, commits <-chan *prepared) {
+// commitLoop hands checked sends to the commit pipeline in the order they were read, so one
+// device's sends keep their order for every recipient; rejected ones are answered here.
+func (c *deviceConn) commitLoop(commits <-chan *prepared) {
 	for p := range commits {
 		<-p.done
-		if err := c.r.commit(ctx, c, p); err != nil {
-			c.replyError(p.f.ID, err)
+		if p.err != nil {
+			c.replyError(p.f.ID, p.err)
+			continue
+		}
+		select {
+		case c.r.commits <- p:
+		case <-c.done:
 		}
 	}
 }
@@ -252,14 +308,14 @@ func (c *deviceConn) readLoop(ctx context.Context, wg *sync.WaitGroup) {
 		}
 		switch f.Type {
 		case wire.TypeAck:
-			err = c.ack(ctx, f.Seqs)
+			err = c.ack(f.Seqs)
 		case wire.TypeSend:
 			if commits == nil {
 				commits = make(chan *prepared, c.r.cfg.SendPipeline)
-				wg.Go(func() { c.commitLoop(ctx, commits) })
+				wg.Go(func() { c.commitLoop(commits) })
 			}
-			p := &prepared{f: &f, done: make(chan struct{})}
-			go c.r.prepare(ctx, c, p)
+			p := &prepared{c: c, f: &f, done: make(chan struct{})}
+			go c.r.prepare(ctx, p)
 			select {
 			case commits <- p:
 			case <-c.done:
@@ -293,13 +349,11 @@ func (c *deviceConn) replyError(id string, err error) {
 	c.sendError(id, wire.CodeInternal, "internal error, retry")
 }
 
-// ack deletes acknowledged rows and frees their window slots.
-func (c *deviceConn) ack(ctx context.Context, seqs []int64) error {
+// ack frees the window slots of acknowledged rows and hands them to the acker, which deletes
+// them.
+func (c *deviceConn) ack(seqs []int64) error {
 	if len(seqs) == 0 {
 		return reject(wire.CodeMalformed, "ack without seqs", nil)
-	}
-	if _, err := c.r.q.AckPending(ctx, relaydb.AckPendingParams{Account: c.key.account.Bytes(), DeviceID: int64(c.key.device), Seqs: seqs}); err != nil {
-		return fmt.Errorf("delete acknowledged rows: %w", err)
 	}
 	c.mu.Lock()
 	freed := 0
@@ -312,6 +366,10 @@ func (c *deviceConn) ack(ctx context.Context, seqs []int64) error {
 	c.mu.Unlock()
 	for range freed {
 		<-c.window
+	}
+	select {
+	case c.r.acks <- ackReq{key: c.key, seqs: seqs}:
+	case <-c.done:
 	}
 	return nil
 }

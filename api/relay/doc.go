@@ -13,18 +13,23 @@
 //
 // A send is checked (protocol.DecodeEnvelope, sender = the socket's device, membership, the
 // device signature against the registry's signing key, recipient devices = the members'
-// registered unrevoked devices minus the sender) and made durable in one step: the IPFS block
-// is pinned first, then one transaction stores the envelope, gives every recipient device its
-// next sequence number (relay_devices, whose row lock orders commits per device), writes one
-// pending row each, trims rows beyond the per-device cap and pg_notifies the devices at
-// commit. Only then is the sender acked with the CID. A socket's sends are checked and pinned
-// concurrently (up to SendPipeline) but committed one at a time in the order they were read,
-// which keeps per-sender order for every recipient. An orphan block is harmless; a row
-// without its block cannot happen. Each socket's pump pushes pending rows in sequence order,
-// at most MaxInflight unacknowledged; a row is deleted only when the device acks it. A new
-// socket drains from the start of the queue in pages, so anything pushed but not acked before
-// is pushed again: clients deduplicate by CID. Replays of an accepted envelope (same CID) are
-// rejected as duplicates and store nothing.
+// registered unrevoked devices minus the sender), up to SendPipeline sends of a socket at once,
+// and handed to the commit pipeline in the order the socket read them. The pipeline group-
+// commits the sends of every socket: pinStage takes up to CommitBatch sends (waiting at most
+// CommitDelay after the first) and stores and pins their blocks with one synced blockstore
+// write (ipfs.PutMany); commitStage then stores the batch in one transaction on a connection
+// it keeps: the envelopes not accepted before, the next sequence numbers of every recipient
+// device (relay_devices, whose row lock orders commits per device), one pending row each
+// (COPY), the trim of rows beyond the per-device cap, and one pg_notify for the other
+// instances. Only then are the senders acked with the CID. An orphan block is harmless; a row
+// without its block cannot happen. Batches commit in order, so each sender's order holds for
+// every recipient. The committed rows go straight to the recipients' sockets on this instance
+// (deviceConn.offer); each socket's pump pushes them when they continue its cursor and reads
+// the queue in pages otherwise, at most MaxInflight unacknowledged. A row is deleted only when
+// the device acks it: ack frames free the window at once and the acker deletes the rows of
+// all sockets in batches. A new socket drains from the start of the queue, so anything pushed
+// but not deleted before is pushed again: clients deduplicate by CID. Replays of an accepted
+// envelope (same CID) are rejected as duplicates and store nothing.
 //
 // # Events
 //
@@ -37,7 +42,8 @@
 //
 // # Lifecycle
 //
-// New validates Config and Deps. Handler may serve as soon as New returns. Run LISTENs for
+// New validates Config and Deps. Handler may serve as soon as New returns; sends and acks wait
+// for Run, which runs the commit pipeline (pinStage, commitStage, acker). Run LISTENs for
 // notifications on a dedicated connection (reconnecting with backoff and waking every local
 // socket after each reconnect), runs the cursor poll (the fallback for lost notifications)
 // and the janitor (TTL), until its context ends; then it closes every socket, waits for their
@@ -46,8 +52,9 @@
 // # Concurrency
 //
 // Each socket has a reader (the handler goroutine), one writer goroutine that owns all writes
-// and the heartbeat, and for devices a pump goroutine (pending envelopes and notifications) and
-// a commit goroutine. Outgoing frames go through a bounded
+// and the heartbeat, and for devices a pump goroutine (pending envelopes and notifications) and,
+// once it sends, a goroutine that hands its checked sends to the pipeline in order. The relay
+// has one pinStage, one commitStage and one acker. Outgoing frames go through a bounded
 // queue; a socket whose queue is full is a slow consumer and is closed, never buffered
 // further. Relay.mu guards the socket maps only; no lock is held across I/O. Several
 // instances share one Postgres: wake-ups, ephemeral frames, room frames and "device connected

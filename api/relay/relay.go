@@ -25,7 +25,7 @@ import (
 
 // Notification channels shared by every instance.
 const (
-	chanWake  = "parley_relay"       // payload hex(account):device — a device has new pending rows
+	chanWake  = "parley_relay"       // payload instance|hex(account):device,… — devices with new pending rows
 	chanConn  = "parley_relay_conn"  // payload hex(account):device:socket — close older sockets of the device
 	chanFrame = "parley_relay_frame" // payload frameNote — an ephemeral frame for the members' devices
 	chanRoom  = "parley_relay_room"  // payload roomNote — an anonymous-room frame
@@ -78,6 +78,12 @@ type Relay struct {
 	wg       sync.WaitGroup // socket handlers
 	nextID   uint64
 	started  bool
+
+	// commits carries checked sends, in each socket's order, to pinStage; pinned carries
+	// pinned batches to commitStage; acks carries ack frames to acker.
+	commits chan *prepared
+	pinned  chan []*prepared
+	acks    chan ackReq
 }
 
 // New validates the configuration and builds a relay.
@@ -95,6 +101,9 @@ func New(cfg Config, deps Deps) (*Relay, error) {
 		byAcct:   map[common.Address]map[uint32]*deviceConn{},
 		rooms:    map[string]map[*roomConn]struct{}{},
 		roomSize: map[string]int{},
+		commits:  make(chan *prepared, cfg.CommitBatch),
+		pinned:   make(chan []*prepared, 1),
+		acks:     make(chan ackReq, cfg.CommitBatch),
 	}
 	// Idle sockets hold no write buffer: writes borrow one from the pool.
 	r.upgrader = websocket.Upgrader{CheckOrigin: r.checkOrigin, ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}}
@@ -138,8 +147,9 @@ func (r *Relay) now() pgtype.Timestamptz {
 	return pgtype.Timestamptz{Time: r.deps.Now(), Valid: true}
 }
 
-// Run listens for notifications, runs the cursor poll and the janitor until ctx ends; then it
-// closes every socket, waits for their handlers and returns ctx's error.
+// Run listens for notifications, runs the commit pipeline (pinStage, commitStage, acker), the
+// cursor poll and the janitor until ctx ends; then it closes every socket, waits for their
+// handlers and returns ctx's error.
 func (r *Relay) Run(ctx context.Context) error {
 	r.mu.Lock()
 	if r.started {
@@ -150,7 +160,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	r.mu.Unlock()
 
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){r.listen, r.poll, r.janitor} {
+	for _, loop := range []func(context.Context){r.listen, r.poll, r.janitor, r.pinStage, r.commitStage, r.acker} {
 		wg.Go(func() { loop(ctx) })
 	}
 	<-ctx.Done()
@@ -222,9 +232,7 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 		}
 		switch n.Channel {
 		case chanWake:
-			if k, ok := parseDeviceKey(n.Payload); ok {
-				r.wake(k)
-			}
+			r.wakeNote(n.Payload)
 		case chanConn:
 			r.kick(n.Payload)
 		case chanFrame:

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ipfs/go-cid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/parleychat/parley/internal/client/wire"
 	"github.com/parleychat/parley/internal/ipfs"
@@ -126,20 +125,26 @@ func (r *Relay) check(ctx context.Context, c *deviceConn, f *wire.Frame, kind ui
 	return out, nil
 }
 
-// prepared is a send after its checks and IPFS pin, waiting for its ordered commit.
+// prepared is a send on its way: checked concurrently with the socket's other sends, then
+// handed to the commit pipeline in the order the socket read it.
 type prepared struct {
+	c     *deviceConn
 	f     *wire.Frame
 	chk   *checked
 	to    []wire.DeviceRef
-	block cid.Cid
+	block cid.Cid // set by pinStage
 	err   error
-	done  chan struct{}
+	done  chan struct{} // closed when the checks are done
 }
 
-// prepare checks a send and pins its block; it runs concurrently with other prepares.
-func (r *Relay) prepare(ctx context.Context, c *deviceConn, p *prepared) {
+// prepare checks a send; it runs concurrently with the socket's other prepares.
+func (r *Relay) prepare(ctx context.Context, p *prepared) {
 	defer close(p.done)
-	p.chk, p.err = r.check(ctx, c, p.f, protocol.KindMessage)
+	if len(p.f.Envelope) > r.deps.IPFS.MaxBlockSize() {
+		p.err = reject(wire.CodeOversize, "the envelope exceeds the node's block size limit", ipfs.ErrTooLarge)
+		return
+	}
+	p.chk, p.err = r.check(ctx, p.c, p.f, protocol.KindMessage)
 	if p.err != nil {
 		return
 	}
@@ -149,69 +154,7 @@ func (r *Relay) prepare(ctx context.Context, c *deviceConn, p *prepared) {
 	missing, stale := diff(p.chk.devices, p.to)
 	if len(missing)+len(stale) > 0 {
 		p.err = &rejection{code: wire.CodeDevicesMismatch, msg: "the recipient devices differ from the registered, unrevoked devices of the members", missing: missing, stale: stale}
-		return
 	}
-	var err error
-	p.block, err = r.deps.IPFS.PutRaw(ctx, p.f.Envelope)
-	switch {
-	case errors.Is(err, ipfs.ErrTooLarge):
-		p.err = reject(wire.CodeOversize, "the envelope exceeds the node's block size limit", err)
-	case err != nil:
-		p.err = fmt.Errorf("pin envelope: %w", err)
-	case !p.block.Equals(protocol.EnvelopeCID(p.f.Envelope)):
-		p.err = fmt.Errorf("ipfs stored %s, envelope cid is %s", p.block, protocol.EnvelopeCID(p.f.Envelope))
-	}
-}
-
-// commit makes a prepared send durable in one transaction (the envelope, a pending row per
-// recipient device with its next sequence number, the cap trim and the wake-up
-// notifications) and acks it. Sends of one socket commit in the order they were read.
-func (r *Relay) commit(ctx context.Context, c *deviceConn, p *prepared) error {
-	if p.err != nil {
-		return p.err
-	}
-	now := r.deps.Now()
-	err := pgx.BeginFunc(ctx, r.deps.Pool, func(tx pgx.Tx) error {
-		q := r.q.WithTx(tx)
-		n, err := q.InsertEnvelope(ctx, relaydb.InsertEnvelopeParams{
-			Cid: p.block.Bytes(), Conversation: p.chk.env.Conversation, Sender: c.key.account.Bytes(),
-			SenderDevice: int64(c.key.device), Body: p.f.Envelope, Now: r.now(),
-		})
-		if err != nil {
-			return fmt.Errorf("insert envelope: %w", err)
-		}
-		if n == 0 {
-			return &rejection{code: wire.CodeDuplicate, msg: "this envelope was accepted before", cid: p.block.String()}
-		}
-		if len(p.to) == 0 {
-			return nil
-		}
-		e := relaydb.EnqueuePendingParams{Cid: p.block.Bytes()}
-		e.ExpiresAt.Time, e.ExpiresAt.Valid = now.Add(r.cfg.PendingTTL), true
-		for _, d := range p.to {
-			e.Accounts = append(e.Accounts, d.Account.Bytes())
-			e.DeviceIds = append(e.DeviceIds, int64(d.Device))
-		}
-		rows, err := q.EnqueuePending(ctx, e)
-		if err != nil {
-			return fmt.Errorf("enqueue pending rows: %w", err)
-		}
-		t := relaydb.TrimPendingParams{Cap: r.cfg.MaxPending}
-		for _, row := range rows {
-			t.Accounts = append(t.Accounts, row.Account)
-			t.DeviceIds = append(t.DeviceIds, row.DeviceID)
-			t.Seqs = append(t.Seqs, row.Seq)
-		}
-		if _, err := q.TrimPending(ctx, t); err != nil {
-			return fmt.Errorf("trim pending rows: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	c.sendFrame(&wire.Frame{Type: wire.TypeSent, ID: p.f.ID, CID: p.block.String()})
-	return nil
 }
 
 // diff compares the expected devices with the sorted, compacted given ones.

@@ -2,6 +2,7 @@ package ipfs
 
 import (
 	"encoding/binary"
+	"strconv"
 	"sync/atomic"
 	"testing"
 )
@@ -42,6 +43,30 @@ func BenchmarkPutRaw(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
+		})
+	}
+}
+
+// BenchmarkPutMany stores and pins distinct 1 KiB envelopes in batches, as the relay's commit
+// pipeline does, and reports blocks per second.
+func BenchmarkPutMany(b *testing.B) {
+	for _, size := range []int{16, 256} {
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
+			n := openNode(b, b.TempDir(), nil)
+			batch := make([][]byte, size)
+			seq := 0
+			b.SetBytes(int64(1024 * size))
+			for b.Loop() {
+				for i := range batch {
+					seq++
+					batch[i] = envelope(0, 1024)
+					binary.BigEndian.PutUint64(batch[i], uint64(seq))
+				}
+				if _, err := n.PutMany(b.Context(), batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "blocks/s")
 		})
 	}
 }

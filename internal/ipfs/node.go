@@ -148,6 +148,9 @@ func (n *Node) enter() (func(), error) {
 	return n.mu.RUnlock, nil
 }
 
+// MaxBlockSize is the largest block PutRaw and PutMany accept, in bytes.
+func (n *Node) MaxBlockSize() int { return n.cfg.MaxBlockSize }
+
 // PutRaw stores data as a raw block (CIDv1, raw codec, sha2-256), pins it and returns its CID.
 // Storing the same data again returns the same CID and keeps the first pin time.
 func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
@@ -219,7 +222,8 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 		if err := n.recordPinTime(bctx, c); err != nil {
 			return nil, err
 		}
-		if err := n.pinner.Pin(bctx, node, true, ""); err != nil {
+		// A raw block has no links and is stored above: nothing to fetch.
+		if err := n.pinner.PinWithMode(bctx, c, ipfspinner.Recursive, ""); err != nil {
 			return nil, fmt.Errorf("ipfs: pin %s: %w", c, err)
 		}
 		if n.remote != nil {

@@ -12,19 +12,21 @@ import (
 )
 
 const ackPending = `-- name: AckPending :execrows
-DELETE FROM relay_pending
-WHERE account = $1 AND device_id = $2 AND seq = ANY ($3::bigint[])
+DELETE FROM relay_pending p
+USING (SELECT unnest($1::bytea[]) AS account, unnest($2::bigint[]) AS device_id,
+              unnest($3::bigint[]) AS seq) t
+WHERE p.account = t.account AND p.device_id = t.device_id AND p.seq = t.seq
 `
 
 type AckPendingParams struct {
-	Account  []byte
-	DeviceID int64
-	Seqs     []int64
+	Accounts  [][]byte
+	DeviceIds []int64
+	Seqs      []int64
 }
 
-// Deletes the acknowledged pending rows of one device.
+// Deletes acknowledged pending rows, of several devices at once.
 func (q *Queries) AckPending(ctx context.Context, arg AckPendingParams) (int64, error) {
-	result, err := q.db.Exec(ctx, ackPending, arg.Account, arg.DeviceID, arg.Seqs)
+	result, err := q.db.Exec(ctx, ackPending, arg.Accounts, arg.DeviceIds, arg.Seqs)
 	if err != nil {
 		return 0, err
 	}
@@ -90,70 +92,6 @@ func (q *Queries) DeviceHeads(ctx context.Context, arg DeviceHeadsParams) ([]Dev
 	return items, nil
 }
 
-const enqueuePending = `-- name: EnqueuePending :many
-WITH seqs AS (
-    INSERT INTO relay_devices AS d (account, device_id, last_seq)
-    SELECT unnest($1::bytea[]), unnest($2::bigint[]), 1
-    ON CONFLICT (account, device_id) DO UPDATE SET last_seq = d.last_seq + 1
-    RETURNING d.account, d.device_id, d.last_seq
-), ins AS (
-    INSERT INTO relay_pending (account, device_id, seq, cid, expires_at)
-    SELECT seqs.account, seqs.device_id, seqs.last_seq, $3, $4 FROM seqs
-    RETURNING relay_pending.account, relay_pending.device_id, relay_pending.seq
-)
-SELECT ins.account, ins.device_id, ins.seq,
-       pg_notify('parley_relay', encode(ins.account, 'hex') || ':' || ins.device_id::text) AS notified
-FROM ins
-`
-
-type EnqueuePendingParams struct {
-	Accounts  [][]byte
-	DeviceIds []int64
-	Cid       []byte
-	ExpiresAt pgtype.Timestamptz
-}
-
-type EnqueuePendingRow struct {
-	Account  []byte
-	DeviceID int64
-	Seq      int64
-	Notified interface{}
-}
-
-// Gives each recipient device its next sequence number, writes its pending row and wakes the
-// instance holding its socket at commit. Devices must be sorted (account, device_id) so that
-// concurrent sends lock relay_devices rows in one order. The row lock on relay_devices is held
-// until commit, so a device's rows commit in sequence order.
-func (q *Queries) EnqueuePending(ctx context.Context, arg EnqueuePendingParams) ([]EnqueuePendingRow, error) {
-	rows, err := q.db.Query(ctx, enqueuePending,
-		arg.Accounts,
-		arg.DeviceIds,
-		arg.Cid,
-		arg.ExpiresAt,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []EnqueuePendingRow
-	for rows.Next() {
-		var i EnqueuePendingRow
-		if err := rows.Scan(
-			&i.Account,
-			&i.DeviceID,
-			&i.Seq,
-			&i.Notified,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const expirePending = `-- name: ExpirePending :execrows
 WITH d AS (
     DELETE FROM relay_pending WHERE expires_at <= $1 RETURNING account, device_id
@@ -173,35 +111,58 @@ func (q *Queries) ExpirePending(ctx context.Context, now pgtype.Timestamptz) (in
 	return result.RowsAffected(), nil
 }
 
-const insertEnvelope = `-- name: InsertEnvelope :execrows
+const insertEnvelopes = `-- name: InsertEnvelopes :many
 INSERT INTO relay_envelopes (cid, conversation, sender, sender_device, body, created_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+SELECT unnest($1::bytea[]), unnest($2::bytea[]), unnest($3::bytea[]),
+       unnest($4::bigint[]), unnest($5::bytea[]), $6
 ON CONFLICT (cid) DO NOTHING
+RETURNING cid
 `
 
-type InsertEnvelopeParams struct {
-	Cid          []byte
-	Conversation []byte
-	Sender       []byte
-	SenderDevice int64
-	Body         []byte
-	Now          pgtype.Timestamptz
+type InsertEnvelopesParams struct {
+	Cids          [][]byte
+	Conversations [][]byte
+	Senders       [][]byte
+	SenderDevices []int64
+	Bodies        [][]byte
+	Now           pgtype.Timestamptz
 }
 
-// Stores an accepted envelope; 0 rows means the same envelope (same CID) was accepted before.
-func (q *Queries) InsertEnvelope(ctx context.Context, arg InsertEnvelopeParams) (int64, error) {
-	result, err := q.db.Exec(ctx, insertEnvelope,
-		arg.Cid,
-		arg.Conversation,
-		arg.Sender,
-		arg.SenderDevice,
-		arg.Body,
+// Stores a batch of accepted envelopes (distinct cids) and returns the cids it stored; a cid
+// missing from the result was accepted before.
+func (q *Queries) InsertEnvelopes(ctx context.Context, arg InsertEnvelopesParams) ([][]byte, error) {
+	rows, err := q.db.Query(ctx, insertEnvelopes,
+		arg.Cids,
+		arg.Conversations,
+		arg.Senders,
+		arg.SenderDevices,
+		arg.Bodies,
 		arg.Now,
 	)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	var items [][]byte
+	for rows.Next() {
+		var cid []byte
+		if err := rows.Scan(&cid); err != nil {
+			return nil, err
+		}
+		items = append(items, cid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+type InsertPendingParams struct {
+	Account   []byte
+	DeviceID  int64
+	Seq       int64
+	Cid       []byte
+	ExpiresAt pgtype.Timestamptz
 }
 
 const latestNotificationID = `-- name: LatestNotificationID :one
@@ -330,6 +291,21 @@ func (q *Queries) NotificationsAfter(ctx context.Context, arg NotificationsAfter
 	return items, nil
 }
 
+const notify = `-- name: Notify :exec
+SELECT pg_notify($1::text, $2::text)
+`
+
+type NotifyParams struct {
+	Channel string
+	Payload string
+}
+
+// Publishes a notification (delivered at commit inside a transaction).
+func (q *Queries) Notify(ctx context.Context, arg NotifyParams) error {
+	_, err := q.db.Exec(ctx, notify, arg.Channel, arg.Payload)
+	return err
+}
+
 const pendingPage = `-- name: PendingPage :many
 SELECT p.seq, p.cid, e.body
 FROM relay_pending p
@@ -393,6 +369,49 @@ func (q *Queries) PruneEnvelopes(ctx context.Context, before pgtype.Timestamptz)
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const reserveSeqs = `-- name: ReserveSeqs :many
+INSERT INTO relay_devices AS d (account, device_id, last_seq)
+SELECT unnest($1::bytea[]), unnest($2::bigint[]), unnest($3::bigint[])
+ON CONFLICT (account, device_id) DO UPDATE SET last_seq = d.last_seq + excluded.last_seq
+RETURNING d.account, d.device_id, d.last_seq
+`
+
+type ReserveSeqsParams struct {
+	Accounts  [][]byte
+	DeviceIds []int64
+	Counts    []int64
+}
+
+type ReserveSeqsRow struct {
+	Account  []byte
+	DeviceID int64
+	LastSeq  int64
+}
+
+// Reserves the next n sequence numbers of each device and returns the last one reserved. The
+// devices must be distinct and sorted (account, device_id) so that concurrent batches lock
+// relay_devices rows in one order; the row lock, held until commit, makes a device's rows
+// commit in sequence order.
+func (q *Queries) ReserveSeqs(ctx context.Context, arg ReserveSeqsParams) ([]ReserveSeqsRow, error) {
+	rows, err := q.db.Query(ctx, reserveSeqs, arg.Accounts, arg.DeviceIds, arg.Counts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ReserveSeqsRow
+	for rows.Next() {
+		var i ReserveSeqsRow
+		if err := rows.Scan(&i.Account, &i.DeviceID, &i.LastSeq); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const takeDropped = `-- name: TakeDropped :one

@@ -12,30 +12,33 @@ SELECT EXISTS (
     WHERE (blocker = @a::text AND blocked = @b::text) OR (blocker = @b::text AND blocked = @a::text)
 ) AS blocked;
 
--- name: InsertEnvelope :execrows
--- Stores an accepted envelope; 0 rows means the same envelope (same CID) was accepted before.
+-- name: InsertEnvelopes :many
+-- Stores a batch of accepted envelopes (distinct cids) and returns the cids it stored; a cid
+-- missing from the result was accepted before.
 INSERT INTO relay_envelopes (cid, conversation, sender, sender_device, body, created_at)
-VALUES (@cid, @conversation, @sender, @sender_device, @body, @now)
-ON CONFLICT (cid) DO NOTHING;
+SELECT unnest(@cids::bytea[]), unnest(@conversations::bytea[]), unnest(@senders::bytea[]),
+       unnest(@sender_devices::bigint[]), unnest(@bodies::bytea[]), @now
+ON CONFLICT (cid) DO NOTHING
+RETURNING cid;
 
--- name: EnqueuePending :many
--- Gives each recipient device its next sequence number, writes its pending row and wakes the
--- instance holding its socket at commit. Devices must be sorted (account, device_id) so that
--- concurrent sends lock relay_devices rows in one order. The row lock on relay_devices is held
--- until commit, so a device's rows commit in sequence order.
-WITH seqs AS (
-    INSERT INTO relay_devices AS d (account, device_id, last_seq)
-    SELECT unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), 1
-    ON CONFLICT (account, device_id) DO UPDATE SET last_seq = d.last_seq + 1
-    RETURNING d.account, d.device_id, d.last_seq
-), ins AS (
-    INSERT INTO relay_pending (account, device_id, seq, cid, expires_at)
-    SELECT seqs.account, seqs.device_id, seqs.last_seq, @cid, @expires_at FROM seqs
-    RETURNING relay_pending.account, relay_pending.device_id, relay_pending.seq
-)
-SELECT ins.account, ins.device_id, ins.seq,
-       pg_notify('parley_relay', encode(ins.account, 'hex') || ':' || ins.device_id::text) AS notified
-FROM ins;
+-- name: ReserveSeqs :many
+-- Reserves the next n sequence numbers of each device and returns the last one reserved. The
+-- devices must be distinct and sorted (account, device_id) so that concurrent batches lock
+-- relay_devices rows in one order; the row lock, held until commit, makes a device's rows
+-- commit in sequence order.
+INSERT INTO relay_devices AS d (account, device_id, last_seq)
+SELECT unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), unnest(@counts::bigint[])
+ON CONFLICT (account, device_id) DO UPDATE SET last_seq = d.last_seq + excluded.last_seq
+RETURNING d.account, d.device_id, d.last_seq;
+
+-- name: InsertPending :copyfrom
+-- Writes pending rows (one per recipient device of a stored envelope).
+INSERT INTO relay_pending (account, device_id, seq, cid, expires_at)
+VALUES (@account, @device_id, @seq, @cid, @expires_at);
+
+-- name: Notify :exec
+-- Publishes a notification (delivered at commit inside a transaction).
+SELECT pg_notify(@channel::text, @payload::text);
 
 -- name: TrimPending :execrows
 -- Deletes the pending rows beyond the per-device cap (seq <= last_seq - cap) and counts them
@@ -62,9 +65,11 @@ ORDER BY p.seq
 LIMIT @page_size;
 
 -- name: AckPending :execrows
--- Deletes the acknowledged pending rows of one device.
-DELETE FROM relay_pending
-WHERE account = @account AND device_id = @device_id AND seq = ANY (@seqs::bigint[]);
+-- Deletes acknowledged pending rows, of several devices at once.
+DELETE FROM relay_pending p
+USING (SELECT unnest(@accounts::bytea[]) AS account, unnest(@device_ids::bigint[]) AS device_id,
+              unnest(@seqs::bigint[]) AS seq) t
+WHERE p.account = t.account AND p.device_id = t.device_id AND p.seq = t.seq;
 
 -- name: TakeDropped :one
 -- Returns and resets the count of envelopes dropped for a device since it last connected.

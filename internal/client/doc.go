@@ -12,15 +12,26 @@
 //     answers Send calls by request id and queues pushes on Incoming.
 //   - Client: one protocol.Session per direct conversation; Run keeps a Conn up and
 //     reconnects with capped backoff; Send seals and resends the same envelope across
-//     reconnects until the relay acks it (a duplicate answer counts as acked); received
-//     envelopes are deduplicated by CID, opened, delivered on Received, then acked.
+//     reconnects until the relay acks it (a duplicate answer or an internal error is retried
+//     with the same bytes, so the same CID); received envelopes are deduplicated by CID,
+//     opened, delivered on Received, then acked.
+//   - StateFile: the conversations on disk beside the key store (Start uses StorePath +
+//     StateSuffix), encrypted with XChaCha20-Poly1305 under an Argon2id key of the key store
+//     passphrase derived once per process, replaced atomically before every ack. It keeps the
+//     members and epoch of each conversation and, per receiver chain, the chain's first
+//     envelope (which carries this device's wrap of the chain key) and the counters already
+//     delivered. A restarted client replays those first envelopes into new sessions, so it
+//     keeps opening the peers' running chains, and rejects counters delivered before. Sender
+//     chains are not saved: a restarted client starts a new chain, as a rotation would, so a
+//     stale file can never make it reuse a message key.
 //
 // # Concurrency
 //
 // Conn and Client are safe for concurrent use. Client.Run owns the connection; sends of one
 // conversation are serialized (per-sender order), receives never wait for a send. Delivery
-// is at-least-once from the relay and exactly-once to the caller of Received within one
-// Client's lifetime (the seen set is in memory).
+// is at-least-once from the relay and exactly-once to the caller of Received, also across
+// restarts with a StateFile (delivered counters are saved before the ack); a message handed to
+// Received but not yet acked when the process dies comes again after the restart.
 //
 // # Dependencies
 //

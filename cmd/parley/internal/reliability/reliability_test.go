@@ -44,8 +44,9 @@ type chaosEvent struct {
 	instance int // index of the API instance to kill; -1 restarts Postgres
 }
 
-// schedule picks kill points for the instances (alternating, at least two each) and one
-// Postgres restart, at seeded random points between 5% and 90% of the run.
+// schedule picks kill points for the instances (half of them each, at least two each, one
+// per thousand messages) and one Postgres restart, at seeded random points between 5% and 90%
+// of the run.
 func schedule(rng *rand.Rand, n int) []chaosEvent {
 	kills := max(4, n/1000)
 	var ev []chaosEvent

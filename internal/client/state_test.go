@@ -103,7 +103,9 @@ type running struct {
 func run(t *testing.T, s *chatServer, id client.Identity, a *client.API, state *client.StateFile) running {
 	t.Helper()
 	c, err := client.New(client.Config{Identity: id, Directory: a.Devices, State: state, MaxBackoff: 50 * time.Millisecond,
-		Dial: func(ctx context.Context) (*client.Conn, error) { return client.Dial(ctx, "ws"+s.base[4:]+"/v1/ws", a.Header()) }})
+		Dial: func(ctx context.Context) (*client.Conn, error) {
+			return client.Dial(ctx, "ws"+s.base[4:]+"/v1/ws", a.Header())
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -173,10 +173,11 @@ function GroupDetail({ app, id, onLeft }: { app: AppContext; id: string; onLeft:
   );
 }
 
-/** /groups (and /invite?token=…): my groups, creating one, joining with an invite, and the selected group. */
-export default function GroupsScreen({ app }: FeatureProps) {
+/** /groups[/:groupId] (and /invite?token=…): my groups, creating one, joining with an invite, and the selected group. */
+export default function GroupsScreen({ app, base, params }: FeatureProps) {
   const [groups, setGroups] = useState<GroupSummary[]>([]);
-  const [selected, setSelected] = useState<string>();
+  const selected = params.groupId;
+  const setSelected = (id: string | undefined) => base.navigate(id ? `/groups/${id}` : '/groups');
   const [error, setError] = useState('');
   const refresh = () => {
     if (app) groupsApi.list(app.api).then(setGroups, (err) => setError(message(err)));

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatEther, parseEther, UserRejectedRequestError, type Address, type Hex } from 'viem';
 import { WrongChainError, ensureChain } from '../../app/chain.js';
-import type { AppContext, ChatMessage } from '../../app/context.js';
+import type { AppContext, ChatMessage, TipButtonProps } from '../../app/context.js';
 import '../features.css';
 import { backingTip, InsufficientFundsError, sendTip, tipRef, tipsIn, type Tip } from './tip.js';
 
@@ -18,9 +18,9 @@ function explain(err: unknown): string {
 /**
  * A tip button for a chat with peer: asks for an amount in ETH, checks the balance, sends the
  * TipJar transaction through the wallet, and posts a tip message in the conversation so both
- * sides see it (TipStatus then follows it to confirmation). refCid is the tipped message's CID.
+ * sides see it (TipStatus then follows it to confirmation). The TipJar ref is lastCid's digest.
  */
-export function TipButton({ app, peer, refCid }: { app: AppContext; peer: string; refCid?: string }) {
+export function TipButton({ app, peer, lastCid }: TipButtonProps) {
   const [open, setOpen] = useState(false);
   const [amount, setAmount] = useState('0.01');
   const [state, setState] = useState<{ text: string; error?: boolean }>();
@@ -43,7 +43,7 @@ export function TipButton({ app, peer, refCid }: { app: AppContext; peer: string
     try {
       setState({ text: 'Checking your balance…' });
       await ensureChain(app.wallet.provider, app.chain);
-      const ref = refCid && !refCid.startsWith('local:') ? tipRef(refCid) : zeroRef;
+      const ref = lastCid && !lastCid.startsWith('local:') ? tipRef(lastCid) : zeroRef;
       setState({ text: 'Confirm the tip in your wallet…' });
       const txHash = await sendTip(app.wallet.publicClient, app.wallet.walletClient, app.account, { tipJar: app.tipJar, to: peer as Address, amount: wei, ref });
       setState({ text: `Tip pending: ${formatEther(wei)} ETH (transaction ${txHash.slice(0, 10)}…).` });

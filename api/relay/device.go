@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/parleychat/parley/internal/client/wire"
@@ -22,27 +24,50 @@ import (
 type deviceConn struct {
 	*socket
 	r         *Relay
+	ctx       context.Context // ends when the socket closes
 	key       deviceKey
 	id        string        // instance-unique socket id, for kicks
 	connected time.Time     // when the socket was accepted
-	wakeCh    chan struct{} // capacity 1: new pending rows may exist
 	cursor    atomic.Int64  // highest sequence number pushed on this socket
 	window    chan struct{} // one token per pushed, unacknowledged envelope
-	// notifyCh (capacity 1) signals new notifications after notified, the last id pushed
-	// (owned by the pump goroutine after hello).
-	notifyCh chan struct{}
-	notified int64
+	notified  int64         // the last notification id pushed (owned by the pump after hello)
+
+	// Guarded by socket.mu: the pump goroutine runs while rows or notifications are wanted,
+	// and only once ready (after hello).
+	wanted, notifyWanted, pumping, ready bool
 
 	mu       sync.Mutex
-	inflight map[int64]struct{}
-	offered  []pushRow // committed rows handed over by this instance, not yet pushed
+	inflight map[int64]struct{} // nil while nothing awaits an ack
+	offered  []pushRow          // committed rows handed over by this instance, not yet pushed
 }
 
-func (c *deviceConn) wakeUp() {
-	select {
-	case c.wakeCh <- struct{}{}:
-	default:
+// wakeUp tells the pump that new pending rows may exist.
+func (c *deviceConn) wakeUp() { c.want(&c.wanted) }
+
+// notifyUp tells the pump that the account has new notifications.
+func (c *deviceConn) notifyUp() { c.want(&c.notifyWanted) }
+
+// want sets a pump flag and starts the pump unless it runs or the socket is not ready.
+func (c *deviceConn) want(flag *bool) {
+	c.socket.mu.Lock()
+	defer c.socket.mu.Unlock()
+	*flag = true
+	if c.ready && !c.pumping {
+		c.pumping = c.spawnLocked(c.pump)
 	}
+}
+
+// spawn runs f on a goroutine the socket's handler waits for.
+func (c *deviceConn) spawn(f func()) bool {
+	c.socket.mu.Lock()
+	defer c.socket.mu.Unlock()
+	return c.spawnLocked(f)
+}
+
+// logger returns the relay's logger with the device's attributes (built when needed, so
+// sockets hold none).
+func (c *deviceConn) logger() *slog.Logger {
+	return c.log.With("account", c.key.account.Hex(), "device", c.key.device)
 }
 
 func (c *deviceConn) sendFrame(f *wire.Frame) bool { return c.enqueueJSON(f) }
@@ -51,7 +76,8 @@ func (c *deviceConn) sendError(id, code, msg string) {
 	c.sendFrame(&wire.Frame{Type: wire.TypeError, ID: id, Code: code, Message: msg})
 }
 
-// serveDevice authenticates, upgrades and runs one device socket until it closes.
+// serveDevice authenticates and upgrades a device socket, then returns: the socket runs on a
+// goroutine of its own, so the HTTP server's goroutine and buffers are released.
 func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 	p, err := r.deps.Authenticate(req)
 	if err != nil {
@@ -67,39 +93,42 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "relay shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	defer r.wg.Done()
 	ws, err := r.upgrader.Upgrade(w, req, nil)
 	if err != nil {
+		r.wg.Done()
 		return // the upgrader answered the request
 	}
-	key := deviceKey{p.Account, p.DeviceID}
-	c := &deviceConn{
-		r: r, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
-		socket:   newSocket(ws, &r.cfg, r.deps.Logger.With("account", p.Account.Hex(), "device", p.DeviceID), r.cfg.MaxFrameSize),
-		wakeCh:   make(chan struct{}, 1),
-		notifyCh: make(chan struct{}, 1),
-		window:   make(chan struct{}, r.cfg.MaxInflight),
-		inflight: map[int64]struct{}{},
-	}
+	go r.runDevice(ws, deviceKey{p.Account, p.DeviceID}, n)
+}
+
+// runDevice runs one device socket until it closes: it announces the socket, says hello,
+// starts the pump and reads frames.
+func (r *Relay) runDevice(ws *websocket.Conn, key deviceKey, n uint64) {
+	defer r.wg.Done()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	c := &deviceConn{
+		r: r, ctx: ctx, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
+		socket: newSocket(ws, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
+		window: make(chan struct{}, r.cfg.MaxInflight),
+	}
 	c.onClose = cancel
+	defer c.wait("read ended")
 
 	r.register(c)
 	defer r.unregister(c)
 	if err := r.notify(ctx, chanConn, key.payload()+":"+c.id+":"+strconv.FormatInt(c.connected.UnixNano(), 10)); err != nil {
-		c.log.Warn("announce socket", "err", err)
+		c.logger().Warn("announce socket", "err", err)
 	}
-	var wg sync.WaitGroup
-	wg.Go(c.writeLoop)
 	if err := c.hello(ctx); err != nil {
-		c.log.Warn("hello", "err", err)
+		c.logger().Warn("hello", "err", err)
 		c.close("internal error")
 	}
-	wg.Go(func() { c.pump(ctx) })
-	c.readLoop(ctx, &wg)
-	c.close("read ended")
-	wg.Wait()
+	c.socket.mu.Lock()
+	c.ready, c.wanted = true, true // drain the queue from its start
+	c.pumping = c.spawnLocked(c.pump)
+	c.socket.mu.Unlock()
+	c.readLoop(ctx)
 }
 
 // register makes c the device's socket on this instance, closing an older one.
@@ -147,30 +176,55 @@ func (c *deviceConn) hello(ctx context.Context) error {
 	return nil
 }
 
-// pump pushes the device's pending envelopes in sequence order, at most MaxInflight awaiting
-// an ack, and sleeps until woken when the queue is drained. Rows committed by this instance
-// arrive through offer and are pushed as they are when they continue the cursor; otherwise
-// (a gap, another instance's commits, a reconnect) it reads a page at a time.
-func (c *deviceConn) pump(ctx context.Context) {
+// pump runs while the socket has work: it pushes notifications when told of new ones, and
+// pending rows when woken, then exits.
+func (c *deviceConn) pump() {
+	for {
+		c.socket.mu.Lock()
+		rows, notes := c.wanted, c.notifyWanted
+		c.wanted, c.notifyWanted = false, false
+		if !rows && !notes {
+			c.pumping = false
+			c.socket.mu.Unlock()
+			return
+		}
+		c.socket.mu.Unlock()
+		if notes {
+			if err := c.pushNotifications(c.ctx); err != nil && c.ctx.Err() == nil {
+				c.logger().Warn("read notifications", "err", err)
+			}
+		}
+		if rows && !c.pushPending() {
+			return // closed; pumping stays set so that no pump starts again
+		}
+	}
+}
+
+// pushPending pushes the device's pending envelopes in sequence order, at most MaxInflight
+// awaiting an ack. Rows committed by this instance arrive through offer and are pushed as they
+// are when they continue the cursor; otherwise (a gap, another instance's commits, a
+// reconnect) it reads the queue a page at a time until it is drained. It returns false once
+// the socket is closed.
+func (c *deviceConn) pushPending() bool {
 	for {
 		rows, fromDB := c.takeOffered(), false
 		if rows == nil {
-			page, err := c.r.q.PendingPage(ctx, relaydb.PendingPageParams{
+			page, err := c.r.q.PendingPage(c.ctx, relaydb.PendingPageParams{
 				Account: c.key.account.Bytes(), DeviceID: int64(c.key.device),
 				After: c.cursor.Load(), Now: c.r.now(), PageSize: int32(c.r.cfg.PageSize),
 			})
 			if err != nil {
-				if ctx.Err() == nil {
-					c.log.Warn("read pending envelopes", "err", err)
+				if c.ctx.Err() == nil {
+					c.logger().Warn("read pending envelopes", "err", err)
 					c.close("internal error")
 				}
-				return
+				return false
 			}
 			rows, fromDB = make([]pushRow, len(page)), true
 			for i, row := range page {
 				rows[i] = pushRow{seq: row.Seq, body: row.Body}
 				if rows[i].cid, err = cidString(row.Cid); err != nil {
-					c.log.Error("stored envelope cid", "err", err)
+					c.logger().Error("stored envelope cid", "err", err)
 				}
 			}
 		}
@@ -178,32 +232,21 @@ func (c *deviceConn) pump(ctx context.Context) {
 			select {
 			case c.window <- struct{}{}:
 			case <-c.done:
-				return
+				return false
 			}
 			c.mu.Lock()
+			if c.inflight == nil {
+				c.inflight = map[int64]struct{}{}
+			}
 			c.inflight[row.seq] = struct{}{}
 			c.mu.Unlock()
 			if !c.sendFrame(&wire.Frame{Type: wire.TypeEnvelope, Seq: row.seq, CID: row.cid, Envelope: row.body}) {
-				return
+				return false
 			}
 			c.cursor.Store(row.seq)
 		}
-		if fromDB && len(rows) == c.r.cfg.PageSize {
-			continue
-		}
-		for waiting := true; waiting; {
-			select {
-			case <-c.wakeCh:
-				waiting = false
-			case <-c.notifyCh:
-				if err := c.pushNotifications(ctx); err != nil {
-					if ctx.Err() == nil {
-						c.log.Warn("read notifications", "err", err)
-					}
-				}
-			case <-c.done:
-				return
-			}
+		if !fromDB || len(rows) < c.r.cfg.PageSize {
+			return true
 		}
 	}
 }
@@ -284,7 +327,7 @@ func (c *deviceConn) commitLoop(commits <-chan *prepared) {
 
 // readLoop handles the device's frames until the socket closes. Sends are prepared (checked
 // and pinned) concurrently, up to SendPipeline at a time, and committed in order by commitLoop.
-func (c *deviceConn) readLoop(ctx context.Context, wg *sync.WaitGroup) {
+func (c *deviceConn) readLoop(ctx context.Context) {
 	var commits chan *prepared // started with the first send: idle sockets have no committer
 	defer func() {
 		if commits != nil {
@@ -312,7 +355,9 @@ func (c *deviceConn) readLoop(ctx context.Context, wg *sync.WaitGroup) {
 		case wire.TypeSend:
 			if commits == nil {
 				commits = make(chan *prepared, c.r.cfg.SendPipeline)
-				wg.Go(func() { c.commitLoop(commits) })
+				if !c.spawn(func() { c.commitLoop(commits) }) {
+					return
+				}
 			}
 			p := &prepared{c: c, f: &f, done: make(chan struct{})}
 			go c.r.prepare(ctx, p)
@@ -345,7 +390,7 @@ func (c *deviceConn) replyError(id string, err error) {
 		c.sendFrame(&wire.Frame{Type: wire.TypeError, ID: id, Code: rej.code, Message: rej.msg, CID: rej.cid, Missing: rej.missing, Stale: rej.stale})
 		return
 	}
-	c.log.Error("handle frame", "err", err)
+	c.logger().Error("handle frame", "err", err)
 	c.sendError(id, wire.CodeInternal, "internal error, retry")
 }
 
@@ -362,6 +407,9 @@ func (c *deviceConn) ack(seqs []int64) error {
 			delete(c.inflight, s)
 			freed++
 		}
+	}
+	if len(c.inflight) == 0 {
+		c.inflight = nil // an idle socket keeps no map
 	}
 	c.mu.Unlock()
 	for range freed {

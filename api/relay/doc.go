@@ -51,10 +51,14 @@
 //
 // # Concurrency
 //
-// Each socket has a reader (the handler goroutine), one writer goroutine that owns all writes
-// and the heartbeat, and for devices a pump goroutine (pending envelopes and notifications) and,
-// once it sends, a goroutine that hands its checked sends to the pipeline in order. The relay
-// has one pinStage, one commitStage and one acker. Outgoing frames go through a bounded
+// An idle socket costs one goroutine, its reader (a device socket's reader is started by the
+// handler, which returns so that the HTTP server's goroutine and buffers go away), and no
+// buffers, timers or queues: a writer goroutine runs only while frames are queued, a device's
+// pump goroutine only while it has rows or notifications to push, and a commit goroutine
+// (handing the socket's checked sends to the pipeline in order) from its first send. One
+// scheduler pings every socket each PingInterval through its queue; the read deadline closes
+// a silent peer. The relay has one pinStage, one commitStage and one acker. Outgoing frames
+// go through a bounded
 // queue; a socket whose queue is full is a slow consumer and is closed, never buffered
 // further. Relay.mu guards the socket maps only; no lock is held across I/O. Several
 // instances share one Postgres: wake-ups, ephemeral frames, room frames and "device connected

@@ -160,7 +160,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	r.mu.Unlock()
 
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){r.listen, r.poll, r.janitor, r.pinStage, r.commitStage, r.acker} {
+	for _, loop := range []func(context.Context){r.listen, r.poll, r.janitor, r.heartbeat, r.pinStage, r.commitStage, r.acker} {
 		wg.Go(func() { loop(ctx) })
 	}
 	<-ctx.Done()
@@ -268,10 +268,7 @@ func (r *Relay) notifyAccount(payload string) {
 	}
 	r.mu.Unlock()
 	for _, c := range conns {
-		select {
-		case c.notifyCh <- struct{}{}:
-		default:
-		}
+		c.notifyUp()
 	}
 }
 
@@ -373,6 +370,37 @@ func (r *Relay) poll(ctx context.Context) {
 				}
 			}
 		}
+	}
+}
+
+// heartbeat pings every socket of this instance each PingInterval: one scheduler for all, so
+// an idle socket needs no timer or goroutine of its own. A peer silent for two periods is
+// closed by its read deadline.
+func (r *Relay) heartbeat(ctx context.Context) {
+	t := time.NewTicker(r.cfg.PingInterval)
+	defer t.Stop()
+	var socks []*socket
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		r.mu.Lock()
+		for _, c := range r.devices {
+			socks = append(socks, c.socket)
+		}
+		for _, room := range r.rooms {
+			for c := range room {
+				socks = append(socks, c.socket)
+			}
+		}
+		r.mu.Unlock()
+		for _, s := range socks {
+			s.ping()
+		}
+		clear(socks)
+		socks = socks[:0]
 	}
 }
 

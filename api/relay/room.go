@@ -73,7 +73,7 @@ func (r *Relay) serveRoom(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	c := &roomConn{room: id, id: r.instance + "-" + strconv.FormatUint(n, 10),
-		socket: newSocket(ws, &r.cfg, r.deps.Logger.With("room", id), int64(r.cfg.RoomMaxFrame))}
+		socket: newSocket(ws, &r.cfg, r.deps.Logger, int64(r.cfg.RoomMaxFrame))}
 	r.mu.Lock()
 	if r.rooms[id] == nil {
 		r.rooms[id] = map[*roomConn]struct{}{}
@@ -90,9 +90,7 @@ func (r *Relay) serveRoom(w http.ResponseWriter, req *http.Request) {
 	}()
 	expiry := time.AfterFunc(time.Until(room.ExpiresAt.Time), func() { c.close("room expired") })
 	defer expiry.Stop()
-	done := make(chan struct{})
-	go func() { defer close(done); c.writeLoop() }()
-	defer func() { c.close("read ended"); <-done }()
+	defer c.wait("read ended")
 	for {
 		kind, b, err := c.read()
 		if errors.Is(err, errRateLimited) {
@@ -107,7 +105,7 @@ func (r *Relay) serveRoom(w http.ResponseWriter, req *http.Request) {
 			err = r.notify(context.Background(), chanRoom, string(note))
 		}
 		if err != nil {
-			c.log.Warn("relay room frame", "err", err)
+			c.log.Warn("relay room frame", "room", id, "err", err)
 			return
 		}
 	}

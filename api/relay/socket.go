@@ -11,17 +11,29 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// socket is the part shared by device and room sockets: a bounded outgoing queue drained by
-// one writer goroutine, heartbeats, a read deadline and a frame rate limit.
+// pingFrame is the outFrame kind of a heartbeat ping (a control frame, never a data message).
+const pingFrame = websocket.PingMessage
+
+// socket is the part shared by device and room sockets: a bounded outgoing queue, a read
+// deadline and a frame rate limit. An idle socket has no goroutine besides its reader and no
+// buffers: a writer goroutine exists only while frames are queued (started by enqueue, gone
+// once the queue is empty), and heartbeats come from the relay's shared scheduler as queued
+// pings.
 type socket struct {
 	ws  *websocket.Conn
 	cfg *Config
-	log *slog.Logger
-	// queue holds the frames waiting for the writer, at most SendBuffer; it grows only while
-	// frames wait, so an idle socket holds no buffer. ready (capacity 1) wakes the writer.
-	qmu     sync.Mutex
+	log *slog.Logger // the relay's logger, shared
+
+	// mu guards queue, writing and stopped. queue holds the frames waiting for the writer, at
+	// most SendBuffer; it is nil while empty. writing is true while a writer goroutine runs (and
+	// for good once the closing writer started). stopped refuses new goroutines once the
+	// socket's handler waits for them.
+	mu      sync.Mutex
 	queue   []outFrame
-	ready   chan struct{}
+	writing bool
+	stopped bool
+	tasks   sync.WaitGroup // writer and pump goroutines
+
 	done    chan struct{}
 	once    sync.Once
 	reason  string
@@ -30,14 +42,13 @@ type socket struct {
 }
 
 type outFrame struct {
-	kind int // websocket.TextMessage or BinaryMessage
+	kind int // websocket.TextMessage, BinaryMessage or pingFrame
 	data []byte
 }
 
 func newSocket(ws *websocket.Conn, cfg *Config, log *slog.Logger, readLimit int64) *socket {
 	s := &socket{
 		ws: ws, cfg: cfg, log: log,
-		ready:   make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(cfg.FramesPerSecond), cfg.FrameBurst),
 	}
@@ -52,8 +63,22 @@ func (s *socket) extendRead() {
 	_ = s.ws.SetReadDeadline(time.Now().Add(2 * s.cfg.PingInterval))
 }
 
-// close ends the socket once: the writer sends a close frame and the connection is closed,
-// which also ends the reader.
+// spawnLocked runs f on a goroutine the socket's handler waits for; false once it stopped.
+// s.mu must be held.
+func (s *socket) spawnLocked(f func()) bool {
+	if s.stopped {
+		return false
+	}
+	s.tasks.Add(1)
+	go func() {
+		defer s.tasks.Done()
+		f()
+	}()
+	return true
+}
+
+// close ends the socket once: a writer sends a close frame and closes the connection, which
+// also ends the reader.
 func (s *socket) close(reason string) {
 	s.once.Do(func() {
 		s.reason = reason
@@ -61,42 +86,50 @@ func (s *socket) close(reason string) {
 		if s.onClose != nil {
 			s.onClose()
 		}
+		s.mu.Lock()
+		if !s.writing {
+			s.writing = s.spawnLocked(s.writeLoop)
+		}
+		s.mu.Unlock()
 	})
 }
 
-// enqueue queues a frame without blocking; a full queue means a slow consumer, which is
-// disconnected rather than allowed to grow memory.
+// wait closes the socket and waits for its goroutines; the connection is closed after it.
+func (s *socket) wait(reason string) {
+	s.close(reason)
+	s.mu.Lock()
+	s.stopped = true
+	s.mu.Unlock()
+	s.tasks.Wait()
+	_ = s.ws.Close() // in case the closing writer could not start
+}
+
+// enqueue queues a frame without blocking and starts a writer unless one runs; a full queue
+// means a slow consumer, which is disconnected rather than allowed to grow memory.
 func (s *socket) enqueue(kind int, data []byte) bool {
 	select {
 	case <-s.done:
 		return false
 	default:
 	}
-	s.qmu.Lock()
+	s.mu.Lock()
 	full := len(s.queue) >= s.cfg.SendBuffer
 	if !full {
 		s.queue = append(s.queue, outFrame{kind, data})
+		if !s.writing {
+			s.writing = s.spawnLocked(s.writeLoop)
+		}
 	}
-	s.qmu.Unlock()
+	s.mu.Unlock()
 	if full {
 		s.close("slow consumer")
 		return false
 	}
-	select {
-	case s.ready <- struct{}{}:
-	default:
-	}
 	return true
 }
 
-// take returns the queued frames and releases the queue's memory.
-func (s *socket) take() []outFrame {
-	s.qmu.Lock()
-	defer s.qmu.Unlock()
-	q := s.queue
-	s.queue = nil
-	return q
-}
+// ping queues a heartbeat; the relay's scheduler calls it every PingInterval.
+func (s *socket) ping() { s.enqueue(pingFrame, nil) }
 
 // enqueueJSON marshals and queues a text frame.
 func (s *socket) enqueueJSON(v any) bool {
@@ -108,38 +141,54 @@ func (s *socket) enqueueJSON(v any) bool {
 	return s.enqueue(websocket.TextMessage, b)
 }
 
-// writeLoop owns every write to the connection until the socket closes.
+// writeLoop writes the queued frames until the queue is empty, then exits; once the socket is
+// closed it sends the close frame and closes the connection instead. At most one runs.
 func (s *socket) writeLoop() {
-	ping := time.NewTicker(s.cfg.PingInterval)
-	defer ping.Stop()
-	defer s.ws.Close()
 	for {
 		select {
-		case <-s.ready:
-			for _, f := range s.take() {
-				_ = s.ws.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-				if err := s.ws.WriteMessage(f.kind, f.data); err != nil {
-					s.close("write failed")
-					return
-				}
-			}
-		case <-ping.C:
-			if err := s.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WriteTimeout)); err != nil {
-				s.close("ping failed")
-				return
-			}
 		case <-s.done:
-			code := websocket.CloseNormalClosure
-			switch s.reason {
-			case "slow consumer", "rate limited":
-				code = websocket.ClosePolicyViolation
-			case "relay shutting down":
-				code = websocket.CloseGoingAway
-			}
-			_ = s.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, s.reason), time.Now().Add(time.Second))
+			s.finish()
+			return
+		default:
+		}
+		s.mu.Lock()
+		q := s.queue
+		s.queue = nil
+		if len(q) == 0 {
+			s.writing = false
+			s.mu.Unlock()
 			return
 		}
+		s.mu.Unlock()
+		for _, f := range q {
+			deadline := time.Now().Add(s.cfg.WriteTimeout)
+			var err error
+			if f.kind == pingFrame {
+				err = s.ws.WriteControl(websocket.PingMessage, nil, deadline)
+			} else {
+				_ = s.ws.SetWriteDeadline(deadline)
+				err = s.ws.WriteMessage(f.kind, f.data)
+			}
+			if err != nil {
+				s.close("write failed") // writing stays true: this loop finishes the socket
+				s.finish()
+				return
+			}
+		}
 	}
+}
+
+// finish sends the close frame and closes the connection.
+func (s *socket) finish() {
+	code := websocket.CloseNormalClosure
+	switch s.reason {
+	case "slow consumer", "rate limited":
+		code = websocket.ClosePolicyViolation
+	case "relay shutting down":
+		code = websocket.CloseGoingAway
+	}
+	_ = s.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, s.reason), time.Now().Add(time.Second))
+	_ = s.ws.Close()
 }
 
 // read returns the next message, or an error once the socket is closed or the peer broke a

@@ -12,20 +12,16 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/labstack/echo/v4"
-	"github.com/spruceid/siwe-go"
 
 	"github.com/parleychat/parley/api/gen"
 	"github.com/parleychat/parley/internal/store/appdb"
 )
 
-// CreateNonce issues a single-use nonce that expires after NonceTTL.
+// CreateNonce issues a stored single-use nonce that expires at most NonceTTL from now (see
+// noncePool).
 func (s *Server) CreateNonce(c echo.Context) error {
-	now := s.now()
-	n := gen.Nonce{Nonce: siwe.GenerateNonce(), ExpiresAt: now.Add(s.cfg.NonceTTL).UTC()}
-	if err := s.q.InsertNonce(c.Request().Context(), appdb.InsertNonceParams{Nonce: n.Nonce, CreatedAt: ts(now), ExpiresAt: ts(n.ExpiresAt)}); err != nil {
-		return fmt.Errorf("insert nonce: %w", err)
-	}
-	return c.JSON(http.StatusCreated, n)
+	n, err := s.nonces.take(c.Request().Context(), s.q, s.now(), s.cfg.NonceTTL)
+	return jsonOr(c, http.StatusCreated, n, err)
 }
 
 // VerifySiwe checks a signed EIP-4361 message, consumes its nonce and opens a session.

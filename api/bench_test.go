@@ -25,6 +25,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/parleychat/parley/api/gen"
+	"github.com/parleychat/parley/internal/pgtest"
+	"github.com/parleychat/parley/internal/store"
 )
 
 // The load tests below run only with PARLEY_BENCH=1 (scripts/bench/api.sh); they print one
@@ -105,8 +107,20 @@ func newLoadClient(base string) loadClient {
 	return loadClient{base: base, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 }
 
-func unlimited(c *Config, _ *Deps) {
-	c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9
+// benchConfig lifts the rate limits and, with PARLEY_BENCH_POOL=n, gives the server a pool of
+// n connections instead of pgxpool's default, max(4, GOMAXPROCS).
+func benchConfig(t *testing.T) func(*Config, *Deps) {
+	return func(c *Config, d *Deps) {
+		c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9
+		if n := os.Getenv("PARLEY_BENCH_POOL"); n != "" {
+			pool, err := store.Open(t.Context(), pgtest.NewURL(t)+"&pool_max_conns="+n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(pool.Close)
+			d.DB = pool
+		}
+	}
 }
 
 // loginOnce runs nonce → sign → verify over HTTP for key; e supplies the clock of the messages.
@@ -316,7 +330,7 @@ func runClients(t *testing.T, e *testEnv, kind string, workers, seconds int) {
 // session), with PARLEY_BENCH_WORKERS concurrent clients for PARLEY_BENCH_SECONDS.
 func TestLoadLogins(t *testing.T) {
 	benchEnv(t)
-	e := newEnv(t, unlimited)
+	e := newEnv(t, benchConfig(t))
 	runClients(t, e, "logins", envInt("PARLEY_BENCH_WORKERS", 16), envInt("PARLEY_BENCH_SECONDS", 10))
 }
 
@@ -385,7 +399,7 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 // PARLEY_BENCH_WORKERS (default 20) concurrent searchers over HTTP, first pages and next pages.
 func TestLoadSearch(t *testing.T) {
 	benchEnv(t)
-	e := newEnv(t, unlimited)
+	e := newEnv(t, benchConfig(t))
 	t0 := time.Now()
 	seedPeople(t, e.srv.db, envInt("PARLEY_BENCH_USERS", 1_000_000), e.clock.now())
 	fmt.Printf("bench: api-seed seconds=%.1f\n", time.Since(t0).Seconds())

@@ -10,8 +10,10 @@
 //
 // # Lifecycle and concurrency
 //
-// New builds an immutable Server; its Handler is safe for concurrent use by any number of
-// goroutines. Run (or Serve) owns one http.Server and one janitor loop that purges expired
+// New builds a Server; its Handler is safe for concurrent use by any number of goroutines.
+// Its one piece of mutable state besides caches and limiters is the nonce pool: a mutex-guarded
+// batch of stored, not yet issued SIWE nonces, refilled (one INSERT) under the mutex when empty
+// or older than 30 s. Run (or Serve) owns one http.Server and one janitor loop that purges expired
 // nonces and dead sessions every JanitorInterval; both stop when the context ends, after a
 // graceful shutdown of at most ten seconds. Rate limiters are in-memory per instance. The
 // gasless-registration relayer holds a mutex across simulation and send, so its key's nonces
@@ -22,7 +24,8 @@
 // # Invariants
 //
 //   - All state lives in Postgres (internal/store/appdb), so instances are interchangeable.
-//   - A SIWE nonce is consumed in the same transaction that creates the session.
+//   - A SIWE nonce is stored before it is issued, issued once, and consumed in the same
+//     statement that creates the session.
 //   - A refresh token is stored only as its SHA-256 hash and rotates on every use; presenting a
 //     rotated token revokes its session (the token family).
 //   - Every access token is checked against its session, so logout and revocation take

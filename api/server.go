@@ -72,6 +72,7 @@ type Server struct {
 	echo     *echo.Echo
 	tokens   *tokenIssuer
 	siwe     *siweVerifier
+	nonces   noncePool
 	blocks   BlockStore
 	relayer  *relayer
 	mail     *mailer

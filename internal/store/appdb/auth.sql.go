@@ -112,18 +112,20 @@ func (q *Queries) InsertDeviceChallenge(ctx context.Context, arg InsertDeviceCha
 	return err
 }
 
-const insertNonce = `-- name: InsertNonce :exec
-INSERT INTO siwe_nonces (nonce, created_at, expires_at) VALUES ($1, $2, $3)
+const insertNonces = `-- name: InsertNonces :exec
+INSERT INTO siwe_nonces (nonce, created_at, expires_at)
+SELECT unnest($1::text[]), $2::timestamptz, $3::timestamptz
 `
 
-type InsertNonceParams struct {
-	Nonce     string
+type InsertNoncesParams struct {
+	Nonces    []string
 	CreatedAt pgtype.Timestamptz
 	ExpiresAt pgtype.Timestamptz
 }
 
-func (q *Queries) InsertNonce(ctx context.Context, arg InsertNonceParams) error {
-	_, err := q.db.Exec(ctx, insertNonce, arg.Nonce, arg.CreatedAt, arg.ExpiresAt)
+// Stores a batch of nonces with one lifetime (the API hands them out one by one).
+func (q *Queries) InsertNonces(ctx context.Context, arg InsertNoncesParams) error {
+	_, err := q.db.Exec(ctx, insertNonces, arg.Nonces, arg.CreatedAt, arg.ExpiresAt)
 	return err
 }
 

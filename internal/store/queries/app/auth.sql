@@ -1,5 +1,7 @@
--- name: InsertNonce :exec
-INSERT INTO siwe_nonces (nonce, created_at, expires_at) VALUES ($1, $2, $3);
+-- name: InsertNonces :exec
+-- Stores a batch of nonces with one lifetime (the API hands them out one by one).
+INSERT INTO siwe_nonces (nonce, created_at, expires_at)
+SELECT unnest(sqlc.arg(nonces)::text[]), sqlc.arg(created_at)::timestamptz, sqlc.arg(expires_at)::timestamptz;
 
 -- name: PurgeExpiredNonces :execrows
 DELETE FROM siwe_nonces WHERE expires_at <= sqlc.arg(now)::timestamptz;

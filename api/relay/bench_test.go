@@ -9,17 +9,23 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/gorilla/websocket"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleychat/parley/internal/client"
 	"github.com/parleychat/parley/internal/client/wire"
+	"github.com/parleychat/parley/internal/ipfs"
 	"github.com/parleychat/parley/internal/protocol"
 )
 
@@ -38,38 +44,84 @@ func envInt(t *testing.T, name string, def int) int {
 
 // TestRelayBench is the load generator of scripts/bench/relay.sh (skipped unless
 // PARLEY_RELAY_BENCH is set). Server and load share this process: it reports idle sockets
-// held and the memory they cost (both ends), then durable deliveries (sent → pushed → acked)
-// per second and push latency percentiles at several offered rates. It prints
-// "bench: relay ..." lines.
+// held and the relay's memory per socket (the idle clients run in child processes), then
+// durable deliveries (sent → pushed → acked) per second, push latency percentiles and CPU time
+// per delivery at several offered rates. It prints "bench: relay ..." lines.
 func TestRelayBench(t *testing.T) {
 	if os.Getenv("PARLEY_RELAY_BENCH") == "" {
 		t.Skip("set PARLEY_RELAY_BENCH=1 (scripts/bench/relay.sh)")
 	}
 	f := newFixture(t)
 	in := f.start(t, "")
-	benchIdle(t, in, envInt(t, "PARLEY_BENCH_IDLE", 2000))
+	benchIdle(t, f, in, envInt(t, "PARLEY_BENCH_IDLE", 2000))
 	pairs := envInt(t, "PARLEY_BENCH_PAIRS", 8)
-	msgs := envInt(t, "PARLEY_BENCH_MESSAGES", 4000)
-	for _, rate := range []int{250, 1000, 0} {
+	msgs := envInt(t, "PARLEY_BENCH_MESSAGES", 10000)
+	rates := cmpOr(os.Getenv("PARLEY_BENCH_RATES"), "1000,5000,10000,0")
+	for r := range strings.SplitSeq(rates, ",") {
+		rate, err := strconv.Atoi(r)
+		if err != nil || rate < 0 {
+			t.Fatalf("PARLEY_BENCH_RATES: %q is not a rate", r)
+		}
 		benchDelivery(t, f, in, pairs, msgs, rate)
 	}
 }
 
-func heap() int64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return int64(m.HeapInuse + m.StackInuse)
+// memSample is the process's memory after a full GC: live heap objects, goroutine stacks,
+// goroutines and resident set.
+type memSample struct {
+	heap, stacks, goroutines, rss int64
 }
 
-// benchIdle holds n idle device sockets opened by a child process (this test binary running
-// TestRelayBenchIdleClients), so the memory delta is the relay's alone and each process spends
-// one descriptor per socket.
-func benchIdle(t *testing.T, in *instance, n int) {
-	before := heap()
-	start := time.Now()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRelayBenchIdleClients$", "-test.timeout=20m")
-	cmd.Env = append(os.Environ(), "PARLEY_BENCH_IDLE_URL="+in.wsURL(), "PARLEY_BENCH_IDLE="+strconv.Itoa(n))
+func sampleMem(t *testing.T) memSample {
+	for range 3 { // stacks shrink during GC; let them
+		runtime.GC()
+	}
+	ms := []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/stacks:bytes"},
+		{Name: "/sched/goroutines:goroutines"},
+	}
+	metrics.Read(ms)
+	statm, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size, resident int64
+	if _, err := fmt.Sscan(string(statm), &size, &resident); err != nil {
+		t.Fatalf("parse statm: %v", err)
+	}
+	return memSample{
+		heap: int64(ms[0].Value.Uint64()), stacks: int64(ms[1].Value.Uint64()),
+		goroutines: int64(ms[2].Value.Uint64()), rss: resident * int64(os.Getpagesize()),
+	}
+}
+
+// cpuTime is the user and system CPU time this process (relay and load generator, not
+// Postgres) has used.
+func cpuTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// idlePerProcess is how many idle sockets one process holds at most: each costs a descriptor,
+// and the hard RLIMIT_NOFILE here is 20,000 (which an unprivileged bench cannot raise). Above
+// it, benchIdle starts a second relay instance in a child process.
+const idlePerProcess = 10000
+
+// child is this test binary running one test as a helper process, talking over stdin/stdout.
+type child struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Scanner
+}
+
+func startChild(t *testing.T, test string, env ...string) *child {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.timeout=30m")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -81,35 +133,110 @@ func benchIdle(t *testing.T, in *instance, n int) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Wait()
-	defer stdin.Close()
-	held := 0
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if _, err := fmt.Sscanf(sc.Text(), "held %d", &held); err == nil {
-			break
+	t.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
+	return &child{cmd: cmd, stdin: stdin, out: bufio.NewScanner(stdout)}
+}
+
+// scan reads lines until one matches format and returns its values.
+func (c *child) scan(t *testing.T, format string, args ...any) {
+	for c.out.Scan() {
+		if _, err := fmt.Sscanf(c.out.Text(), format, args...); err == nil {
+			return
 		}
+	}
+	t.Fatalf("helper %s ended before printing %q", c.cmd.Args[1], format)
+}
+
+// mem asks a TestRelayBenchServer child for its memory sample.
+func (c *child) mem(t *testing.T) memSample {
+	var m memSample
+	fmt.Fprintln(c.stdin, "mem")
+	c.scan(t, "mem %d %d %d %d", &m.heap, &m.stacks, &m.goroutines, &m.rss)
+	return m
+}
+
+// benchIdle holds n idle device sockets opened by child processes (TestRelayBenchIdleClients),
+// so the memory delta is the relay's alone. Above idlePerProcess, half of them go to a second
+// relay instance in a child process (TestRelayBenchServer) on the same database, and the
+// memory is the sum of both relays' deltas.
+func benchIdle(t *testing.T, f *fixture, in *instance, n int) {
+	urls := []string{in.wsURL()}
+	var server *child
+	if n > idlePerProcess {
+		server = startChild(t, "TestRelayBenchServer", "PARLEY_BENCH_SERVER_DB="+f.pool.Config().ConnString())
+		var addr string
+		server.scan(t, "listening %s", &addr)
+		urls = append(urls, addr)
+	}
+	sample := func() memSample {
+		m := sampleMem(t)
+		if server != nil {
+			s := server.mem(t)
+			m.heap, m.stacks, m.goroutines, m.rss = m.heap+s.heap, m.stacks+s.stacks, m.goroutines+s.goroutines, m.rss+s.rss
+		}
+		return m
+	}
+	before := sample()
+	start := time.Now()
+	held := 0
+	for i, off := 0, 0; off < n; i, off = i+1, off+idlePerProcess {
+		c := startChild(t, "TestRelayBenchIdleClients", "PARLEY_BENCH_IDLE_URL="+urls[i%len(urls)],
+			"PARLEY_BENCH_IDLE="+strconv.Itoa(min(idlePerProcess, n-off)), "PARLEY_BENCH_IDLE_OFFSET="+strconv.Itoa(off))
+		var k int
+		c.scan(t, "held %d", &k)
+		held += k
 	}
 	elapsed := time.Since(start)
 	if held == 0 {
-		t.Fatal("the idle client process held no sockets")
+		t.Fatal("the idle client processes held no sockets")
 	}
-	per := float64(heap()-before) / float64(held) / 1024
-	fmt.Printf("bench: relay idle_connections=%d of %d connect_seconds=%.1f relay_memory_per_connection_kib=%.1f\n",
-		held, n, elapsed.Seconds(), per)
+	after := sample()
+	per := func(a, b int64) float64 { return float64(a-b) / float64(held) / 1024 }
+	fmt.Printf("bench: relay idle_connections=%d of %d relay_processes=%d connect_seconds=%.1f relay_memory_per_connection_kib=%.1f heap_kib=%.1f stack_kib=%.1f goroutines_per_connection=%.2f rss_per_connection_kib=%.1f\n",
+		held, n, len(urls), elapsed.Seconds(), per(after.heap+after.stacks, before.heap+before.stacks), per(after.heap, before.heap),
+		per(after.stacks, before.stacks), float64(after.goroutines-before.goroutines)/float64(held), per(after.rss, before.rss))
+}
+
+// TestRelayBenchServer is benchIdle's second relay instance: it serves on a free port against
+// the database PARLEY_BENCH_SERVER_DB with an IPFS node of its own, prints "listening URL",
+// answers each "mem" line on stdin with its memory sample and stops when stdin closes.
+func TestRelayBenchServer(t *testing.T) {
+	db := os.Getenv("PARLEY_BENCH_SERVER_DB")
+	if db == "" {
+		t.Skip("run by TestRelayBench")
+	}
+	pool, err := pgxpool.New(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	node, err := ipfs.Open(t.Context(), ipfs.Config{Dir: t.TempDir(), Registerer: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer node.Close()
+	in := (&fixture{pool: pool, node: node}).start(t, "")
+	fmt.Printf("listening %s\n", in.wsURL())
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		m := sampleMem(t)
+		fmt.Printf("mem %d %d %d %d\n", m.heap, m.stacks, m.goroutines, m.rss)
+	}
 }
 
 // TestRelayBenchIdleClients is benchIdle's child process: it opens PARLEY_BENCH_IDLE sockets to
-// PARLEY_BENCH_IDLE_URL, prints "held N" and keeps them until its stdin closes.
+// PARLEY_BENCH_IDLE_URL as distinct devices (numbered from PARLEY_BENCH_IDLE_OFFSET), prints
+// "held N" and keeps them until its stdin closes.
 func TestRelayBenchIdleClients(t *testing.T) {
 	url := os.Getenv("PARLEY_BENCH_IDLE_URL")
 	if url == "" {
 		t.Skip("run by TestRelayBench")
 	}
 	n := envInt(t, "PARLEY_BENCH_IDLE", 1000)
+	off, _ := strconv.Atoi(os.Getenv("PARLEY_BENCH_IDLE_OFFSET"))
 	conns := make([]*websocket.Conn, 0, n)
 	for i := range n {
-		id := client.Identity{Account: common.BigToAddress(big.NewInt(int64(1_000_000 + i))), DeviceID: 1}
+		id := client.Identity{Account: common.BigToAddress(big.NewInt(int64(100_000_000 + off + i))), DeviceID: 1}
 		ws, _, err := websocket.DefaultDialer.Dial(url, header(id))
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "idle clients: stopped at %d: %v\n", i, err)
@@ -165,6 +292,7 @@ func benchDelivery(t *testing.T, f *fixture, in *instance, pairs, msgs, rate int
 	}
 	lat := make([][]time.Duration, pairs)
 	var wg sync.WaitGroup
+	cpu0 := cpuTime(t)
 	start := time.Now()
 	for i, p := range ps {
 		wg.Go(func() { // receiver: record push latency, ack in batches
@@ -224,6 +352,7 @@ func benchDelivery(t *testing.T, f *fixture, in *instance, pairs, msgs, rate int
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime(t) - cpu0
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	pct := func(p float64) float64 {
@@ -236,8 +365,8 @@ func benchDelivery(t *testing.T, f *fixture, in *instance, pairs, msgs, rate int
 	if rate > 0 {
 		offered = strconv.Itoa(rate)
 	}
-	fmt.Printf("bench: relay offered_per_second=%s pairs=%d delivered=%d deliveries_per_second=%.0f p50_ms=%.2f p99_ms=%.2f\n",
-		offered, pairs, len(all), float64(len(all))/elapsed.Seconds(), pct(0.50), pct(0.99))
+	fmt.Printf("bench: relay offered_per_second=%s pairs=%d delivered=%d deliveries_per_second=%.0f p50_ms=%.2f p99_ms=%.2f cpu_us_per_delivery=%.0f\n",
+		offered, pairs, len(all), float64(len(all))/elapsed.Seconds(), pct(0.50), pct(0.99), float64(cpu.Microseconds())/float64(max(len(all), 1)))
 	for _, p := range ps {
 		p.send.Close()
 		p.recv.Close()

@@ -127,10 +127,12 @@ func TestKillAndRestart(t *testing.T) {
 	go receive(bob, alice.id.Account)
 
 	sendErrs := make(chan error, 2)
+	var failed atomic.Bool // a sender gave up: stop the chaos and report its error
 	send := func(p *peer, to common.Address) {
 		for i := range n {
 			// Padding makes each envelope about 200 bytes of ciphertext.
 			if _, err := p.c.Send(ctx, to, fmt.Appendf(nil, "%s-%d %0150d", marker, i, i)); err != nil {
+				failed.Store(true)
 				sendErrs <- fmt.Errorf("%s send %d: %w", p.name, i, err)
 				return
 			}
@@ -144,7 +146,10 @@ func TestKillAndRestart(t *testing.T) {
 
 	progress := func() float64 { return float64(alice.sent.Load()+bob.sent.Load()) / float64(2*n) }
 	for _, ev := range events {
-		eventually(t, time.Until(deadlineOf(ctx)), fmt.Sprintf("progress %.2f", ev.at), func() bool { return progress() >= ev.at })
+		eventually(t, time.Until(deadlineOf(ctx)), fmt.Sprintf("progress %.2f", ev.at), func() bool { return progress() >= ev.at || failed.Load() })
+		if failed.Load() {
+			break
+		}
 		if ev.instance < 0 {
 			t.Logf("%.2f: restarting postgres", progress())
 			s.pg.Restart(t)
@@ -155,7 +160,7 @@ func TestKillAndRestart(t *testing.T) {
 		// Keep it down while the other side sends more, so its client has a queue to drain.
 		from := other.sent.Load()
 		eventually(t, time.Until(deadlineOf(ctx)), in.name+" down while the other side sends", func() bool {
-			return other.sent.Load() >= min(from+int64(max(5, n/50)), int64(n))
+			return other.sent.Load() >= min(from+int64(max(5, n/50)), int64(n)) || failed.Load()
 		})
 		t.Logf("%.2f: killed %s, the other side sent %d meanwhile", progress(), in.name, other.sent.Load()-from)
 		in.restart(t)

@@ -324,7 +324,8 @@ type ackReq struct {
 }
 
 // acker deletes acknowledged rows of every socket in batches, one statement per batch. A
-// failed delete is logged; the rows stay and are pushed again on the device's next connect.
+// failed delete (Postgres restarting, say) is retried with capped backoff: the socket's cursor
+// is past those rows, so left alone they would wait for the device's next connect.
 func (r *Relay) acker(ctx context.Context) {
 	for {
 		batch := collect(ctx, r.acks, r.cfg.CommitBatch, 0)
@@ -339,8 +340,16 @@ func (r *Relay) acker(ctx context.Context) {
 				p.Seqs = append(p.Seqs, s)
 			}
 		}
-		if _, err := r.q.AckPending(ctx, p); err != nil && ctx.Err() == nil {
-			r.deps.Logger.Warn("delete acknowledged rows", "err", err, "rows", len(p.Seqs))
+		for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, 2*time.Second) {
+			_, err := r.q.AckPending(ctx, p)
+			if err == nil || ctx.Err() != nil {
+				break
+			}
+			r.deps.Logger.Warn("delete acknowledged rows", "err", err, "rows", len(p.Seqs), "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
 		}
 	}
 }

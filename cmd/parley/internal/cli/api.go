@@ -85,7 +85,7 @@ func startAPI(ctx context.Context, env *Env, f apiFlags, reg *prometheus.Registr
 		AllowedOrigins: append([]string{cmp.Or(cfg.PublicURL, "http://127.0.0.1:8080")}, cfg.AllowedOrigins...),
 	}, relay.Deps{
 		Authenticate: func(r *http.Request) (relay.Principal, error) {
-			p, err := server.AuthenticateSocket(r)
+			p, err := server.AuthenticateSocket(withQueryToken(r))
 			if err != nil {
 				return relay.Principal{}, err
 			}
@@ -149,6 +149,18 @@ func retainHistory(ctx context.Context, env *Env, node *ipfs.Node, ttl time.Dura
 			env.Log.Info("history retention", "component", "ipfs", "unpinned", unpinned, "removed", removed)
 		}
 	}
+}
+
+// withQueryToken returns r with its access_token query parameter as a bearer Authorization
+// header when it has no such header: browsers cannot set headers on a WebSocket handshake.
+func withQueryToken(r *http.Request) *http.Request {
+	token := r.URL.Query().Get("access_token")
+	if token == "" || r.Header.Get("Authorization") != "" {
+		return r
+	}
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+token)
+	return r
 }
 
 // rpcSources are the origins of the chain RPC endpoint over HTTP and WebSocket, which the web

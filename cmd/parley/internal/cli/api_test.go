@@ -122,3 +122,32 @@ func waitHealthy(t *testing.T, url string, done <-chan int, log fmt.Stringer) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestWithQueryToken(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, url, header, want string
+	}{
+		{name: "query token becomes the header", url: "/v1/ws?access_token=abc", want: "Bearer abc"},
+		{name: "header wins over the query", url: "/v1/ws?access_token=abc", header: "Bearer xyz", want: "Bearer xyz"},
+		{name: "no token", url: "/v1/ws", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := http.NewRequest(http.MethodGet, "http://127.0.0.1"+tt.url, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.header != "" {
+				r.Header.Set("Authorization", tt.header)
+			}
+			if got := withQueryToken(r).Header.Get("Authorization"); got != tt.want {
+				t.Errorf("Authorization %q, want %q", got, tt.want)
+			}
+			if tt.header == "" && r.Header.Get("Authorization") != "" {
+				t.Error("the caller's request was changed")
+			}
+		})
+	}
+}

@@ -13,7 +13,7 @@ import { signIn } from '../app/siwe.js';
 import { discoverWallets, type Wallet } from '../app/wallets.js';
 import { deployments } from '../generated/contracts.js';
 import type { Device } from '../protocol/index.js';
-import { ErrorText, explain } from './common.js';
+import { ErrorText, explain, setSelf } from './common.js';
 import { Routes } from './routes.js';
 import { navigate, onLinkClick, usePath } from './router.js';
 
@@ -66,17 +66,20 @@ export function App() {
   /** Once the device is registered: bind the session to it and go online. */
   const online = async (p: Pending, deviceId: number) => {
     setStatus('Proving this device to the server…');
+    setSelf(p.account);
     await bindDevice(api, scope, p.account, deviceId, p.device);
     const { relay, conversations } = await goOnline(api, location.origin, p.account, deviceId, p.device);
     addEventListener('online', () => relay.reconnect());
+    if (location.pathname === '/') {
+      const profile = await api.get<{ displayName: string }>('/v1/me/profile').catch(() => undefined);
+      navigate(profile?.displayName ? '/chat' : '/welcome', true);
+    }
     const walletClient = createWalletClient({ account: p.account, chain, transport: custom(p.wallet.provider) });
     const publicClient = createPublicClient({ chain, transport: custom(p.wallet.provider) });
     setApp({ ...base, account: p.account, wallet: { info: p.wallet.info, provider: p.wallet.provider, publicClient, walletClient }, device: { id: deviceId, device: p.device }, relay, conversations, signOut });
     setPending(undefined);
     setStatus('');
-    const profile = await api.get<{ displayName: string }>('/v1/me/profile').catch(() => undefined);
-    if (!profile?.displayName) navigate('/welcome', true);
-    else if (location.pathname === '/') navigate('/chat', true);
+
   };
 
   /** After sign-in: this browser's device, registered or not yet. */

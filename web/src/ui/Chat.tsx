@@ -108,7 +108,7 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
           {TipButton && <TipButton app={app} peer={peer} lastCid={[...messages].reverse().find((m) => !m.key.startsWith('local:'))?.key} />}
         </div>
       </header>
-      <div class="log" role="log" aria-label="Messages" ref={log}>
+      <div class="log" role="log" aria-label="Conversation history" ref={log}>
         <ol>
         <li class="older">
           <button
@@ -153,7 +153,7 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
           }}
         />
         <button type="submit" disabled={!text.trim()}>
-          Send
+          Send message
         </button>
       </form>
     </section>

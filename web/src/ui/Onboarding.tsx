@@ -37,7 +37,7 @@ export function Onboarding({ app, welcome }: { app: AppContext; welcome: boolean
         setUsername(p.username ?? '');
         setDisplayName(p.displayName);
         setBio(p.bio);
-        setDiscoverable(p.discoverable);
+        setDiscoverable(p.displayName ? p.discoverable : true);
       },
       () => undefined,
     );

@@ -17,13 +17,19 @@ export interface Profile {
 }
 
 const profiles = new Map<string, Promise<Profile | undefined>>();
+let self = '';
+
+/** Sets the signed-in account, whose profile comes from /v1/me/profile (it exists before being filled in). */
+export function setSelf(address: string): void {
+  self = address.toLowerCase();
+}
 
 /** Fetches a profile by address or username once per page (hidden or missing profiles are undefined). */
 export function profileOf(api: ApiClient, handle: string): Promise<Profile | undefined> {
   const key = handle.toLowerCase();
   let p = profiles.get(key);
   if (!p) {
-    p = api.get<Profile>(`/v1/users/${encodeURIComponent(key)}`).catch(() => undefined);
+    p = api.get<Profile>(key === self ? '/v1/me/profile' : `/v1/users/${encodeURIComponent(key)}`).catch(() => undefined);
     profiles.set(key, p);
   }
   return p;
@@ -64,7 +70,7 @@ export function Avatar({ profile, address, size = 40 }: { profile: Profile | und
   if (profile?.avatarCid) return <img class="avatar" src={`/ipfs/${profile.avatarCid}`} alt="" width={size} height={size} />;
   return (
     <span class="avatar initials" aria-hidden="true" style={{ width: `${size}px`, height: `${size}px`, background: `hsl(${parseInt(address.slice(2, 6), 16) % 360} 45% 45%)` }}>
-      {name.replace(/^[@0]x?/, '').slice(0, 1).toUpperCase()}
+      {(name.startsWith('0x') ? name.slice(2) : name.replace(/^@/, '')).slice(0, 1).toUpperCase()}
     </span>
   );
 }

@@ -107,19 +107,21 @@ func newLoadClient(base string) loadClient {
 	return loadClient{base: base, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 }
 
-// benchConfig lifts the rate limits and, with PARLEY_BENCH_POOL=n, gives the server a pool of
-// n connections instead of pgxpool's default, max(4, GOMAXPROCS).
+// benchConfig lifts the rate limits and opens the server's pool as the binary does
+// (store.Open); PARLEY_BENCH_POOL=n sets its size instead of store.DefaultMaxConns.
 func benchConfig(t *testing.T) func(*Config, *Deps) {
 	return func(c *Config, d *Deps) {
 		c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9
+		url := pgtest.NewURL(t)
 		if n := os.Getenv("PARLEY_BENCH_POOL"); n != "" {
-			pool, err := store.Open(t.Context(), pgtest.NewURL(t)+"&pool_max_conns="+n)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(pool.Close)
-			d.DB = pool
+			url += "&pool_max_conns=" + n
 		}
+		pool, err := store.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		d.DB = pool
 	}
 }
 
@@ -321,8 +323,8 @@ func runClients(t *testing.T, e *testEnv, kind string, workers, seconds int) {
 		t.Error(msg)
 	}
 	perOp := func(s float64) float64 { return s * 1e6 / float64(max(res.Ops, 1)) }
-	fmt.Printf("bench: api-%s workers=%d seconds=%.1f ops=%d ops_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f server_cpu_us_per_op=%.0f postgres_cpu_us_per_op=%.0f client_cpu_us_per_op=%.0f\n",
-		kind, workers, res.Seconds, res.Ops, float64(res.Ops)/res.Seconds, res.P50, res.P99,
+	fmt.Printf("bench: api-%s workers=%d pool=%d seconds=%.1f ops=%d ops_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f server_cpu_us_per_op=%.0f postgres_cpu_us_per_op=%.0f client_cpu_us_per_op=%.0f\n",
+		kind, workers, e.srv.db.Config().MaxConns, res.Seconds, res.Ops, float64(res.Ops)/res.Seconds, res.P50, res.P99,
 		perOp(after.self-before.self), perOp(after.postgres-before.postgres), perOp(clientCPU))
 }
 

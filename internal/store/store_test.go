@@ -162,3 +162,31 @@ func TestOpenWithoutURL(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNoURL", err)
 	}
 }
+
+func TestOpenPoolSize(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewURL(t)
+	tests := []struct {
+		name   string
+		suffix string
+		want   int32
+	}{
+		{"default", "", store.DefaultMaxConns()},
+		{"from the url", "&pool_max_conns=3", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pool, err := store.Open(t.Context(), url+tt.suffix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pool.Close()
+			if got := pool.Config().MaxConns; got != tt.want {
+				t.Fatalf("max conns %d, want %d", got, tt.want)
+			}
+		})
+	}
+	if n := store.DefaultMaxConns(); n < 8 || n > 32 {
+		t.Fatalf("default max conns %d outside [8, 32]", n)
+	}
+}

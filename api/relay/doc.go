@@ -13,7 +13,9 @@
 //
 // A send is checked (protocol.DecodeEnvelope, sender = the socket's device, membership, the
 // device signature against the registry's signing key, recipient devices = the members'
-// registered unrevoked devices minus the sender), up to SendPipeline sends of a socket at once,
+// registered unrevoked devices minus the sender; the members' devices and blocks come from a
+// cache that triggers on the registry and blocks tables invalidate through NOTIFY, used only
+// while the listener is connected), up to SendPipeline sends of a socket at once,
 // and handed to the commit pipeline in the order the socket read them. The pipeline group-
 // commits the sends of every socket: pinStage takes up to CommitBatch sends (waiting at most
 // CommitDelay after the first) and stores and pins their blocks with one synced blockstore

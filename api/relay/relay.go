@@ -84,6 +84,8 @@ type Relay struct {
 	commits chan *prepared
 	pinned  chan []*prepared
 	acks    chan ackReq
+
+	dir dirCache // the checks' directory, live while the listener is connected
 }
 
 // New validates the configuration and builds a relay.
@@ -105,6 +107,7 @@ func New(cfg Config, deps Deps) (*Relay, error) {
 		pinned:   make(chan []*prepared, 1),
 		acks:     make(chan ackReq, cfg.CommitBatch),
 	}
+	r.dir.reset(false)
 	// Idle sockets hold no write buffer: writes borrow one from the pool.
 	r.upgrader = websocket.Upgrader{CheckOrigin: r.checkOrigin, ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}}
 	return r, nil
@@ -219,11 +222,15 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 	}
 	conn := pc.Hijack() // never returned to the pool: it stays in LISTEN mode
 	defer conn.Close(context.Background())
-	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom, chanNotify, chanChain} {
+	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom, chanNotify, chanChain, chanDir} {
 		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
 			return fmt.Errorf("listen %s: %w", ch, err)
 		}
 	}
+	// Changes made while no one listened were not announced: start the cache afresh, and
+	// stop using it when the connection is lost.
+	r.dir.reset(true)
+	defer r.dir.reset(false)
 	r.wakeAll()
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -243,6 +250,8 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 			r.notifyAccount(n.Payload)
 		case chanChain:
 			r.chainEvent(n.Payload)
+		case chanDir:
+			r.dir.reset(true)
 		}
 	}
 }

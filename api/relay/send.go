@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ipfs/go-cid"
@@ -54,9 +53,9 @@ func (r *Relay) conversation(ctx context.Context, sender common.Address, f *wire
 	if peer == sender {
 		return id, []common.Address{sender}, nil
 	}
-	blocked, err := r.q.BlockedEitherWay(ctx, relaydb.BlockedEitherWayParams{A: strings.ToLower(sender.Hex()), B: strings.ToLower(peer.Hex())})
+	blocked, err := r.blockedEitherWay(ctx, sender, peer)
 	if err != nil {
-		return id, nil, fmt.Errorf("check blocks: %w", err)
+		return id, nil, err
 	}
 	if blocked {
 		return id, nil, reject(wire.CodeNotMember, "one side blocked the other", ErrNotMember)
@@ -92,13 +91,9 @@ func (r *Relay) check(ctx context.Context, c *deviceConn, f *wire.Frame, kind ui
 	if !bytes.Equal(env.Conversation, conv[:]) {
 		return nil, reject(wire.CodeMalformed, "the envelope's conversation id does not match the addressed conversation", protocol.ErrWrongConversation)
 	}
-	accounts := make([][]byte, len(members))
-	for i, m := range members {
-		accounts[i] = m.Bytes()
-	}
-	rows, err := r.q.MemberDevices(ctx, relaydb.MemberDevicesParams{ChainID: r.cfg.ChainID, Accounts: accounts})
+	rows, err := r.memberDevices(ctx, members)
 	if err != nil {
-		return nil, fmt.Errorf("member devices: %w", err)
+		return nil, err
 	}
 	out := &checked{env: env, members: members}
 	var signer *relaydb.MemberDevicesRow

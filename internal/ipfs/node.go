@@ -193,19 +193,9 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	unlock := n.bstore.PinLock(ctx)
 	defer unlock.Unlock(ctx)
 
-	todo := nodes[:0]
-	for _, node := range nodes {
-		_, pinned, err := n.pinner.IsPinnedWithType(ctx, node.Cid(), ipfspinner.Recursive)
-		if err != nil {
-			return nil, fmt.Errorf("ipfs: check pin %s: %w", node.Cid(), err)
-		}
-		if !pinned {
-			todo = append(todo, node)
-		}
-	}
-	if len(todo) == 0 {
-		return cids, nil
-	}
+	// Already pinned items are not looked up first: the pinner checks each pin anyway and
+	// replaces an existing one, and recordPinTime keeps the first pin time.
+	todo := nodes
 	// The blocks are written first (the pinner reads them back) without waiting for the disk;
 	// the synced batch of pins and pin times after them makes both durable.
 	blks := make([]blocks.Block, len(todo))

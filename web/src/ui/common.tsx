@@ -35,14 +35,23 @@ export function profileOf(api: ApiClient, handle: string): Promise<Profile | und
   return p;
 }
 
-/** Forgets a cached profile (after editing one's own). */
+const profileListeners = new Set<() => void>();
+
+/** Forgets a cached profile (after editing one's own) and reloads it where it is shown. */
 export function forgetProfile(handle: string): void {
   profiles.delete(handle.toLowerCase());
+  for (const fn of profileListeners) fn();
 }
 
 /** Returns the profile of address, loading it (undefined until then). */
 export function useProfile(api: ApiClient, address: string | undefined): Profile | undefined {
   const [p, setP] = useState<Profile | undefined>(undefined);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const bump = () => setVersion((v) => v + 1);
+    profileListeners.add(bump);
+    return () => profileListeners.delete(bump);
+  }, []);
   useEffect(() => {
     let live = true;
     setP(undefined);
@@ -50,7 +59,7 @@ export function useProfile(api: ApiClient, address: string | undefined): Profile
     return () => {
       live = false;
     };
-  }, [api, address]);
+  }, [api, address, version]);
   return p;
 }
 

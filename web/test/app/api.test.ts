@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ApiClient, ApiError, type Fetch } from '../../src/app/api.js';
+
+const problem = (status: number, code: string, detail: string) =>
+  new Response(JSON.stringify({ type: 'about:blank', title: 'x', status, code, detail }), { status, headers: { 'content-type': 'application/problem+json' } });
+
+/** An API that accepts one access token at a time and rotates refresh tokens like api/auth.go (a reused one revokes). */
+function server() {
+  let access = 'a1';
+  let refresh = 'r1';
+  const used = new Set<string>();
+  const calls: string[] = [];
+  const fetchFn: Fetch = async (path, init) => {
+    calls.push(`${init?.method ?? 'GET'} ${path}`);
+    if (path === '/v1/auth/refresh') {
+      const { refreshToken } = JSON.parse(String(init?.body)) as { refreshToken: string };
+      if (used.has(refreshToken)) return problem(401, 'refresh_reused', 'the refresh token was used before');
+      if (refreshToken !== refresh) return problem(401, 'refresh_invalid', 'unknown refresh token');
+      used.add(refreshToken);
+      const n = used.size + 1;
+      access = `a${n}`;
+      refresh = `r${n}`;
+      return Response.json({ accessToken: access, refreshToken: refresh, tokenType: 'Bearer', expiresIn: 900, sessionId: 's', address: '0xabc' });
+    }
+    const auth = new Headers(init?.headers).get('authorization');
+    if (auth !== `Bearer ${access}`) return problem(401, 'unauthenticated', 'the access token is invalid or expired');
+    if (path === '/v1/missing') return problem(404, 'not_found', 'no such thing');
+    if (init?.method === 'DELETE') return new Response(null, { status: 204 });
+    return Response.json({ path, body: init?.body ? JSON.parse(String(init.body)) : null });
+  };
+  return { fetchFn, calls, expire: () => (access = 'expired-by-server') };
+}
+
+function memoryStore() {
+  const m = new Map<string, string>();
+  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k), m };
+}
+
+const session = { accessToken: 'a1', refreshToken: 'r1', sessionId: 's', address: '0xabc' };
+
+describe('ApiClient', () => {
+  it('sends the bearer token and JSON bodies, and decodes 204 as undefined', async () => {
+    const s = server();
+    const api = new ApiClient(s.fetchFn);
+    api.setSession(session);
+    expect(await api.put('/v1/me/profile', { displayName: 'A' })).toEqual({ path: '/v1/me/profile', body: { displayName: 'A' } });
+    expect(await api.delete('/v1/contacts/0x1')).toBeUndefined();
+  });
+
+  it('rotates an expired access token once and repeats the request; the new pair is kept', async () => {
+    const s = server();
+    const store = memoryStore();
+    const api = new ApiClient(s.fetchFn, store);
+    api.setSession(session);
+    s.expire();
+    expect(await api.get('/v1/me/profile')).toMatchObject({ path: '/v1/me/profile' });
+    expect(s.calls).toEqual(['GET /v1/me/profile', 'POST /v1/auth/refresh', 'GET /v1/me/profile']);
+    expect(JSON.parse(store.m.get('parley.session')!)).toMatchObject({ accessToken: 'a2', refreshToken: 'r2' });
+  });
+
+  it('concurrent 401s share one rotation (a second rotation with the same token would revoke the session)', async () => {
+    const s = server();
+    const store = memoryStore();
+    const api = new ApiClient(s.fetchFn, store);
+    api.setSession({ ...session, accessToken: 'stale' });
+    const got = await Promise.all([api.get('/v1/a'), api.get('/v1/b'), api.get('/v1/c')]);
+    expect(got.map((g) => (g as { path: string }).path)).toEqual(['/v1/a', '/v1/b', '/v1/c']);
+    expect(s.calls.filter((c) => c.endsWith('/v1/auth/refresh'))).toHaveLength(1);
+    expect(api.current?.accessToken).toBe('a2');
+    expect(JSON.parse(store.m.get('parley.session')!)).toMatchObject({ accessToken: 'a2', refreshToken: 'r2' });
+    // A new client restores the kept session.
+    expect(new ApiClient(s.fetchFn, store).current?.refreshToken).toBe('r2');
+  });
+
+  it('a refused rotation signs out and surfaces the problem code', async () => {
+    const s = server();
+    const api = new ApiClient(s.fetchFn, memoryStore());
+    const seen: unknown[] = [];
+    api.onSession((x) => seen.push(x));
+    api.setSession({ ...session, accessToken: 'stale', refreshToken: 'bogus' });
+    const err = await api.get('/v1/me/profile').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 401, code: 'refresh_invalid' });
+    expect(api.current).toBeUndefined();
+    expect(seen.at(-1)).toBeUndefined();
+  });
+
+  it.each([
+    { name: 'problem with code', path: '/v1/missing', status: 404, code: 'not_found', message: 'no such thing' },
+  ])('turns an RFC 9457 problem into ApiError: $name', async ({ path, status, code, message }) => {
+    const s = server();
+    const api = new ApiClient(s.fetchFn);
+    api.setSession(session);
+    await expect(api.get(path)).rejects.toMatchObject({ status, code, message });
+  });
+
+  it('accessToken(true) rotates; without a session it is unauthenticated', async () => {
+    const s = server();
+    const api = new ApiClient(s.fetchFn);
+    await expect(api.accessToken()).rejects.toMatchObject({ code: 'unauthenticated' });
+    api.setSession(session);
+    expect(await api.accessToken(true)).toBe('a2');
+  });
+});

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { isAddress } from 'viem';
 import type { AppContext, FeatureProps } from '../../app/context.js';
 import '../features.css';
@@ -7,15 +7,12 @@ import { groupsApi, inviteLink, inviteToken, type Group, type GroupSummary, type
 const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
 const message = (err: unknown) => (err as Error).message;
 
-/** Calls refresh whenever the relay brings a group notification (added, removed, epoch, join request). */
+/** Whether a notification kind concerns groups (added, removed, epoch, join request and its decision). */
+const isGroupEvent = (kind: string) => kind.startsWith('group_') || kind.startsWith('join_request_');
+
+/** Calls refresh whenever the relay brings a group notification. */
 function useGroupEvents(app: AppContext, refresh: () => void) {
-  useEffect(
-    () =>
-      app.relay.on('notification', (n) => {
-        if (n.kind.startsWith('group_') || n.kind.startsWith('join_request_')) refresh();
-      }),
-    [app],
-  );
+  useEffect(() => app.relay.on('notification', (n) => isGroupEvent(n.kind) && refresh()), [app]);
 }
 
 /** Creates a group from a name and a list of addresses. */
@@ -90,7 +87,19 @@ function GroupDetail({ app, id, onLeft }: { app: AppContext; id: string; onLeft:
     );
   };
   useEffect(refresh, [id]);
-  useGroupEvents(app, refresh);
+  // Once I left or was removed the group is no longer mine to read: stop refreshing and go back.
+  const gone = useRef(false);
+  useEffect(
+    () =>
+      app.relay.on('notification', (n) => {
+        if (gone.current) return;
+        if (n.kind === 'group_removed' && (n.data as { groupId?: string } | undefined)?.groupId === id) {
+          gone.current = true;
+          onLeft();
+        } else if (isGroupEvent(n.kind)) refresh();
+      }),
+    [app, id],
+  );
 
   const act = (what: string, f: () => Promise<unknown>, after = refresh) => async () => {
     setError('');
@@ -165,7 +174,17 @@ function GroupDetail({ app, id, onLeft }: { app: AppContext; id: string; onLeft:
           ))}
         </ul>
       )}
-      <button type="button" onClick={act('leave', () => groupsApi.remove(app.api, id, app.account), onLeft)}>
+      <button
+        type="button"
+        onClick={act(
+          'leave',
+          () => {
+            gone.current = true;
+            return groupsApi.remove(app.api, id, app.account);
+          },
+          onLeft,
+        )}
+      >
         Leave group
       </button>
       {error && <p role="alert" class="error">{error}</p>}

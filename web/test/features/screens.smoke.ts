@@ -1,0 +1,81 @@
+// Signed-in feature screens against a running stack: two fresh devnet accounts sign in and register
+// gaslessly, compare safety numbers by uploading a screenshot of the other's QR code, and go through a
+// group invite, join request, approval and leave. Any browser console error fails the step.
+import { mkdir } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { toHex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, Person, Shots } from '../../e2e/browser.js';
+import { walletName } from '../../e2e/wallet.js';
+
+const base = process.env.PARLEY_WEB_URL ?? 'http://127.0.0.1:5174';
+const rpcURL = process.env.PARLEY_RPC_URL ?? 'http://127.0.0.1:8545';
+const dir = process.env.PARLEY_SMOKE_SHOTS ?? '/tmp/parley-feature-shots';
+/** A fresh, unfunded devnet account per run: gasless registration needs no ETH and starts a new relay quota. */
+const freshKey = () => toHex(mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 100 + Math.floor(Math.random() * 1e6) }).getHdKey().privateKey!);
+
+let browser: Browser;
+let shots: Shots;
+let alice: Person;
+let bob: Person;
+
+async function signUp(p: Person, username: string): Promise<void> {
+  const { page } = p;
+  await page.getByRole('button', { name: `Connect ${walletName}` }).click();
+  await page.getByRole('button', { name: 'Register this device (sign only, no gas)' }).click();
+  await page.getByRole('heading', { name: 'Welcome to Parley' }).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Display name').fill(username);
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.getByRole('heading', { name: 'People' }).waitFor();
+}
+
+beforeAll(async () => {
+  await mkdir(dir, { recursive: true });
+  shots = new Shots(dir);
+  browser = await launch();
+  const run = Math.random().toString(36).slice(2, 7);
+  alice = await Person.create(browser, 'alice', base, shots, { key: freshKey(), rpcURL, mobile: true });
+  bob = await Person.create(browser, 'bob', base, shots, { key: freshKey(), rpcURL, mobile: true });
+  await Promise.all([signUp(alice, `alice_${run}`), signUp(bob, `bob_${run}`)]);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const noErrors = () => expect([...alice.errors.splice(0), ...bob.errors.splice(0)]).toEqual([]);
+
+describe('feature screens', () => {
+  it('safety numbers: same digits on both sides, and a scanned picture of the QR code matches', async () => {
+    await alice.reopen(`/safety/${bob.address!.toLowerCase()}`);
+    await bob.reopen(`/safety/${alice.address!.toLowerCase()}`);
+    const digits = (p: Person) => p.page.getByRole('group', { name: 'Safety number digits' }).getAttribute('data-digits');
+    expect(await digits(alice)).toBe(await digits(bob));
+    const picture = `${dir}/alice-safety-qr.png`;
+    await alice.page.getByRole('img', { name: 'Safety number QR code' }).screenshot({ path: picture });
+    await bob.page.getByLabel('Upload a picture of the safety code').setInputFiles(picture);
+    await bob.page.getByRole('alert').filter({ hasText: 'Safety numbers match' }).waitFor();
+    await bob.shot('safety-scanned');
+    noErrors();
+  });
+
+  it('groups: create, invite, join request approved in real time, members, leave', async () => {
+    await alice.reopen('/groups');
+    await alice.page.getByLabel('Group name').fill('Smoke group');
+    await alice.page.getByRole('button', { name: 'Create group' }).click();
+    await alice.page.getByRole('button', { name: 'Create invite link' }).click();
+    const link = await alice.page.getByLabel('Group invite link').inputValue();
+    await bob.reopen('/groups');
+    await bob.page.getByLabel('Invite link').fill(link);
+    await bob.page.getByRole('button', { name: 'Ask to join' }).click();
+    await bob.page.getByRole('status').filter({ hasText: 'Join request sent' }).waitFor();
+    await alice.page.getByRole('button', { name: `Approve ${bob.address!.toLowerCase()}` }).click({ timeout: 30_000 });
+    await alice.page.getByRole('list', { name: 'Group members' }).getByTitle(bob.address!.toLowerCase()).waitFor();
+    await alice.shot('group-approved');
+    await bob.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /Smoke group/ }).click({ timeout: 30_000 });
+    await bob.page.getByRole('button', { name: 'Leave group' }).click();
+    await alice.page.getByRole('list', { name: 'Group members' }).getByTitle(bob.address!.toLowerCase()).waitFor({ state: 'detached', timeout: 30_000 });
+    noErrors();
+  });
+});

@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   server: { fs: { allow: ['..'] } },
   test: {
-    include: ['test/protocol/**/*.test.ts', 'test/app/{wallets,siwe,chain}.test.ts', 'test/generated.test.ts', 'test/browser/**/*.test.ts'],
+    include: ['test/protocol/**/*.test.ts', 'test/app/{wallets,siwe,chain,api,relay,sessionstate}.test.ts', 'test/generated.test.ts', 'test/browser/**/*.test.ts'],
     testTimeout: 60_000,
     browser: {
       enabled: true,

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { ApiClient, type Fetch } from '../../src/app/api.js';
+import { toBase64 } from '../../src/app/base64.js';
+import { IndexedConversations } from '../../src/app/conversations.js';
+import { RelayClient, type SocketLike, type WireFrame } from '../../src/app/relay.js';
+import { Device, envelopeCID, toHex } from '../../src/protocol/index.js';
+
+const randomAddress = () => `0x${toHex(crypto.getRandomValues(new Uint8Array(20)))}`;
+
+/** Polls cond until it holds or the deadline passes. */
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met before the deadline');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * The relay's delivery semantics in memory: a send is stored per recipient account and answered
+ * with its CID; queued envelopes are pushed to a connected device and dropped only on ack, so a
+ * device that was away gets them on its next socket; frames go to connected devices only.
+ */
+class LoopbackRelay {
+  private readonly queues = new Map<string, { seq: number; cid: string; envelope: string }[]>();
+  private readonly sockets = new Map<string, SocketLike & { push(f: WireFrame): void }>();
+  private seq = 0;
+  /** Every frame written by a device, by account. */
+  readonly written = new Map<string, WireFrame[]>();
+
+  open(account: string): SocketLike {
+    const relay = this;
+    const socket = {
+      onopen: null,
+      onmessage: null as SocketLike['onmessage'],
+      onclose: null as SocketLike['onclose'],
+      onerror: null,
+      closed: false,
+      send(data: string) {
+        relay.receive(account, JSON.parse(data) as WireFrame, socket);
+      },
+      close() {
+        if (socket.closed) return;
+        socket.closed = true;
+        if (relay.sockets.get(account) === socket) relay.sockets.delete(account);
+        queueMicrotask(() => socket.onclose?.({}));
+      },
+      push(f: WireFrame) {
+        if (!socket.closed) queueMicrotask(() => socket.onmessage?.({ data: JSON.stringify(f) }));
+      },
+    };
+    this.sockets.set(account, socket);
+    socket.push({ type: 'hello', hello: { device: { account, device: 1 }, ttl_seconds: 60, max_pending: 100, dropped: 0, max_frame_size: 1 << 20 } });
+    for (const q of this.queues.get(account) ?? []) socket.push({ type: 'envelope', seq: q.seq, cid: q.cid, envelope: q.envelope });
+    return socket;
+  }
+
+  private receive(from: string, f: WireFrame, socket: { push(f: WireFrame): void }) {
+    (this.written.get(from) ?? this.written.set(from, []).get(from)!).push(f);
+    if (f.type === 'send') {
+      const bytes = Uint8Array.from(atob(f.envelope!), (c) => c.charCodeAt(0));
+      const cid = envelopeCID(bytes).toString();
+      for (const to of new Set(f.to!.map((d) => d.account.toLowerCase()))) {
+        const item = { seq: ++this.seq, cid, envelope: f.envelope! };
+        (this.queues.get(to) ?? this.queues.set(to, []).get(to)!).push(item);
+        this.sockets.get(to)?.push({ type: 'envelope', ...item });
+      }
+      socket.push({ type: 'sent', id: f.id!, cid });
+    } else if (f.type === 'ack') {
+      this.queues.set(from, (this.queues.get(from) ?? []).filter((q) => !f.seqs!.includes(q.seq)));
+    } else if (f.type === 'frame') {
+      this.sockets.get(f.peer!.toLowerCase())?.push({ type: 'frame', envelope: f.envelope! });
+    }
+  }
+
+  /** Pushes an envelope again (a redelivery after a lost ack). */
+  redeliver(to: string, cid: string, envelope: Uint8Array) {
+    this.sockets.get(to)?.push({ type: 'envelope', seq: ++this.seq, cid, envelope: toBase64(envelope) });
+  }
+}
+
+/** GET /v1/users/{a}/devices from the test's registry. */
+function directory(devices: Map<string, Device>): Fetch {
+  return async (path) => {
+    const m = /^\/v1\/users\/(0x[0-9a-f]{40})\/devices$/.exec(path);
+    const d = m && devices.get(m[1]!);
+    if (!d) return new Response(JSON.stringify({ code: 'not_found' }), { status: 404 });
+    return Response.json({
+      devices: [{ deviceId: 1, suite: 1, signingKey: `0x${toHex(d.keys.signingKey)}`, keyAgreementKey: `0x${toHex(d.keys.kemPublicKey)}`, valid: true, revoked: false, final: true, state: 'confirmed' }],
+    });
+  };
+}
+
+async function user(account: string, device: Device, relay: LoopbackRelay, fetchFn: Fetch) {
+  const api = new ApiClient(fetchFn);
+  let store: IndexedConversations | undefined;
+  const client = new RelayClient({ url: async () => `ws://loopback/${account}`, open: () => relay.open(account), onEnvelope: (e) => store!.receive(e), minBackoff: 1 });
+  store = new IndexedConversations({ api, relay: client, account, deviceId: 1, device });
+  await store.init();
+  client.start();
+  await client.whenOpen();
+  return { store, client };
+}
+
+describe('conversation store (IndexedDB, browser only)', () => {
+  it('delivers both ways with receipts, keeps history and sessions across a reload, and stores a redelivery once', async () => {
+    const alice = randomAddress();
+    const bob = randomAddress();
+    const devices = new Map([
+      [alice, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
+      [bob, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
+    ]);
+    const relay = new LoopbackRelay();
+    const fetchFn = directory(devices);
+    const a = await user(alice, devices.get(alice)!, relay, fetchFn);
+    let b = await user(bob, devices.get(bob)!, relay, fetchFn);
+
+    const one = await a.store.send(bob, { kind: 'text', text: 'one' });
+    expect(one.state).toBe('sent');
+    await until(() => b.store.messages(alice).some((m) => m.key === one.key));
+    expect(b.store.messages(alice)[0]).toMatchObject({ mine: false, sender: alice, body: { kind: 'text', text: 'one' } });
+    await until(() => a.store.messages(bob)[0]!.state === 'delivered');
+    b.store.markRead(alice);
+    await until(() => a.store.messages(bob)[0]!.state === 'read');
+
+    // Bob's page closes; Alice sends on the same chain (no key wraps after the first message).
+    b.client.stop();
+    await b.store.close();
+    const two = await a.store.send(bob, { kind: 'text', text: 'two' });
+    b = await user(bob, devices.get(bob)!, relay, fetchFn);
+    await until(() => b.store.messages(alice).some((m) => m.key === two.key));
+    expect(b.store.messages(alice).map((m) => (m.body.kind === 'text' ? m.body.text : ''))).toEqual(['one', 'two']);
+
+    // A redelivered envelope (its ack was lost) is not stored twice.
+    const written = relay.written.get(alice)!.filter((f) => f.type === 'send');
+    relay.redeliver(bob, two.key, Uint8Array.from(atob(written.at(-1)!.envelope!), (c) => c.charCodeAt(0)));
+    const reply = await b.store.send(alice, { kind: 'text', text: 'three' });
+    await until(() => a.store.messages(bob).some((m) => m.key === reply.key));
+    expect(b.store.messages(alice).filter((m) => m.key === two.key)).toHaveLength(1);
+    await b.store.open(alice);
+    expect(b.store.messages(alice).map((m) => m.key)).toEqual([one.key, two.key, reply.key]);
+
+    a.client.stop();
+    b.client.stop();
+    await Promise.all([a.store.close(), b.store.close()]);
+  });
+});

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/parleychat/parley/api/relay"
 	"github.com/parleychat/parley/internal/client"
 	"github.com/parleychat/parley/internal/client/wire"
 	"github.com/parleychat/parley/internal/ipfs"
@@ -52,6 +53,7 @@ func TestRelayBench(t *testing.T) {
 		t.Skip("set PARLEY_RELAY_BENCH=1 (scripts/bench/relay.sh)")
 	}
 	f := newFixture(t)
+	f.override = benchConfig
 	in := f.start(t, "")
 	benchIdle(t, f, in, envInt(t, "PARLEY_BENCH_IDLE", 2000))
 	pairs := envInt(t, "PARLEY_BENCH_PAIRS", 8)
@@ -65,6 +67,10 @@ func TestRelayBench(t *testing.T) {
 		benchDelivery(t, f, in, pairs, msgs, rate)
 	}
 }
+
+// benchConfig runs the relays with the production cursor poll (the tests poll every 200 ms, a
+// query per 1,000 local devices each time).
+func benchConfig(c *relay.Config) { c.PollInterval = relay.DefaultPollInterval }
 
 // memSample is the process's memory after a full GC: live heap objects, goroutine stacks,
 // goroutines and resident set.
@@ -215,7 +221,7 @@ func TestRelayBenchServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer node.Close()
-	in := (&fixture{pool: pool, node: node}).start(t, "")
+	in := (&fixture{pool: pool, node: node, override: benchConfig}).start(t, "")
 	fmt.Printf("listening %s\n", in.wsURL())
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {

@@ -28,13 +28,14 @@ dev: web ## run the whole stack locally: Postgres, anvil, contracts, parley dev 
 	@bash scripts/dev.sh
 
 .PHONY: test
-test: ## run every test suite (contracts, Go, fuzz seeds, web) and print "N passed, N failed"
+test: ## run every test suite (contracts, Go, fuzz seeds, web, browser e2e) and print "N passed, N failed"
 	@rm -rf .data/results
 	@status=0; \
 	bash scripts/test-contracts.sh || status=1; \
 	bash scripts/test-go.sh || status=1; \
 	bash scripts/fuzz-go.sh || status=1; \
 	bash scripts/test-web.sh || status=1; \
+	bash scripts/test-e2e.sh || status=1; \
 	bash scripts/ci/summary.sh || status=1; \
 	exit $$status
 
@@ -49,6 +50,10 @@ test-go: ## Go tests (start their own Postgres and anvil)
 .PHONY: test-web
 test-web: ## web tests: TypeScript protocol vectors and app code in Node and in Chromium
 	@bash scripts/test-web.sh
+
+.PHONY: test-e2e
+test-e2e: ## browser end-to-end scenario in Chromium against its own stack (screenshots in .data/e2e/artifacts)
+	@bash scripts/test-e2e.sh
 
 .PHONY: fuzz
 fuzz: ## run every Go fuzz target briefly (FUZZTIME=10s each)

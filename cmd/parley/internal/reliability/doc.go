@@ -11,13 +11,17 @@
 // Postgres, so neither needs the other's blocks). Each client signs in at its own instance and
 // registers its device gaslessly. Both then send N numbered messages concurrently while a
 // chaos goroutine kills an instance at seeded random points of the progress, keeps it down
-// until the other side sent more, restarts it on the same address, and restarts Postgres once.
+// until the other side sent more, restarts it on the same address, restarts Postgres once, and
+// restarts each client once between two of its sends (client.Start again from the key store,
+// resuming the conversation from the session state file: the peer's running chain must keep
+// opening, and what the old client delivered but had not acked must not be delivered again).
 // After every message arrived the instances are stopped and the blockstores read back.
 //
 // # Concurrency
 //
-// One sender and one receiver goroutine per client, one chaos goroutine; progress is shared
-// through atomic counters and every wait polls with a deadline. Subprocesses get a parent-death
+// One sender and one receiver goroutine per client, and the test goroutine runs the chaos;
+// progress is shared through atomic counters, a peer's mutex keeps a client restart between
+// two sends, and every wait polls with a deadline. Subprocesses get a parent-death
 // signal, so a crashed test leaves none behind.
 //
 // # Invariants checked

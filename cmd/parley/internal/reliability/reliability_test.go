@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,23 +40,32 @@ func envInt(t *testing.T, name string, def int) int {
 	return n
 }
 
+// Kinds of chaos events.
+const (
+	killInstance  = iota // SIGKILL an API instance, keep it down a while, start it again
+	restartPG            // restart Postgres
+	restartClient        // stop a client between two sends and Start it again from its key store
+)
+
 // chaosEvent is one fault at a point of the progress (messages sent / messages to send).
 type chaosEvent struct {
-	at       float64
-	instance int // index of the API instance to kill; -1 restarts Postgres
+	at    float64
+	kind  int
+	index int // the instance or client (0 alice's, 1 bob's)
 }
 
 // schedule picks kill points for the instances (half of them each, at least two each, one
-// per thousand messages) and one Postgres restart, at seeded random points between 5% and 90%
-// of the run.
+// per thousand messages), one Postgres restart and one restart of each client, at seeded
+// random points between 5% and 90% of the run.
 func schedule(rng *rand.Rand, n int) []chaosEvent {
-	kills := max(4, n/1000)
+	point := func() float64 { return 0.05 + 0.85*rng.Float64() }
 	var ev []chaosEvent
-	for i := range kills {
-		ev = append(ev, chaosEvent{at: 0.05 + 0.85*rng.Float64(), instance: i % 2})
+	for i := range max(4, n/1000) {
+		ev = append(ev, chaosEvent{at: point(), kind: killInstance, index: i % 2})
 	}
-	ev = append(ev, chaosEvent{at: 0.3 + 0.4*rng.Float64(), instance: -1})
-	slices.SortFunc(ev, func(a, b chaosEvent) int { return int(1e6 * (a.at - b.at)) })
+	ev = append(ev, chaosEvent{at: 0.3 + 0.4*rng.Float64(), kind: restartPG},
+		chaosEvent{at: point(), kind: restartClient, index: 0}, chaosEvent{at: point(), kind: restartClient, index: 1})
+	slices.SortFunc(ev, func(a, b chaosEvent) int { return cmp.Compare(a.at, b.at) })
 	return ev
 }
 
@@ -62,11 +73,26 @@ func schedule(rng *rand.Rand, n int) []chaosEvent {
 type peer struct {
 	name    string
 	id      client.Identity
-	c       *client.Client
+	start   func() (*client.Client, func()) // Start from the key store and Run; the func stops it
 	sent    atomic.Int64
 	got     []int    // message numbers in arrival order
 	cids    []string // their envelope CIDs
 	gotDone chan struct{}
+	swap    chan *client.Client // the receiver moves to a restarted client
+
+	mu   sync.Mutex // held around each Send and across a restart
+	c    *client.Client
+	stop func()
+}
+
+// restart stops the client between two sends (as a process that exits after a send) and
+// starts a new one from the same key store and session state.
+func (p *peer) restart() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stop()
+	p.c, p.stop = p.start()
+	p.swap <- p.c
 }
 
 // TestKillAndRestart is issue 6's reliability test: two clients on different API instances
@@ -87,40 +113,63 @@ func TestKillAndRestart(t *testing.T) {
 	keys := t.TempDir()
 	peers := [2]*peer{{name: "alice"}, {name: "bob"}}
 	for i, p := range peers {
-		a := &client.API{BaseURL: s.apis[i].base, ChainID: s.chain.ChainID.Int64()}
-		c, id, err := client.Start(ctx, client.SessionConfig{API: a, Key: s.chain.Keys[i],
-			Registry:  client.Registry{Backend: s.chain.Client, Address: s.dep.DeviceRegistry},
-			StorePath: filepath.Join(keys, p.name+".key"), Passphrase: []byte("pw"), Argon2: cheap,
-			Poll: 50 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
-		if err != nil {
-			t.Fatalf("%s start: %v\n%s", p.name, err, s.apis[i].tail())
+		p.gotDone, p.swap = make(chan struct{}), make(chan *client.Client, 4)
+		p.start = func() (*client.Client, func()) {
+			a := &client.API{BaseURL: s.apis[i].base, ChainID: s.chain.ChainID.Int64()}
+			c, id, err := client.Start(ctx, client.SessionConfig{API: a, Key: s.chain.Keys[i],
+				Registry:  client.Registry{Backend: s.chain.Client, Address: s.dep.DeviceRegistry},
+				StorePath: filepath.Join(keys, p.name+".key"), Passphrase: []byte("pw"), Argon2: cheap,
+				Poll: 50 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
+			if err != nil {
+				t.Fatalf("%s start: %v\n%s", p.name, err, s.apis[i].tail())
+			}
+			p.id = id
+			runCtx, stop := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { _ = c.Run(runCtx); close(done) }()
+			return c, func() { stop(); <-done }
 		}
-		p.c, p.id, p.gotDone = c, id, make(chan struct{})
-		go func() { _ = c.Run(ctx) }()
+		p.c, p.stop = p.start()
 	}
 	alice, bob := peers[0], peers[1]
 	t.Logf("devices registered at %v", time.Since(began).Round(time.Millisecond))
 
 	receive := func(p *peer, from common.Address) {
 		defer close(p.gotDone)
-		for len(p.got) < n {
-			var r client.Received
-			select {
-			case <-ctx.Done():
-				return
-			case r = <-p.c.Received():
-			}
+		handle := func(r client.Received) {
 			var i int
 			if r.Message.Sender != from || !bytes.HasPrefix(r.Message.Plaintext, []byte(marker)) {
 				t.Errorf("%s got %q from %s", p.name, r.Message.Plaintext, r.Message.Sender.Hex())
-				continue
+				return
 			}
 			if _, err := fmt.Sscanf(string(r.Message.Plaintext[len(marker):]), "-%d", &i); err != nil {
 				t.Errorf("%s got %q: %v", p.name, r.Message.Plaintext, err)
-				continue
+				return
 			}
 			p.got = append(p.got, i)
 			p.cids = append(p.cids, r.CID)
+		}
+		p.mu.Lock()
+		in := p.c.Received()
+		p.mu.Unlock()
+		for len(p.got) < n {
+			select {
+			case <-ctx.Done():
+				return
+			case c := <-p.swap:
+				// The old client has stopped: what it delivered is all in its channel.
+				for drained := false; !drained; {
+					select {
+					case r := <-in:
+						handle(r)
+					default:
+						drained = true
+					}
+				}
+				in = c.Received()
+			case r := <-in:
+				handle(r)
+			}
 		}
 	}
 	go receive(alice, bob.id.Account)
@@ -131,7 +180,10 @@ func TestKillAndRestart(t *testing.T) {
 	send := func(p *peer, to common.Address) {
 		for i := range n {
 			// Padding makes each envelope about 200 bytes of ciphertext.
-			if _, err := p.c.Send(ctx, to, fmt.Appendf(nil, "%s-%d %0150d", marker, i, i)); err != nil {
+			p.mu.Lock()
+			_, err := p.c.Send(ctx, to, fmt.Appendf(nil, "%s-%d %0150d", marker, i, i))
+			p.mu.Unlock()
+			if err != nil {
 				failed.Store(true)
 				sendErrs <- fmt.Errorf("%s send %d: %w", p.name, i, err)
 				return
@@ -150,12 +202,17 @@ func TestKillAndRestart(t *testing.T) {
 		if failed.Load() {
 			break
 		}
-		if ev.instance < 0 {
+		switch ev.kind {
+		case restartPG:
 			t.Logf("%.2f: restarting postgres", progress())
 			s.pg.Restart(t)
 			continue
+		case restartClient:
+			t.Logf("%.2f: restarting %s's client", progress(), peers[ev.index].name)
+			peers[ev.index].restart()
+			continue
 		}
-		in, other := s.apis[ev.instance], peers[1-ev.instance]
+		in, other := s.apis[ev.index], peers[1-ev.index]
 		in.kill()
 		// Keep it down while the other side sends more, so its client has a queue to drain.
 		from := other.sent.Load()
@@ -176,8 +233,17 @@ func TestKillAndRestart(t *testing.T) {
 			t.Fatalf("timed out sending: alice sent %d, bob sent %d of %d", alice.sent.Load(), bob.sent.Load(), n)
 		}
 	}
+	// Everything is sent: what is missing by now is lost, so do not wait for the whole deadline.
+	lost := time.After(30*time.Second + time.Duration(n)*5*time.Millisecond)
 	for _, p := range peers {
-		<-p.gotDone
+		select {
+		case <-p.gotDone:
+		case <-lost:
+			cancel() // the receivers return
+			<-p.gotDone
+		}
+	}
+	for _, p := range peers {
 		if len(p.got) != n {
 			t.Fatalf("%s received %d of %d messages", p.name, len(p.got), n)
 		}

@@ -3,8 +3,10 @@
 // group invite, join request, approval and leave. Any browser console error fails the step.
 import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { toHex } from 'viem';
+import { createPublicClient, createTestClient, http, parseEther, parseEventLogs, toHex, type Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
+import { anvil } from 'viem/chains';
+import { tipJarAbi } from '../../src/generated/contracts.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, Person, Shots } from '../../e2e/browser.js';
 import { walletName } from '../../e2e/wallet.js';
@@ -76,6 +78,37 @@ describe('feature screens', () => {
     await bob.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /Smoke group/ }).click({ timeout: 30_000 });
     await bob.page.getByRole('button', { name: 'Leave group' }).click();
     await alice.page.getByRole('list', { name: 'Group members' }).getByTitle(bob.address!.toLowerCase()).waitFor({ state: 'detached', timeout: 30_000 });
+    noErrors();
+  });
+});
+
+describe('tips', () => {
+  it('refuses an unfunded tip before the wallet, then tips 0.05 ETH into the conversation', async () => {
+    await alice.reopen('/requests');
+    await alice.page.getByLabel('Address or username').fill(bob.address!.toLowerCase());
+    await alice.page.getByRole('button', { name: 'Send chat request' }).click();
+    await bob.reopen('/requests');
+    await bob.page.getByRole('list', { name: 'Incoming requests' }).getByRole('button', { name: 'Accept' }).click({ timeout: 30_000 });
+    await alice.reopen(`/chat/${bob.address!.toLowerCase()}`);
+    const { page } = alice;
+    await page.getByRole('button', { name: 'Send a tip' }).click();
+    await page.getByLabel('Tip amount in ETH').fill('0.05');
+    await page.getByRole('button', { name: 'Send tip' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Not enough ETH' }).waitFor();
+    await alice.shot('tip-unfunded');
+
+    const chain = { ...anvil, rpcUrls: { default: { http: [rpcURL] } } };
+    await createTestClient({ chain, mode: 'anvil', transport: http(rpcURL) }).setBalance({ address: alice.address!, value: parseEther('1') });
+    await page.getByRole('button', { name: 'Send tip' }).click();
+    await page.getByRole('log', { name: 'Conversation history' }).getByText(/tip/i).first().waitFor({ timeout: 60_000 });
+    await alice.shot('tip-sent');
+
+    const pub = createPublicClient({ chain, transport: http(rpcURL) });
+    const logs = await pub.getContractEvents({ abi: tipJarAbi, eventName: 'Tipped', args: { from: alice.address as Hex, to: bob.address as Hex }, fromBlock: 0n });
+    expect(parseEventLogs({ abi: tipJarAbi, logs }).map((l) => l.args.amount)).toEqual([parseEther('0.05')]);
+    await bob.reopen(`/chat/${alice.address!.toLowerCase()}`);
+    await bob.page.getByRole('log', { name: 'Conversation history' }).getByText(/tip/i).first().waitFor({ timeout: 30_000 });
+    await bob.shot('tip-received');
     noErrors();
   });
 });

@@ -324,8 +324,8 @@ type ackReq struct {
 }
 
 // acker deletes acknowledged rows of every socket in batches, one statement per batch. A
-// failed delete (Postgres restarting, say) is retried with capped backoff: the socket's cursor
-// is past those rows, so left alone they would wait for the device's next connect.
+// failed delete (Postgres restarting) is retried with capped backoff until it succeeds, so the
+// rows of a device whose socket stays open do not linger; meanwhile ack frames wait.
 func (r *Relay) acker(ctx context.Context) {
 	for {
 		batch := collect(ctx, r.acks, r.cfg.CommitBatch, 0)
@@ -340,7 +340,7 @@ func (r *Relay) acker(ctx context.Context) {
 				p.Seqs = append(p.Seqs, s)
 			}
 		}
-		for backoff := 50 * time.Millisecond; ; backoff = min(2*backoff, 2*time.Second) {
+		for backoff := 100 * time.Millisecond; ; backoff = min(2*backoff, 5*time.Second) {
 			_, err := r.q.AckPending(ctx, p)
 			if err == nil || ctx.Err() != nil {
 				break
@@ -348,6 +348,7 @@ func (r *Relay) acker(ctx context.Context) {
 			r.deps.Logger.Warn("delete acknowledged rows", "err", err, "rows", len(p.Seqs), "retry_in", backoff)
 			select {
 			case <-ctx.Done():
+				return
 			case <-time.After(backoff):
 			}
 		}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppContext, RelayState } from '../app/context.js';
 import { Avatar, nameOf, useProfile } from './common.js';
+import { useRequests } from './Requests.js';
 import { usePath } from './router.js';
 
 const stateText: Record<RelayState, string> = { open: 'Connected', connecting: 'Connecting…', offline: 'Offline' };
@@ -21,6 +22,7 @@ export function Nav({ app, links }: { app: AppContext; links: { label: string; h
   const path = usePath();
   const state = useRelayState(app);
   const me = useProfile(app.api, app.account);
+  const pending = useRequests(app).incoming.filter((r) => r.status === 'pending').length;
   const items = [
     { label: 'Chats', href: '/chat' },
     { label: 'People', href: '/people' },
@@ -40,6 +42,11 @@ export function Nav({ app, links }: { app: AppContext; links: { label: string; h
           <li key={i.href}>
             <a href={i.href} aria-current={path === i.href || path.startsWith(`${i.href}/`) ? 'page' : undefined}>
               {i.label}
+              {i.href === '/requests' && pending > 0 && (
+                <span class="badge" aria-label={`${pending} pending`}>
+                  {pending}
+                </span>
+              )}
             </a>
           </li>
         ))}

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # API benchmarks (issue 5): SIWE sign-ins per second end to end over HTTP (nonce, verify,
 # session) and interest search latency with PARLEY_BENCH_USERS seeded people (default
-# 1,000,000) and 20 concurrent searchers. Each prints a "bench: api-<name> …" line; the lines are also
-# written to .data/bench/api.txt. Runs against a throwaway Postgres (internal/pgtest).
+# 1,000,000) and 20 concurrent searchers. The load generator is a separate process (the test
+# binary again) so the server's CPU time per operation is measured apart from the client's and
+# Postgres's. Each prints a "bench: api-<name> …" line, followed by the load average right after
+# the run; the lines are also written to .data/bench/api.txt. Runs against a throwaway Postgres
+# (internal/pgtest).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -15,6 +18,8 @@ go test -c -o .data/bench/api.test ./api
   echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
   PARLEY_BENCH_WORKERS=${LOGIN_WORKERS:-16} PARLEY_BENCH_SECONDS=${PARLEY_BENCH_SECONDS:-10} \
     .data/bench/api.test -test.run '^TestLoadLogins$' -test.count=1 | grep '^bench:'
+  echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"
   PARLEY_BENCH_WORKERS=${SEARCH_WORKERS:-20} PARLEY_BENCH_SECONDS=${PARLEY_BENCH_SECONDS:-10} \
     .data/bench/api.test -test.run '^TestLoadSearch$' -test.count=1 -test.timeout 30m | grep '^bench:'
+  echo "# load $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out"

@@ -22,7 +22,8 @@
 //
 // # Concurrency
 //
-// A Node is safe for concurrent use. PutRaw holds the blockstore's pin lock from storing the
+// A Node is safe for concurrent use. PutMany (and PutRaw, a batch of one) writes a batch's
+// blocks, pins and pin times in one atomic, synced LevelDB write. PutRaw holds the blockstore's pin lock from storing the
 // block until the pin is written, and GC holds the exclusive GC lock while it marks pinned
 // blocks and sweeps the rest, so GC never removes a block that a concurrent PutRaw is about to
 // pin. Close waits for the calls in flight.

@@ -161,9 +161,9 @@ func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
 	return cids[0], nil
 }
 
-// PutMany stores and pins every item as PutRaw does and returns their CIDs in order; the
-// blocks go to the datastore in one write and the pins and pin times in one synced write, so
-// a batch costs one fsync. It fails as a whole when any item is empty or too large.
+// PutMany stores and pins every item as PutRaw does and returns their CIDs in order. The
+// blocks, pins and pin times of the whole batch go to the datastore in one atomic, synced
+// write, so a batch costs one fsync. It fails as a whole when any item is empty or too large.
 func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	for _, d := range data {
 		switch {
@@ -193,26 +193,24 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	unlock := n.bstore.PinLock(ctx)
 	defer unlock.Unlock(ctx)
 
-	// Already pinned items are not looked up first: the pinner checks each pin anyway and
-	// replaces an existing one, and recordPinTime keeps the first pin time.
-	todo := nodes
-	// The blocks are written first (the pinner reads them back) without waiting for the disk;
-	// the synced batch of pins and pin times after them makes both durable.
-	blks := make([]blocks.Block, len(todo))
-	for i, node := range todo {
-		blks[i] = node
-	}
-	if err := n.bstore.PutMany(ctx, blks); err != nil {
-		return nil, fmt.Errorf("ipfs: store blocks: %w", err)
-	}
+	// Blocks, pin times and pins go to one batch, written atomically with one synced write.
+	// PinWithMode does not read the block back (a raw block has no links to fetch). Pinned
+	// items are not looked up first: the pinner checks each pin anyway and replaces an
+	// existing one, and recordPinTime keeps the first pin time.
 	var batch goleveldb.Batch
 	bctx := withBatch(ctx, &batch)
-	for _, node := range todo {
+	blks := make([]blocks.Block, len(nodes))
+	for i, node := range nodes {
+		blks[i] = node
+	}
+	if err := n.bstore.PutMany(bctx, blks); err != nil {
+		return nil, fmt.Errorf("ipfs: store blocks: %w", err)
+	}
+	for _, node := range nodes {
 		c := node.Cid()
 		if err := n.recordPinTime(bctx, c); err != nil {
 			return nil, err
 		}
-		// A raw block has no links and is stored above: nothing to fetch.
 		if err := n.pinner.PinWithMode(bctx, c, ipfspinner.Recursive, ""); err != nil {
 			return nil, fmt.Errorf("ipfs: pin %s: %w", c, err)
 		}

@@ -6,7 +6,10 @@ import type { Browser } from 'playwright-core';
 import { createPublicClient, createTestClient, http, parseEther, parseEventLogs, toHex, type Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { anvil } from 'viem/chains';
+import { parseLinkCode } from '../../src/features/link/flow.js';
+import { roomSocketURL } from '../../src/features/room/client.js';
 import { tipJarAbi } from '../../src/generated/contracts.js';
+import { Device, LinkChannel, LinkLifetime, LinkRole, LinkType, newLinkHello, type LinkMessage } from '../../src/protocol/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, Person, Shots } from '../../e2e/browser.js';
 import { walletName } from '../../e2e/wallet.js';
@@ -109,6 +112,41 @@ describe('tips', () => {
     await bob.reopen(`/chat/${alice.address!.toLowerCase()}`);
     await bob.page.getByRole('log', { name: 'Conversation history' }).getByText(/tip/i).first().waitFor({ timeout: 30_000 });
     await bob.shot('tip-received');
+    noErrors();
+  });
+});
+
+// The new device is played by this process (the /link route is not public yet, see the README), so the
+// old device's screen, the relay room and the wallet authorization run for real. Needs WebSocket in
+// Node: NODE_OPTIONS=--experimental-websocket.
+describe.skipIf(typeof WebSocket === 'undefined')('link a device', () => {
+  it('shows a code, checks the confirmation code and registers the new device with the wallet', async () => {
+    await alice.reopen('/link');
+    const { page } = alice;
+    await page.getByRole('button', { name: 'Show a device link code' }).click();
+    await page.getByRole('img', { name: 'Device link QR code' }).waitFor();
+    const { invite, roomId } = parseLinkCode(await page.getByLabel('Device link code').inputValue());
+
+    const fresh = await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)));
+    const channel = new LinkChannel(invite, LinkRole.NewDevice, Date.now() + LinkLifetime);
+    const received: LinkMessage[] = [];
+    const ws = new WebSocket(roomSocketURL(base, roomId));
+    ws.binaryType = 'arraybuffer';
+    ws.onmessage = (ev) => {
+      const m = channel.open(new Uint8Array(ev.data as ArrayBuffer));
+      received.push(m);
+      if (m.type === LinkType.Offer) void newLinkHello(fresh, m).then((hello) => ws.send(channel.seal(hello)));
+    };
+    await new Promise((ok) => (ws.onopen = ok));
+    ws.send('ready');
+    const code = await page.locator('[data-code]').getAttribute('data-code', { timeout: 30_000 });
+    expect(code).toBe(channel.confirmationCode(fresh.keys));
+    await page.getByRole('button', { name: 'The codes match: register the device' }).click();
+    await page.getByRole('status').filter({ hasText: /Device \d+ is registered/ }).waitFor({ timeout: 60_000 });
+    await alice.shot('link-registered');
+    await expect.poll(() => received.map((m) => m.type)).toEqual([LinkType.Offer, LinkType.Data, LinkType.Done]);
+    expect(received[0]!.deviceId).toBeGreaterThan(1);
+    ws.close();
     noErrors();
   });
 });

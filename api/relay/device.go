@@ -93,23 +93,23 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "relay shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	ws, err := r.upgrader.Upgrade(w, req, nil)
+	ws, out, err := r.upgrade(w, req)
 	if err != nil {
 		r.wg.Done()
 		return // the upgrader answered the request
 	}
-	go r.runDevice(ws, deviceKey{p.Account, p.DeviceID}, n)
+	go r.runDevice(ws, out, deviceKey{p.Account, p.DeviceID}, n)
 }
 
 // runDevice runs one device socket until it closes: it announces the socket, says hello,
 // starts the pump and reads frames.
-func (r *Relay) runDevice(ws *websocket.Conn, key deviceKey, n uint64) {
+func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n uint64) {
 	defer r.wg.Done()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := &deviceConn{
 		r: r, ctx: ctx, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
-		socket: newSocket(ws, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
+		socket: newSocket(ws, out, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
 		window: make(chan struct{}, r.cfg.MaxInflight),
 	}
 	c.onClose = cancel

@@ -68,12 +68,12 @@ func (r *Relay) serveRoom(w http.ResponseWriter, req *http.Request) {
 		}
 		r.mu.Unlock()
 	}()
-	ws, err := r.upgrader.Upgrade(w, req, nil)
+	ws, out, err := r.upgrade(w, req)
 	if err != nil {
 		return
 	}
 	c := &roomConn{room: id, id: r.instance + "-" + strconv.FormatUint(n, 10),
-		socket: newSocket(ws, &r.cfg, r.deps.Logger, int64(r.cfg.RoomMaxFrame))}
+		socket: newSocket(ws, out, &r.cfg, r.deps.Logger, int64(r.cfg.RoomMaxFrame))}
 	r.mu.Lock()
 	if r.rooms[id] == nil {
 		r.rooms[id] = map[*roomConn]struct{}{}

@@ -21,6 +21,7 @@ const pingFrame = websocket.PingMessage
 // pings.
 type socket struct {
 	ws  *websocket.Conn
+	out *gatherConn // ws's connection
 	cfg *Config
 	log *slog.Logger // the relay's logger, shared
 
@@ -46,9 +47,9 @@ type outFrame struct {
 	data []byte
 }
 
-func newSocket(ws *websocket.Conn, cfg *Config, log *slog.Logger, readLimit int64) *socket {
+func newSocket(ws *websocket.Conn, out *gatherConn, cfg *Config, log *slog.Logger, readLimit int64) *socket {
 	s := &socket{
-		ws: ws, cfg: cfg, log: log,
+		ws: ws, out: out, cfg: cfg, log: log,
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(cfg.FramesPerSecond), cfg.FrameBurst),
 	}
@@ -141,7 +142,8 @@ func (s *socket) enqueueJSON(v any) bool {
 	return s.enqueue(websocket.TextMessage, b)
 }
 
-// writeLoop writes the queued frames until the queue is empty, then exits; once the socket is
+// writeLoop writes the queued frames, each drain of the queue with one syscall, until the
+// queue is empty, then exits; once the socket is
 // closed it sends the close frame and closes the connection instead. At most one runs.
 func (s *socket) writeLoop() {
 	for {
@@ -160,22 +162,36 @@ func (s *socket) writeLoop() {
 			return
 		}
 		s.mu.Unlock()
-		for _, f := range q {
-			deadline := time.Now().Add(s.cfg.WriteTimeout)
-			var err error
-			if f.kind == pingFrame {
-				err = s.ws.WriteControl(websocket.PingMessage, nil, deadline)
-			} else {
-				_ = s.ws.SetWriteDeadline(deadline)
-				err = s.ws.WriteMessage(f.kind, f.data)
-			}
-			if err != nil {
-				s.close("write failed") // writing stays true: this loop finishes the socket
-				s.finish()
-				return
-			}
+		s.out.gather()
+		err := s.writeFrames(q)
+		if ferr := s.out.flush(time.Now().Add(s.cfg.WriteTimeout)); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			s.close("write failed") // writing stays true: this loop finishes the socket
+			s.finish()
+			return
 		}
 	}
+}
+
+// writeFrames writes frames into the gathered buffer (a frame larger than the buffer goes
+// out directly, within WriteTimeout).
+func (s *socket) writeFrames(q []outFrame) error {
+	for _, f := range q {
+		deadline := time.Now().Add(s.cfg.WriteTimeout)
+		var err error
+		if f.kind == pingFrame {
+			err = s.ws.WriteControl(websocket.PingMessage, nil, deadline)
+		} else {
+			_ = s.ws.SetWriteDeadline(deadline)
+			err = s.ws.WriteMessage(f.kind, f.data)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // finish sends the close frame and closes the connection.

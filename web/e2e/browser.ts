@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Hex } from 'viem';
-import { installWallet } from './wallet.js';
+import { installWallet, type WalletControl } from './wallet.js';
 
 /** Starts the system Chromium (CHROMIUM overrides /usr/bin/chromium); never a downloaded browser. */
 export function launch(): Promise<Browser> {
@@ -45,9 +45,9 @@ export class Person {
   ) {}
 
   /** A person with a fresh context; with a key they also get the injected test wallet. */
-  static async create(browser: Browser, name: string, baseURL: string, shots: Shots, opts: { key?: Hex; rpcURL?: string; mobile?: boolean } = {}): Promise<Person> {
+  static async create(browser: Browser, name: string, baseURL: string, shots: Shots, opts: { key?: Hex; rpcURL?: string; wallet?: WalletControl; mobile?: boolean } = {}): Promise<Person> {
     const context = await browser.newContext({ baseURL, viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1280, height: 800 } });
-    const address = opts.key ? await installWallet(context, opts.key, opts.rpcURL!) : undefined;
+    const address = opts.key ? await installWallet(context, opts.key, opts.rpcURL!, opts.wallet) : undefined;
     const p = new Person(name, context, address, shots);
     await p.reopen();
     return p;

@@ -9,7 +9,7 @@ import { anvil } from 'viem/chains';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launch, Person, Shots } from './browser.js';
 import { root, run, startStack, type Stack } from './stack.js';
-import { devnetKeys, walletName } from './wallet.js';
+import { devnetKeys, walletName, type WalletControl } from './wallet.js';
 
 const artifacts = process.env.PARLEY_E2E_ARTIFACTS ?? join(root, '.data/e2e/artifacts');
 /** Every message text the test sends; none may reach the server's storage in the clear. */
@@ -229,6 +229,36 @@ describe('two people', () => {
       await carol.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · 3 members/ }).waitFor();
     });
     await Promise.all([alice.shot('group'), carol.shot('group')]);
+  });
+});
+
+describe('wallet trouble', () => {
+  it('explains a missing wallet, a rejected signature and the wrong network, and recovers', async () => {
+    const nobody = await Person.create(browser, 'no-wallet', stack.baseURL, shots);
+    people.push(nobody);
+    await nobody.page.getByText('No wallet found. Install MetaMask').waitFor();
+    await nobody.shot('no-wallet');
+
+    const wallet: WalletControl = { reject: new Set(['personal_sign']), chainId: anvil.id };
+    const dave = await Person.create(browser, 'dave', stack.baseURL, shots, { key: devnetKeys[4]!, rpcURL: stack.rpcURL, wallet });
+    people.push(dave);
+    const connect = dave.page.getByRole('button', { name: `Connect ${walletName}` });
+    await connect.click();
+    await dave.page.getByRole('alert').filter({ hasText: 'The request was rejected in the wallet.' }).waitFor();
+    await dave.shot('signature-rejected');
+
+    wallet.reject = new Set(['wallet_switchEthereumChain']);
+    wallet.chainId = 1;
+    await connect.click();
+    await dave.page.getByRole('alert').filter({ hasText: `Your wallet is on chain 1. Switch it to ${anvil.name} (chain ${anvil.id})` }).waitFor();
+    await dave.shot('wrong-network');
+
+    // Accepting the switch this time: the wallet moves to anvil and sign-in goes through.
+    wallet.reject.clear();
+    await connect.click();
+    await dave.page.getByRole('button', { name: 'Register this device (sign only, no gas)' }).waitFor();
+    expect(wallet.chainId).toBe(anvil.id);
+    await dave.shot('recovered');
   });
 });
 

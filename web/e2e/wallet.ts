@@ -13,7 +13,16 @@ export const devnetKeys: Hex[] = [
   '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
   '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
   '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+  '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
 ];
+
+/** What the person does in the wallet, changeable while the test runs. */
+export interface WalletControl {
+  /** Methods the person rejects (EIP-1193 error 4001), e.g. personal_sign. */
+  reject: Set<string>;
+  /** The chain the wallet is on; wallet_switchEthereumChain to anvil moves it there unless rejected. */
+  chainId: number;
+}
 
 /** The wallet's EIP-6963 name: the app shows "Connect Parley Test Wallet". */
 export const walletName = 'Parley Test Wallet';
@@ -32,22 +41,23 @@ interface TxParams {
   gas?: Hex;
 }
 
-const chainHex = `0x${anvil.id.toString(16)}`;
+const hex = (n: number) => `0x${n.toString(16)}`;
 
 /** Installs the wallet of privateKey into every page of context; returns its address. */
-export async function installWallet(context: BrowserContext, privateKey: Hex, rpcURL: string): Promise<Hex> {
+export async function installWallet(context: BrowserContext, privateKey: Hex, rpcURL: string, control: WalletControl = { reject: new Set(), chainId: anvil.id }): Promise<Hex> {
   const account = privateKeyToAccount(privateKey);
   const transport = http(rpcURL);
   const pub = createPublicClient({ chain: anvil, transport });
   const wallet = createWalletClient({ account, chain: anvil, transport });
 
   const handle = async (method: string, params: unknown[]): Promise<unknown> => {
+    if (control.reject.has(method)) throw { code: 4001, message: 'User rejected the request.' } satisfies RpcError;
     switch (method) {
       case 'eth_requestAccounts':
       case 'eth_accounts':
         return [account.address];
       case 'eth_chainId':
-        return chainHex;
+        return hex(control.chainId);
       case 'net_version':
         return String(anvil.id);
       case 'personal_sign':
@@ -67,8 +77,9 @@ export async function installWallet(context: BrowserContext, privateKey: Hex, rp
         });
       }
       case 'wallet_switchEthereumChain':
-        if ((params[0] as { chainId: string }).chainId.toLowerCase() === chainHex) return null;
-        throw { code: 4902, message: 'unknown chain' } satisfies RpcError;
+        if ((params[0] as { chainId: string }).chainId.toLowerCase() !== hex(anvil.id)) throw { code: 4902, message: 'unknown chain' } satisfies RpcError;
+        control.chainId = anvil.id;
+        return null;
       case 'wallet_addEthereumChain':
         return null;
       default:

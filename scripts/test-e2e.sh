@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser end-to-end tests (web/e2e): builds the web app (make web), then vitest with
+# Browser end-to-end tests (web/e2e): builds the web app (make web), type-checks web/e2e, then vitest with
 # web/vitest.e2e.config.ts starts its own stack through scripts/dev.sh on free ports (throwaway
 # Postgres, anvil with the contracts, `parley dev` embedding the build), drives Debian's Chromium
 # with playwright-core and an injected test wallet per person, and stops the stack afterwards.
@@ -19,4 +19,4 @@ mkdir -p "$root/.data"
 json="$root/.data/vitest-e2e.json"
 rm -f "$json"
 CHROMIUM=$chromium bash "$root/scripts/ci/suite.sh" e2e vitest "$json" -- \
-  sh -c "make --no-print-directory web && cd web && npx --no-install vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile.json='$json'"
+  sh -c "make --no-print-directory web && cd web && npx --no-install tsc --noEmit -p e2e && npx --no-install vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile.json='$json'"

@@ -81,5 +81,6 @@ export async function goOnline(
   conversations = new IndexedConversations({ api, relay, account, deviceId, device });
   await conversations.init();
   relay.start();
+  addEventListener('online', () => relay.reconnect()); // skip the backoff when the network returns
   return { relay, conversations };
 }

@@ -18,6 +18,7 @@ import {
   SuiteX25519,
   toHex,
   utf8,
+  type Device,
   type Member,
   type Message,
   type SessionState,
@@ -161,10 +162,10 @@ export interface ConversationDeps {
   relay: RelayClient;
   /** This account. */
   account: string;
-  /** This device's id and keys. */
+  /** This device's registry id. */
   deviceId: number;
   /** This device's keys. */
-  device: import('../protocol/index.js').Device;
+  device: Device;
   /** The clock (default Date.now). */
   now?: () => number;
 }

@@ -69,7 +69,6 @@ export function App() {
     setSelf(p.account);
     await bindDevice(api, scope, p.account, deviceId, p.device);
     const { relay, conversations } = await goOnline(api, location.origin, p.account, deviceId, p.device);
-    addEventListener('online', () => relay.reconnect());
     if (location.pathname === '/') {
       const profile = await api.get<{ displayName: string }>('/v1/me/profile').catch(() => undefined);
       navigate(profile?.displayName ? '/chat' : '/welcome', true);

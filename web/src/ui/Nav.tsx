@@ -23,6 +23,8 @@ export function Nav({ app, links }: { app: AppContext; links: { label: string; h
   const state = useRelayState(app);
   const me = useProfile(app.api, app.account);
   const pending = useRequests(app).incoming.filter((r) => r.status === 'pending').length;
+  const [dropped, setDropped] = useState(0);
+  useEffect(() => app.relay.on('hello', (h) => h.dropped > 0 && setDropped((d) => d + h.dropped)), [app.relay]);
   const items = [
     { label: 'Chats', href: '/chat' },
     { label: 'People', href: '/people' },
@@ -51,6 +53,11 @@ export function Nav({ app, links }: { app: AppContext; links: { label: string; h
           </li>
         ))}
       </ul>
+      {dropped > 0 && (
+        <p class="muted" role="note">
+          {dropped} message{dropped === 1 ? '' : 's'} expired on the server before this device fetched them.
+        </p>
+      )}
       <p class={`conn conn-${state}`} role="status" aria-label="Connection">
         {stateText[state]}
       </p>

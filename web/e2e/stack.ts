@@ -85,22 +85,36 @@ export async function startStack(logFile: string): Promise<Stack> {
   });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
-  const killGroup = () => {
+  const signalGroup = (signal: NodeJS.Signals) => {
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      process.kill(-child.pid!, signal);
     } catch {
       // already gone
     }
   };
-  process.once('exit', killGroup);
+  // A test process that ends or is interrupted without stop() leaves nothing running: SIGTERM lets
+  // dev.sh, anvil, parley and Postgres shut down cleanly on their own.
+  const onExit = () => signalGroup('SIGTERM');
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // Re-raised without this listener, the signal does what it would have done.
+    process.kill(process.pid, signal);
+  };
+  process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
       // dev.sh stops anvil and parley and shuts Postgres down on SIGTERM.
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      if (!(await exited(child, 30_000))) killGroup();
-      process.off('exit', killGroup);
+      if (!(await exited(child, 30_000))) signalGroup('SIGKILL');
+      process.off('exit', onExit);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       log.end();
     })());
   const stack: Stack = {

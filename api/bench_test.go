@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -108,10 +109,14 @@ func newLoadClient(base string) loadClient {
 }
 
 // benchConfig lifts the rate limits and opens the server's pool as the binary does
-// (store.Open); PARLEY_BENCH_POOL=n sets its size instead of store.DefaultMaxConns.
+// (store.Open); PARLEY_BENCH_POOL=n sets its size instead of store.DefaultMaxConns, and
+// PARLEY_BENCH_LOG=1 formats the per-request log lines as the binary does (JSON, discarded).
 func benchConfig(t *testing.T) func(*Config, *Deps) {
 	return func(c *Config, d *Deps) {
 		c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9
+		if os.Getenv("PARLEY_BENCH_LOG") != "" {
+			d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+		}
 		url := pgtest.NewURL(t)
 		if n := os.Getenv("PARLEY_BENCH_POOL"); n != "" {
 			url += "&pool_max_conns=" + n

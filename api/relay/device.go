@@ -109,7 +109,7 @@ func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n 
 	defer cancel()
 	c := &deviceConn{
 		r: r, ctx: ctx, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
-		socket: newSocket(ws, out, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
+		socket: newSocket(ws, out, n, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
 		window: make(chan struct{}, r.cfg.MaxInflight),
 	}
 	c.onClose = cancel

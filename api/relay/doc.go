@@ -58,8 +58,8 @@
 // buffers, timers or queues: a writer goroutine runs only while frames are queued, a device's
 // pump goroutine only while it has rows or notifications to push, and a commit goroutine
 // (handing the socket's checked sends to the pipeline in order) from its first send. One
-// scheduler pings every socket each PingInterval through its queue; the read deadline closes
-// a silent peer. The relay has one pinStage, one commitStage and one acker. Outgoing frames
+// scheduler pings every socket each PingInterval through its queue, a thirtieth of the sockets
+// at a time; the read deadline closes a silent peer. The relay has one pinStage, one commitStage and one acker. Outgoing frames
 // go through a bounded
 // queue; a socket whose queue is full is a slow consumer and is closed, never buffered
 // further. Relay.mu guards the socket maps only; no lock is held across I/O. Several

@@ -382,14 +382,18 @@ func (r *Relay) poll(ctx context.Context) {
 	}
 }
 
-// heartbeat pings every socket of this instance each PingInterval: one scheduler for all, so
-// an idle socket needs no timer or goroutine of its own. A peer silent for two periods is
+// heartbeatSlots spreads the heartbeat: each tick pings the sockets of one slot, so that the
+// pings (and their writer goroutines) of many sockets do not all start at once.
+const heartbeatSlots = 30
+
+// heartbeat pings every socket of this instance once per PingInterval: one scheduler for all,
+// so an idle socket needs no timer or goroutine of its own. A peer silent for two periods is
 // closed by its read deadline.
 func (r *Relay) heartbeat(ctx context.Context) {
-	t := time.NewTicker(r.cfg.PingInterval)
+	t := time.NewTicker(max(r.cfg.PingInterval/heartbeatSlots, time.Millisecond))
 	defer t.Stop()
 	var socks []*socket
-	for {
+	for tick := uint32(0); ; tick = (tick + 1) % heartbeatSlots {
 		select {
 		case <-ctx.Done():
 			return
@@ -397,11 +401,15 @@ func (r *Relay) heartbeat(ctx context.Context) {
 		}
 		r.mu.Lock()
 		for _, c := range r.devices {
-			socks = append(socks, c.socket)
+			if c.slot == tick {
+				socks = append(socks, c.socket)
+			}
 		}
 		for _, room := range r.rooms {
 			for c := range room {
-				socks = append(socks, c.socket)
+				if c.slot == tick {
+					socks = append(socks, c.socket)
+				}
 			}
 		}
 		r.mu.Unlock()

@@ -73,7 +73,7 @@ func (r *Relay) serveRoom(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	c := &roomConn{room: id, id: r.instance + "-" + strconv.FormatUint(n, 10),
-		socket: newSocket(ws, out, &r.cfg, r.deps.Logger, int64(r.cfg.RoomMaxFrame))}
+		socket: newSocket(ws, out, n, &r.cfg, r.deps.Logger, int64(r.cfg.RoomMaxFrame))}
 	r.mu.Lock()
 	if r.rooms[id] == nil {
 		r.rooms[id] = map[*roomConn]struct{}{}

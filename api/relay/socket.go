@@ -35,6 +35,7 @@ type socket struct {
 	stopped bool
 	tasks   sync.WaitGroup // writer and pump goroutines
 
+	slot    uint32 // the heartbeat slot (see Relay.heartbeat)
 	done    chan struct{}
 	once    sync.Once
 	reason  string
@@ -47,9 +48,9 @@ type outFrame struct {
 	data []byte
 }
 
-func newSocket(ws *websocket.Conn, out *gatherConn, cfg *Config, log *slog.Logger, readLimit int64) *socket {
+func newSocket(ws *websocket.Conn, out *gatherConn, n uint64, cfg *Config, log *slog.Logger, readLimit int64) *socket {
 	s := &socket{
-		ws: ws, out: out, cfg: cfg, log: log,
+		ws: ws, out: out, cfg: cfg, log: log, slot: uint32(n % heartbeatSlots),
 		done:    make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(cfg.FramesPerSecond), cfg.FrameBurst),
 	}
@@ -142,7 +143,7 @@ func (s *socket) enqueueJSON(v any) bool {
 	return s.enqueue(websocket.TextMessage, b)
 }
 
-// writeLoop writes the queued frames, each drain of the queue with one syscall, until the
+// writeLoop writes the queued frames, each drain of several frames with one syscall, until the
 // queue is empty, then exits; once the socket is
 // closed it sends the close frame and closes the connection instead. At most one runs.
 func (s *socket) writeLoop() {
@@ -162,10 +163,15 @@ func (s *socket) writeLoop() {
 			return
 		}
 		s.mu.Unlock()
-		s.out.gather()
-		err := s.writeFrames(q)
-		if ferr := s.out.flush(time.Now().Add(s.cfg.WriteTimeout)); err == nil {
-			err = ferr
+		var err error
+		if len(q) == 1 { // nothing to gather
+			err = s.writeFrames(q)
+		} else {
+			s.out.gather()
+			err = s.writeFrames(q)
+			if ferr := s.out.flush(time.Now().Add(s.cfg.WriteTimeout)); err == nil {
+				err = ferr
+			}
 		}
 		if err != nil {
 			s.close("write failed") // writing stays true: this loop finishes the socket

@@ -10,7 +10,7 @@ import { parseLinkCode } from '../../src/features/link/flow.js';
 import { roomSocketURL } from '../../src/features/room/client.js';
 import { tipJarAbi } from '../../src/generated/contracts.js';
 import { Device, LinkChannel, LinkLifetime, LinkRole, LinkType, newLinkHello, type LinkMessage } from '../../src/protocol/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launch, Person, Shots } from '../../e2e/browser.js';
 import { walletName } from '../../e2e/wallet.js';
 
@@ -47,6 +47,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+});
+
+// A failed step leaves both pages' screenshots and console errors behind.
+beforeEach(() => {
+  onTestFailed(async () => {
+    await Promise.all([alice.shot('failed'), bob.shot('failed')]);
+    console.log([...alice.errors, ...bob.errors].join('\n'));
+  });
 });
 
 const noErrors = () => expect([...alice.errors.splice(0), ...bob.errors.splice(0)]).toEqual([]);
@@ -147,6 +155,30 @@ describe.skipIf(typeof WebSocket === 'undefined')('link a device', () => {
     await expect.poll(() => received.map((m) => m.type)).toEqual([LinkType.Offer, LinkType.Data, LinkType.Done]);
     expect(received[0]!.deviceId).toBeGreaterThan(1);
     ws.close();
+    noErrors();
+  });
+});
+
+describe('backup', () => {
+  it('creates an encrypted backup file and opens it again; a wrong passphrase is refused', async () => {
+    await alice.reopen('/backup');
+    const { page } = alice;
+    await page.getByLabel('Backup passphrase', { exact: true }).fill('correct horse battery staple');
+    await page.getByLabel('Repeat the backup passphrase').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create encrypted backup' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: 'Download backup file' }).click({ timeout: 120_000 })]);
+    const file = `${dir}/backup.bin`;
+    await download.saveAs(file);
+
+    await page.getByLabel('Backup file').setInputFiles(file);
+    await page.getByLabel('Passphrase of the backup').fill('not the passphrase');
+    await page.getByRole('button', { name: 'Restore backup' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong passphrase' }).waitFor({ timeout: 120_000 });
+    await page.getByLabel('Passphrase of the backup').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Restore backup' }).click();
+    const restored = page.getByRole('definition').filter({ hasText: /^0x/ });
+    await expect.poll(() => restored.textContent(), { timeout: 120_000 }).toBe(alice.address!.toLowerCase());
+    await alice.shot('backup-restored');
     noErrors();
   });
 });

@@ -31,6 +31,14 @@ async function collect(app: AppContext): Promise<BackupData> {
   return { app: 'parley-web', v: 1, conversations, contacts };
 }
 
+/** Saves a blob URL as a file through a detached link (the app's router handles clicks on links in the page). */
+function save(file: { url: string; name: string }) {
+  const a = document.createElement('a');
+  a.href = file.url;
+  a.download = file.name;
+  a.click();
+}
+
 function CreateBackup({ app }: { app: AppContext }) {
   const [pass, setPass] = useState('');
   const [again, setAgain] = useState('');
@@ -63,9 +71,9 @@ function CreateBackup({ app }: { app: AppContext }) {
       <input type="password" autocomplete="new-password" value={again} aria-label="Repeat the backup passphrase" placeholder="Repeat the passphrase" onInput={(e) => setAgain(e.currentTarget.value)} />
       <button type="submit">Create encrypted backup</button>
       {download && (
-        <a href={download.url} download={download.name}>
+        <button type="button" onClick={() => save(download)}>
           Download backup file
-        </a>
+        </button>
       )}
       {status && <p role={status.error ? 'alert' : 'status'} class={status.error ? 'error' : ''}>{status.text}</p>}
     </form>

@@ -3,9 +3,6 @@ import type { FeatureProps } from '../../app/context.js';
 import '../features.css';
 import { createRoom, getRoom, parseRoomLink, roomLink, roomSocketURL, RoomSession, type RoomLine, type RoomLink } from './client.js';
 
-/** The path that shows the "new room" form (everything else under /r/ is a room). */
-export const NewRoomPath = '/r/new';
-
 /** Creates an anonymous room and opens it; no account or wallet needed. */
 function NewRoom({ onCreated }: { onCreated: (link: RoomLink) => void }) {
   const [ttl, setTtl] = useState('86400');

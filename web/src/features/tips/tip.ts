@@ -119,8 +119,6 @@ export async function waitTip(pub: PublicClient, tipJar: Address, hash: Hex): Pr
   return tip;
 }
 
-/** Whether a tip is in ETH. */
-export const isEthTip = (t: Pick<Tip, 'token'>) => t.token === ethToken;
 
 /** What a tip message in a conversation claims: who tipped whom, how much, and in which token. */
 export interface TipClaim {

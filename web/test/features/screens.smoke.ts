@@ -115,8 +115,12 @@ describe('tips', () => {
     await alice.shot('tip-sent');
 
     const pub = createPublicClient({ chain, transport: http(rpcURL) });
-    const logs = await pub.getContractEvents({ abi: tipJarAbi, eventName: 'Tipped', args: { from: alice.address as Hex, to: bob.address as Hex }, fromBlock: 0n });
-    expect(parseEventLogs({ abi: tipJarAbi, logs }).map((l) => l.args.amount)).toEqual([parseEther('0.05')]);
+    const tipped = async () => {
+      const logs = await pub.getContractEvents({ abi: tipJarAbi, eventName: 'Tipped', args: { from: alice.address as Hex, to: bob.address as Hex }, fromBlock: 0n });
+      return parseEventLogs({ abi: tipJarAbi, logs }).map((l) => l.args.amount);
+    };
+    // The message goes out once the transaction is sent; the devnet may mine it a block later.
+    await expect.poll(tipped, { timeout: 30_000 }).toEqual([parseEther('0.05')]);
     await bob.reopen(`/chat/${alice.address!.toLowerCase()}`);
     await bob.page.getByRole('log', { name: 'Conversation history' }).getByText(/tip/i).first().waitFor({ timeout: 30_000 });
     await bob.shot('tip-received');

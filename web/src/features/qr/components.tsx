@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { qrSvg, type QRPayload, type ScannedQR } from './qr.js';
 import { scanImageFile, scanQR } from './scan.js';
 
+/** How often a camera frame is searched for a code, in ms (each search decodes a full frame). */
+const scanInterval = 150;
+
 /** Shows payload as a QR code image; alt names what it is for screen readers. */
 export function QRImage({ payload, alt }: { payload: QRPayload; alt: string }) {
   const [src, setSrc] = useState<string>();
@@ -40,7 +43,7 @@ export function QRScanner({ label, binary, onScan }: { label: string; binary: bo
         onScan(code);
         return;
       }
-      requestAnimationFrame(() => void tick());
+      setTimeout(() => void tick(), scanInterval);
     };
     void tick();
     return () => {

@@ -11,6 +11,7 @@ import { roomSocketURL } from '../../src/features/room/client.js';
 import { tipJarAbi } from '../../src/generated/contracts.js';
 import { Device, LinkChannel, LinkLifetime, LinkRole, LinkType, newLinkHello, type LinkMessage } from '../../src/protocol/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { chromium } from 'playwright-core';
 import { launch, Person, Shots } from '../../e2e/browser.js';
 import { walletName } from '../../e2e/wallet.js';
 
@@ -70,7 +71,29 @@ describe('feature screens', () => {
     await bob.page.getByLabel('Upload a picture of the safety code').setInputFiles(picture);
     await bob.page.getByRole('alert').filter({ hasText: 'Safety numbers match' }).waitFor();
     await bob.shot('safety-scanned');
+    // Chromium's file camera needs even frame sizes: the 390 × 844 viewport, with the code in view.
+    await alice.page.getByRole('img', { name: 'Safety number QR code' }).scrollIntoViewIfNeeded();
+    await alice.page.screenshot({ path: `${dir}/alice-safety-qr.mjpeg`, type: 'jpeg', quality: 90 });
     noErrors();
+  });
+
+  it("safety numbers by camera: a third person's camera reads alice's code and says it is for another pair", async () => {
+    // Chromium's fake camera plays the JPEG of alice's code (an MJPEG file of one frame).
+    const camera = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${dir}/alice-safety-qr.mjpeg`],
+    });
+    try {
+      const carol = await Person.create(camera, 'carol', base, shots, { key: freshKey(), rpcURL, mobile: true });
+      await signUp(carol, `carol_${Math.random().toString(36).slice(2, 7)}`);
+      await carol.reopen(`/safety/${alice.address!.toLowerCase()}`);
+      await carol.page.getByRole('button', { name: 'Scan safety code with the camera' }).click();
+      await carol.page.getByRole('alert').filter({ hasText: 'That code is for two other people' }).waitFor({ timeout: 30_000 });
+      await carol.shot('safety-camera');
+      expect(carol.errors).toEqual([]);
+    } finally {
+      await camera.close();
+    }
   });
 
   it('groups: create, invite, join request approved in real time, members, leave', async () => {

@@ -133,9 +133,9 @@ export class ApiClient {
     return decode<T>(res, path);
   }
 
-  /** Raw GET without credentials, e.g. /ipfs/{cid}. */
-  async fetchBytes(path: string): Promise<Uint8Array> {
-    const res = await this.fetchFn(path);
+  /** Raw GET without credentials, e.g. /ipfs/{cid} (the trustless gateway answers raw blocks for this Accept). */
+  async fetchBytes(path: string, accept = 'application/vnd.ipld.raw'): Promise<Uint8Array> {
+    const res = await this.fetchFn(path, { headers: { accept } });
     if (!res.ok) return decode(res, path);
     return new Uint8Array(await res.arrayBuffer());
   }

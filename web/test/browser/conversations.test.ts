@@ -25,6 +25,10 @@ class LoopbackRelay {
   private readonly queues = new Map<string, { seq: number; cid: string; envelope: string }[]>();
   private readonly sockets = new Map<string, SocketLike & { push(f: WireFrame): void }>();
   private seq = 0;
+  /** Envelopes by CID, as the IPFS node keeps them. */
+  readonly blocks = new Map<string, Uint8Array>();
+  /** Accounts whose next envelope is stored but never pushed (the relay's TTL or cap dropped it). */
+  readonly dropNext = new Set<string>();
   /** Every frame written by a device, by account. */
   readonly written = new Map<string, WireFrame[]>();
 
@@ -60,7 +64,9 @@ class LoopbackRelay {
     if (f.type === 'send') {
       const bytes = Uint8Array.from(atob(f.envelope!), (c) => c.charCodeAt(0));
       const cid = envelopeCID(bytes).toString();
+      this.blocks.set(cid, bytes);
       for (const to of new Set(f.to!.map((d) => d.account.toLowerCase()))) {
+        if (this.dropNext.delete(to)) continue;
         const item = { seq: ++this.seq, cid, envelope: f.envelope! };
         (this.queues.get(to) ?? this.queues.set(to, []).get(to)!).push(item);
         this.sockets.get(to)?.push({ type: 'envelope', ...item });
@@ -79,9 +85,15 @@ class LoopbackRelay {
   }
 }
 
-/** GET /v1/users/{a}/devices from the test's registry. */
-function directory(devices: Map<string, Device>): Fetch {
-  return async (path) => {
+/** GET /v1/users/{a}/devices from the test's registry, and /ipfs/{cid} raw blocks from the relay's store. */
+function directory(devices: Map<string, Device>, relay: LoopbackRelay): Fetch {
+  return async (path, init) => {
+    const ipfs = /^\/ipfs\/(\w+)$/.exec(path);
+    if (ipfs) {
+      const b = relay.blocks.get(ipfs[1]!);
+      const raw = new Headers(init?.headers).get('accept') === 'application/vnd.ipld.raw';
+      return b && raw ? new Response(b.slice()) : new Response('not acceptable', { status: raw ? 404 : 406 });
+    }
     const m = /^\/v1\/users\/(0x[0-9a-f]{40})\/devices$/.exec(path);
     const d = m && devices.get(m[1]!);
     if (!d) return new Response(JSON.stringify({ code: 'not_found' }), { status: 404 });
@@ -111,7 +123,7 @@ describe('conversation store (IndexedDB, browser only)', () => {
       [bob, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
     ]);
     const relay = new LoopbackRelay();
-    const fetchFn = directory(devices);
+    const fetchFn = directory(devices, relay);
     const a = await user(alice, devices.get(alice)!, relay, fetchFn);
     let b = await user(bob, devices.get(bob)!, relay, fetchFn);
 
@@ -139,6 +151,16 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(b.store.messages(alice).filter((m) => m.key === two.key)).toHaveLength(1);
     await b.store.open(alice);
     expect(b.store.messages(alice).map((m) => m.key)).toEqual([one.key, two.key, reply.key]);
+
+    // The relay drops one envelope; the next links to it, and Bob fetches it from IPFS by CID.
+    relay.dropNext.add(bob);
+    const lost = await a.store.send(bob, { kind: 'text', text: 'lost' });
+    const after = await a.store.send(bob, { kind: 'text', text: 'after' });
+    await until(() => b.store.messages(alice).some((m) => m.key === after.key));
+    expect(b.store.messages(alice).some((m) => m.key === lost.key)).toBe(false);
+    expect(await b.store.loadOlder(alice)).toBe(1);
+    expect(b.store.messages(alice).find((m) => m.key === lost.key)?.body).toEqual({ kind: 'text', text: 'lost' });
+    expect(await b.store.loadOlder(alice)).toBe(0);
 
     a.client.stop();
     b.client.stop();

@@ -55,6 +55,10 @@ test-web: ## web tests: TypeScript protocol vectors and app code in Node and in 
 test-e2e: ## browser end-to-end scenario in Chromium against its own stack (screenshots in .data/e2e/artifacts)
 	@bash scripts/test-e2e.sh
 
+.PHONY: test-reliability
+test-reliability: ## the long reliability run: 10,000 messages each way under kill -9 and a Postgres restart (~3 min)
+	PARLEY_RELIABILITY_MESSAGES=10000 go test -count=1 -v -timeout 30m -run TestKillAndRestart ./cmd/parley/internal/reliability/
+
 .PHONY: fuzz
 fuzz: ## run every Go fuzz target briefly (FUZZTIME=10s each)
 	@bash scripts/fuzz-go.sh

@@ -8,22 +8,25 @@
 // block, its pin and its pin time live and die together:
 //
 //   - /blocks/…        the blockstore (boxo/blockstore), verified against its hash on every read;
-//   - /pins/…          the pinner (boxo/pinning/pinner/dspinner);
-//   - /parley/pinat/…  and /parley/pintime/…  when each CID was pinned, for UnpinOlderThan.
+//   - /parley/pinat/…  the pins: one record per pinned CID holding its pin time;
+//   - /parley/pintime/… the pins ordered by time, for UnpinOlderThan.
 //
-// Writes are synced to disk before they return (go-ds-leveldb's default), so a PutRaw that
-// returned survives a crash of the process or the machine.
+// A pin is a block's own record, not boxo's dspinner (whose index look-ups cost more than the
+// block write): every CID this node pins is a raw block without links. Open migrates a
+// datastore pinned by the dspinner, which earlier versions used, into pin records once.
+// A PutRaw or PutMany that returned is synced to disk, so it survives a crash of the process or
+// the machine.
 //
 // # Lifecycle
 //
-// Open creates or reopens the node; Close releases the pinner and the datastore. Every method
+// Open creates or reopens the node; Close releases the datastore. Every method
 // called after Close returns ErrClosed. The HTTP handler from GatewayHandler fails its requests
 // with a server error once the node is closed, so stop the HTTP server first.
 //
 // # Concurrency
 //
 // A Node is safe for concurrent use. PutMany (and PutRaw, a batch of one) writes a batch's
-// blocks, pins and pin times in one atomic, synced LevelDB write. PutRaw holds the blockstore's pin lock from storing the
+// blocks and pins in one atomic, synced LevelDB write. PutRaw holds the blockstore's pin lock from storing the
 // block until the pin is written, and GC holds the exclusive GC lock while it marks pinned
 // blocks and sweeps the rest, so GC never removes a block that a concurrent PutRaw is about to
 // pin. Close waits for the calls in flight.

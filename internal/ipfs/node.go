@@ -14,14 +14,14 @@ import (
 	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/boxo/exchange/offline"
 	"github.com/ipfs/boxo/ipld/merkledag"
-	ipfspinner "github.com/ipfs/boxo/pinning/pinner"
-	"github.com/ipfs/boxo/pinning/pinner/dspinner"
 	blocks "github.com/ipfs/go-block-format"
 	"github.com/ipfs/go-cid"
 	leveldb "github.com/ipfs/go-ds-leveldb"
 	format "github.com/ipfs/go-ipld-format"
 	"github.com/prometheus/client_golang/prometheus"
 	goleveldb "github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/filter"
+	"github.com/syndtr/goleveldb/leveldb/opt"
 )
 
 // DefaultMaxBlockSize is the largest envelope PutRaw accepts unless Config.MaxBlockSize says
@@ -61,16 +61,18 @@ type Config struct {
 	Remote RemoteConfig
 }
 
-// Node is an embedded IPFS node: an on-disk blockstore, a pinner and a trustless gateway.
+// Node is an embedded IPFS node: an on-disk blockstore, pin records and a trustless gateway.
 type Node struct {
 	cfg     Config
 	log     *slog.Logger
 	dstore  groupCommitStore
 	bstore  blockstore.GCBlockstore
 	bserv   blockservice.BlockService
-	pinner  ipfspinner.Pinner
 	gateway http.Handler
 	remote  *remotePinner // nil when remote pinning is off
+
+	// pinMu serializes changes of pin records, from their look-up to their commit.
+	pinMu sync.Mutex
 
 	// mu guards closed: methods hold it for reading while they run, Close for writing.
 	mu     sync.RWMutex
@@ -99,23 +101,26 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 
-	ldb, err := leveldb.NewDatastore(cfg.Dir, nil)
+	// A Bloom filter per table makes the look-ups of absent keys (new pins) cheap; envelopes
+	// are encrypted, so compressing them only costs CPU.
+	ldb, err := leveldb.NewDatastore(cfg.Dir, &leveldb.Options{Filter: filter.NewBloomFilter(10), Compression: opt.NoCompression})
 	if err != nil {
 		return nil, fmt.Errorf("ipfs: open datastore %s: %w", cfg.Dir, err)
 	}
 	dstore := groupCommitStore{ldb}
+	// Write-through: PutMany stores its blocks without looking each up first (rewriting a
+	// block it holds changes nothing).
 	bstore := blockstore.NewGCBlockstore(
-		&blockstore.ValidatingBlockstore{Blockstore: blockstore.NewBlockstore(dstore)},
+		&blockstore.ValidatingBlockstore{Blockstore: blockstore.NewBlockstore(dstore, blockstore.WriteThrough(true))},
 		blockstore.NewGCLocker(),
 	)
 	bserv := blockservice.New(bstore, offline.Exchange(bstore))
-	pinner, err := dspinner.New(ctx, dstore, merkledag.NewDAGService(bserv))
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("ipfs: open pinner: %w", err), dstore.Close())
+	n := &Node{cfg: cfg, log: cfg.Logger, dstore: dstore, bstore: bstore, bserv: bserv}
+	if err := n.migrateLegacyPins(ctx); err != nil {
+		return nil, errors.Join(err, dstore.Close())
 	}
-	n := &Node{cfg: cfg, log: cfg.Logger, dstore: dstore, bstore: bstore, bserv: bserv, pinner: pinner}
 	if n.gateway, err = newGateway(bserv, cfg.Registerer); err != nil {
-		return nil, errors.Join(err, pinner.Close(), dstore.Close())
+		return nil, errors.Join(err, dstore.Close())
 	}
 	if cfg.Remote.Endpoint != "" {
 		n.remote = newRemotePinner(cfg.Remote, dstore, cfg.Logger)
@@ -123,7 +128,7 @@ func Open(ctx context.Context, cfg Config) (*Node, error) {
 	return n, nil
 }
 
-// Close stops remote pinning and closes the pinner and the datastore, after the calls in
+// Close stops remote pinning and closes the datastore, after the calls in
 // flight have returned. Calling Close again returns nil.
 func (n *Node) Close() error {
 	n.mu.Lock()
@@ -135,7 +140,7 @@ func (n *Node) Close() error {
 	if n.remote != nil {
 		n.remote.shutdown()
 	}
-	return errors.Join(n.pinner.Close(), n.dstore.Close())
+	return n.dstore.Close()
 }
 
 // enter admits a call unless the node is closed; the caller must call the returned function.
@@ -192,11 +197,10 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	}
 	unlock := n.bstore.PinLock(ctx)
 	defer unlock.Unlock(ctx)
+	n.pinMu.Lock()
+	defer n.pinMu.Unlock()
 
-	// Blocks, pin times and pins go to one batch, written atomically with one synced write.
-	// PinWithMode does not read the block back (a raw block has no links to fetch). Pinned
-	// items are not looked up first: the pinner checks each pin anyway and replaces an
-	// existing one, and recordPinTime keeps the first pin time.
+	// Blocks and pins go to one batch, written atomically with one synced write.
 	var batch goleveldb.Batch
 	bctx := withBatch(ctx, &batch)
 	blks := make([]blocks.Block, len(nodes))
@@ -206,13 +210,11 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	if err := n.bstore.PutMany(bctx, blks); err != nil {
 		return nil, fmt.Errorf("ipfs: store blocks: %w", err)
 	}
+	now := n.cfg.Now().UnixNano()
 	for _, node := range nodes {
 		c := node.Cid()
-		if err := n.recordPinTime(bctx, c); err != nil {
+		if err := n.pinInto(&batch, c, now); err != nil {
 			return nil, err
-		}
-		if err := n.pinner.PinWithMode(bctx, c, ipfspinner.Recursive, ""); err != nil {
-			return nil, fmt.Errorf("ipfs: pin %s: %w", c, err)
 		}
 		if n.remote != nil {
 			if err := n.remote.want(bctx, c, true); err != nil {
@@ -278,11 +280,7 @@ func (n *Node) IsPinned(ctx context.Context, c cid.Cid) (bool, error) {
 		return false, err
 	}
 	defer leave()
-	_, pinned, err := n.pinner.IsPinned(ctx, c)
-	if err != nil {
-		return false, fmt.Errorf("ipfs: check pin %s: %w", c, err)
-	}
-	return pinned, nil
+	return n.isPinned(c)
 }
 
 // Unpin removes the pin of c (and its pin time); the block stays until the next GC.
@@ -296,24 +294,6 @@ func (n *Node) Unpin(ctx context.Context, c cid.Cid) error {
 	}
 	defer leave()
 	return n.unpin(ctx, c)
-}
-
-func (n *Node) unpin(ctx context.Context, c cid.Cid) error {
-	err := n.pinner.Unpin(ctx, c, true)
-	if errors.Is(err, ipfspinner.ErrNotPinned) {
-		err = fmt.Errorf("%w: %s", ErrNotPinned, c)
-	} else if err != nil {
-		err = fmt.Errorf("ipfs: unpin %s: %w", c, err)
-	}
-	// The pin time goes last, and also when there was no pin: see PutRaw.
-	err = errors.Join(err, n.deletePinTime(ctx, c))
-	if n.remote != nil && err == nil {
-		err = n.remote.want(ctx, c, false)
-	}
-	if err == nil {
-		err = n.dstore.flush()
-	}
-	return err
 }
 
 // RemoteStatus returns the remote pinning state of c; its Status is RemoteNone when remote
@@ -341,7 +321,7 @@ func (n *Node) UnpinOlderThan(ctx context.Context, cutoff time.Time) (int, error
 		return 0, err
 	}
 	defer leave()
-	expired, err := n.pinnedBefore(ctx, cutoff)
+	expired, err := n.pinnedBefore(cutoff)
 	if err != nil {
 		return 0, err
 	}
@@ -369,7 +349,7 @@ func (n *Node) GC(ctx context.Context) (removed int, err error) {
 	unlock := n.bstore.GCLock(ctx)
 	defer unlock.Unlock(ctx)
 
-	keep, err := n.pinnedSet(ctx)
+	keep, err := n.pinnedSet()
 	if err != nil {
 		return 0, err
 	}
@@ -391,45 +371,6 @@ func (n *Node) GC(ctx context.Context) (removed int, err error) {
 	}
 	n.log.Info("gc done", "removed", removed, "kept", len(keep), "duration", time.Since(start))
 	return removed, nil
-}
-
-// pinnedSet returns the multihashes of every block a pin keeps: direct pins, recursive pins
-// with their descendants, and the pinner's internal pins.
-func (n *Node) pinnedSet(ctx context.Context) (map[string]struct{}, error) {
-	keep := make(map[string]struct{})
-	visit := func(c cid.Cid) bool {
-		k := string(c.Hash())
-		if _, seen := keep[k]; seen {
-			return false
-		}
-		keep[k] = struct{}{}
-		return true
-	}
-	getLinks := merkledag.GetLinksWithDAG(merkledag.NewDAGService(n.bserv))
-	for sp := range n.pinner.RecursiveKeys(ctx, false) {
-		if sp.Err != nil {
-			return nil, fmt.Errorf("ipfs: gc: list recursive pins: %w", sp.Err)
-		}
-		c := sp.Pin.Key
-		if c.Type() == cid.Raw { // a raw block has no links
-			visit(c)
-			continue
-		}
-		if err := merkledag.Walk(ctx, getLinks, c, visit); err != nil {
-			return nil, fmt.Errorf("ipfs: gc: walk %s: %w", c, err)
-		}
-	}
-	for _, list := range []<-chan ipfspinner.StreamedPin{
-		n.pinner.DirectKeys(ctx, false), n.pinner.InternalPins(ctx, false),
-	} {
-		for sp := range list {
-			if sp.Err != nil {
-				return nil, fmt.Errorf("ipfs: gc: list pins: %w", sp.Err)
-			}
-			visit(sp.Pin.Key)
-		}
-	}
-	return keep, nil
 }
 
 // GatewayHandler returns the trustless gateway (raw blocks and CAR) serving /ipfs/{cid}.

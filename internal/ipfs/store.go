@@ -19,10 +19,9 @@ var (
 // groupCommitStore is go-ds-leveldb's datastore with writes that reach the operating system
 // (so they survive a crash of the process) but not the disk: flush makes every earlier write
 // durable with one synced journal write, and LevelDB merges the synced writes of concurrent
-// callers into one fsync. A PutRaw does five or six writes through the pinner; syncing each,
-// as go-ds-leveldb does, made it ten times slower. LevelDB's journal is append-only, so after a
-// power loss the store holds a prefix of the writes, which the pinner's dirty flag and the
-// pin-time order in PutRaw are built to survive.
+// callers into one fsync; syncing each write, as go-ds-leveldb does, made a put ten times
+// slower. LevelDB's journal is append-only, so after a power loss the store holds a prefix of
+// the writes.
 //
 // A context made by withBatch collects the writes made with it (Put, Delete and Batch) in one
 // LevelDB batch instead, which commit writes atomically with one synced journal write: PutMany
@@ -63,8 +62,8 @@ func (s groupCommitStore) Delete(ctx context.Context, k ds.Key) error {
 	return s.DB.Delete(k.Bytes(), noSync)
 }
 
-// Sync does nothing: the pinner calls it after every change, and flush is the one durability
-// point of an operation.
+// Sync does nothing: flush and commitSynced are the durability points of an operation (the
+// legacy pinner calls Sync after every change).
 func (s groupCommitStore) Sync(context.Context, ds.Key) error { return nil }
 
 // Batch returns a batch committed without waiting for the disk, or one that adds to the

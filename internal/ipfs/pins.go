@@ -1,0 +1,142 @@
+package ipfs
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	ds "github.com/ipfs/go-datastore"
+	goleveldb "github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/util"
+)
+
+// A pin is one record per CID, /parley/pinat/<cid> holding its pin time (Unix nanoseconds,
+// big-endian), plus /parley/pintime/<time>/<cid> ordering the pins by time for UnpinOlderThan.
+// Both are written in the same batch as the block, so a pin costs two keys and one look-up.
+var (
+	pinAtPrefix   = ds.NewKey("/parley/pinat")
+	pinTimePrefix = ds.NewKey("/parley/pintime")
+)
+
+func pinAtKey(c cid.Cid) []byte { return pinAtPrefix.ChildString(c.String()).Bytes() }
+
+// pinTimeKey orders the time index by time: 16 hex digits of the Unix nanoseconds.
+func pinTimeKey(t int64, c cid.Cid) []byte {
+	return pinTimePrefix.ChildString(fmt.Sprintf("%016x", uint64(t))).ChildString(c.String()).Bytes()
+}
+
+// pinInto adds the pin of c at time t to b unless c is pinned already, which keeps its first
+// pin time. The caller holds n.pinMu until b is committed.
+func (n *Node) pinInto(b *goleveldb.Batch, c cid.Cid, t int64) error {
+	at := pinAtKey(c)
+	ok, err := n.dstore.DB.Has(at, nil)
+	switch {
+	case err != nil:
+		return fmt.Errorf("ipfs: read pin %s: %w", c, err)
+	case ok:
+		return nil
+	}
+	b.Put(at, binary.BigEndian.AppendUint64(nil, uint64(t)))
+	b.Put(pinTimeKey(t, c), nil)
+	return nil
+}
+
+func (n *Node) isPinned(c cid.Cid) (bool, error) {
+	ok, err := n.dstore.DB.Has(pinAtKey(c), nil)
+	if err != nil {
+		return false, fmt.Errorf("ipfs: check pin %s: %w", c, err)
+	}
+	return ok, nil
+}
+
+// unpin deletes the pin of c, its time index entry and (with remote pinning) wants the remote
+// pin gone, in one synced write.
+func (n *Node) unpin(ctx context.Context, c cid.Cid) error {
+	n.pinMu.Lock()
+	defer n.pinMu.Unlock()
+	at := pinAtKey(c)
+	v, err := n.dstore.DB.Get(at, nil)
+	switch {
+	case errors.Is(err, goleveldb.ErrNotFound):
+		return fmt.Errorf("%w: %s", ErrNotPinned, c)
+	case err != nil:
+		return fmt.Errorf("ipfs: read pin %s: %w", c, err)
+	case len(v) != 8:
+		return fmt.Errorf("%w: pin time of %s has %d bytes", ErrCorrupt, c, len(v))
+	}
+	var b goleveldb.Batch
+	b.Delete(pinTimeKey(int64(binary.BigEndian.Uint64(v)), c))
+	b.Delete(at)
+	if n.remote != nil {
+		if err := n.remote.want(withBatch(ctx, &b), c, false); err != nil {
+			return err
+		}
+	}
+	if err := n.dstore.commitSynced(&b); err != nil {
+		return err
+	}
+	if n.remote != nil {
+		n.remote.poke() // its wake-up above came before the commit
+	}
+	return nil
+}
+
+// pinnedSet returns the multihashes of every pinned block.
+func (n *Node) pinnedSet() (map[string]struct{}, error) {
+	keep := make(map[string]struct{})
+	prefix := pinAtPrefix.String() + "/"
+	it := n.dstore.DB.NewIterator(util.BytesPrefix([]byte(prefix)), nil)
+	defer it.Release()
+	for it.Next() {
+		c, err := cid.Decode(string(it.Key()[len(prefix):]))
+		if err != nil {
+			return nil, fmt.Errorf("%w: pin key %s: %w", ErrCorrupt, it.Key(), err)
+		}
+		keep[string(c.Hash())] = struct{}{}
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("ipfs: gc: list pins: %w", err)
+	}
+	return keep, nil
+}
+
+// pinnedBefore returns the CIDs pinned before cutoff, oldest first.
+func (n *Node) pinnedBefore(cutoff time.Time) ([]cid.Cid, error) {
+	it := n.dstore.DB.NewIterator(util.BytesPrefix([]byte(pinTimePrefix.String()+"/")), nil)
+	defer it.Release()
+	var out []cid.Cid
+	for it.Next() {
+		t, c, err := parsePinTimeKey(ds.RawKey(string(it.Key())))
+		if err != nil {
+			return nil, err
+		}
+		if !t.Before(cutoff) {
+			break
+		}
+		out = append(out, c)
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("ipfs: list pin times: %w", err)
+	}
+	return out, nil
+}
+
+func parsePinTimeKey(k ds.Key) (time.Time, cid.Cid, error) {
+	parts := k.Namespaces()
+	if len(parts) != 4 {
+		return time.Time{}, cid.Undef, fmt.Errorf("%w: pin time key %s", ErrCorrupt, k)
+	}
+	nanos, err := strconv.ParseUint(parts[2], 16, 64)
+	if err != nil {
+		return time.Time{}, cid.Undef, fmt.Errorf("%w: pin time key %s: %w", ErrCorrupt, k, err)
+	}
+	c, err := cid.Decode(parts[3])
+	if err != nil {
+		return time.Time{}, cid.Undef, fmt.Errorf("%w: pin time key %s: %w", ErrCorrupt, k, err)
+	}
+	return time.Unix(0, int64(nanos)), c, nil
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -72,11 +73,16 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return h.conn, brw, nil
 }
 
-// upgrade upgrades a request to a WebSocket over a gatherConn; on error the upgrader has
-// answered the request.
-func (r *Relay) upgrade(w http.ResponseWriter, req *http.Request) (*websocket.Conn, *gatherConn, error) {
+// upgrade upgrades a request to a WebSocket over a gatherConn, agreeing to the subprotocol
+// when it is not empty and the client offered it; on error the upgrader has answered the
+// request.
+func (r *Relay) upgrade(w http.ResponseWriter, req *http.Request, subprotocol string) (*websocket.Conn, *gatherConn, error) {
+	var header http.Header
+	if subprotocol != "" && slices.Contains(websocket.Subprotocols(req), subprotocol) {
+		header = http.Header{"Sec-Websocket-Protocol": {subprotocol}}
+	}
 	h := &hijacker{ResponseWriter: w}
-	ws, err := r.upgrader.Upgrade(h, req, nil)
+	ws, err := r.upgrader.Upgrade(h, req, header)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,7 +2,6 @@ package relay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,6 +23,7 @@ import (
 type deviceConn struct {
 	*socket
 	r         *Relay
+	codec     wire.Codec      // JSON, or CBOR when the device negotiated it
 	ctx       context.Context // ends when the socket closes
 	key       deviceKey
 	id        string        // instance-unique socket id, for kicks
@@ -70,7 +70,15 @@ func (c *deviceConn) logger() *slog.Logger {
 	return c.log.With("account", c.key.account.Hex(), "device", c.key.device)
 }
 
-func (c *deviceConn) sendFrame(f *wire.Frame) bool { return c.enqueueJSON(f) }
+// sendFrame encodes and queues a frame.
+func (c *deviceConn) sendFrame(f *wire.Frame) bool {
+	kind, b, err := c.codec.Marshal(f)
+	if err != nil {
+		c.log.Error("encode frame", "err", err)
+		return false
+	}
+	return c.enqueue(kind, b)
+}
 
 func (c *deviceConn) sendError(id, code, msg string) {
 	c.sendFrame(&wire.Frame{Type: wire.TypeError, ID: id, Code: code, Message: msg})
@@ -93,7 +101,7 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "relay shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	ws, out, err := r.upgrade(w, req)
+	ws, out, err := r.upgrade(w, req, wire.SubprotocolCBOR)
 	if err != nil {
 		r.wg.Done()
 		return // the upgrader answered the request
@@ -108,7 +116,7 @@ func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := &deviceConn{
-		r: r, ctx: ctx, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
+		r: r, codec: wire.CodecFor(ws.Subprotocol()), ctx: ctx, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
 		socket: newSocket(ws, out, n, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
 		window: make(chan struct{}, r.cfg.MaxInflight),
 	}
@@ -335,7 +343,7 @@ func (c *deviceConn) readLoop(ctx context.Context) {
 		}
 	}()
 	for {
-		_, b, err := c.read()
+		kind, b, err := c.read()
 		if errors.Is(err, errRateLimited) {
 			c.sendError("", wire.CodeRateLimited, "too many frames per second")
 			c.close("rate limited")
@@ -345,8 +353,8 @@ func (c *deviceConn) readLoop(ctx context.Context) {
 			return
 		}
 		var f wire.Frame
-		if err := json.Unmarshal(b, &f); err != nil {
-			c.sendError("", wire.CodeMalformed, "frame is not JSON: "+err.Error())
+		if err := c.codec.Unmarshal(kind, b, &f); err != nil {
+			c.sendError("", wire.CodeMalformed, err.Error())
 			continue
 		}
 		switch f.Type {

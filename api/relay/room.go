@@ -68,7 +68,7 @@ func (r *Relay) serveRoom(w http.ResponseWriter, req *http.Request) {
 		}
 		r.mu.Unlock()
 	}()
-	ws, out, err := r.upgrade(w, req)
+	ws, out, err := r.upgrade(w, req, "")
 	if err != nil {
 		return
 	}

@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
@@ -132,16 +131,6 @@ func (s *socket) enqueue(kind int, data []byte) bool {
 
 // ping queues a heartbeat; the relay's scheduler calls it every PingInterval.
 func (s *socket) ping() { s.enqueue(pingFrame, nil) }
-
-// enqueueJSON marshals and queues a text frame.
-func (s *socket) enqueueJSON(v any) bool {
-	b, err := json.Marshal(v)
-	if err != nil {
-		s.log.Error("marshal frame", "err", err)
-		return false
-	}
-	return s.enqueue(websocket.TextMessage, b)
-}
 
 // writeLoop writes the queued frames, each drain of several frames with one syscall, until the
 // queue is empty, then exits; once the socket is

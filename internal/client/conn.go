@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -54,6 +53,7 @@ var (
 // and queues pushed envelopes and frames on Incoming. Safe for concurrent use.
 type Conn struct {
 	ws       *websocket.Conn
+	codec    wire.Codec
 	hello    wire.Hello
 	incoming chan *wire.Frame
 	done     chan struct{}
@@ -66,10 +66,16 @@ type Conn struct {
 	waiters map[string]chan *wire.Frame
 }
 
+// dialer offers the CBOR framing; a relay without it answers in JSON.
+var dialer = &websocket.Dialer{
+	Proxy: http.ProxyFromEnvironment, HandshakeTimeout: websocket.DefaultDialer.HandshakeTimeout,
+	Subprotocols: []string{wire.SubprotocolCBOR},
+}
+
 // Dial opens a socket (header carries the credentials, e.g. Authorization) and waits for the
-// relay's hello.
+// relay's hello. Frames are CBOR when the relay agrees to wire.SubprotocolCBOR, else JSON.
 func Dial(ctx context.Context, url string, header http.Header) (*Conn, error) {
-	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, url, header)
+	ws, resp, err := dialer.DialContext(ctx, url, header)
 	if err != nil {
 		if resp != nil {
 			return nil, fmt.Errorf("dial relay: %s: %w", resp.Status, err)
@@ -77,12 +83,17 @@ func Dial(ctx context.Context, url string, header http.Header) (*Conn, error) {
 		return nil, fmt.Errorf("dial relay: %w", err)
 	}
 	ws.SetReadLimit(wire.MaxFrameSize)
+	codec := wire.CodecFor(ws.Subprotocol())
 	var f wire.Frame
-	if err := ws.ReadJSON(&f); err != nil || f.Type != wire.TypeHello || f.Hello == nil {
+	kind, b, err := ws.ReadMessage()
+	if err == nil {
+		err = codec.Unmarshal(kind, b, &f)
+	}
+	if err != nil || f.Type != wire.TypeHello || f.Hello == nil {
 		ws.Close()
 		return nil, fmt.Errorf("relay hello: type %q: %w", f.Type, errors.Join(err, ErrConnClosed))
 	}
-	c := &Conn{ws: ws, hello: *f.Hello, incoming: make(chan *wire.Frame, 256), done: make(chan struct{}), waiters: map[string]chan *wire.Frame{}}
+	c := &Conn{ws: ws, codec: codec, hello: *f.Hello, incoming: make(chan *wire.Frame, 256), done: make(chan struct{}), waiters: map[string]chan *wire.Frame{}}
 	go c.readLoop()
 	return c, nil
 }
@@ -129,13 +140,13 @@ func (c *Conn) readLoop() {
 	}()
 	for {
 		var f wire.Frame
-		_, b, rerr := c.ws.ReadMessage()
+		kind, b, rerr := c.ws.ReadMessage()
 		if rerr != nil {
 			err = rerr
 			return
 		}
-		if jerr := json.Unmarshal(b, &f); jerr != nil {
-			err = fmt.Errorf("relay sent a bad frame: %w", jerr)
+		if derr := c.codec.Unmarshal(kind, b, &f); derr != nil {
+			err = fmt.Errorf("relay sent a bad frame: %w", derr)
 			c.ws.Close()
 			return
 		}
@@ -154,6 +165,10 @@ func (c *Conn) readLoop() {
 }
 
 func (c *Conn) write(f *wire.Frame) error {
+	kind, b, err := c.codec.Marshal(f)
+	if err != nil {
+		return err
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	select {
@@ -162,7 +177,7 @@ func (c *Conn) write(f *wire.Frame) error {
 	default:
 	}
 	_ = c.ws.SetWriteDeadline(deadline())
-	if err := c.ws.WriteJSON(f); err != nil {
+	if err := c.ws.WriteMessage(kind, b); err != nil {
 		return errors.Join(ErrConnClosed, err)
 	}
 	return nil

@@ -368,7 +368,7 @@ func (c *deviceConn) readLoop(ctx context.Context) {
 				}
 			}
 			p := &prepared{c: c, f: &f, done: make(chan struct{})}
-			go c.r.prepare(ctx, p)
+			c.r.startPrepare(ctx, p)
 			select {
 			case commits <- p:
 			case <-c.done:

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,6 +85,8 @@ type Relay struct {
 	commits chan *prepared
 	pinned  chan []*prepared
 	acks    chan ackReq
+	// prepares hands sends to idle prepare workers (unbuffered: a send waits for none).
+	prepares chan preparedCtx
 
 	dir dirCache // the checks' directory, live while the listener is connected
 }
@@ -106,6 +109,7 @@ func New(cfg Config, deps Deps) (*Relay, error) {
 		commits:  make(chan *prepared, cfg.CommitBatch),
 		pinned:   make(chan []*prepared, 1),
 		acks:     make(chan ackReq, cfg.CommitBatch),
+		prepares: make(chan preparedCtx),
 	}
 	r.dir.reset(false)
 	// Idle sockets hold no write buffer: writes borrow one from the pool.
@@ -150,9 +154,13 @@ func (r *Relay) now() pgtype.Timestamptz {
 	return pgtype.Timestamptz{Time: r.deps.Now(), Valid: true}
 }
 
-// Run listens for notifications, runs the commit pipeline (pinStage, commitStage, acker), the
-// cursor poll and the janitor until ctx ends; then it closes every socket, waits for their
-// handlers and returns ctx's error.
+// prepareWorkers is how many prepare workers run per CPU: a check is mostly CPU (the
+// signature), sometimes a database round trip.
+const prepareWorkers = 4
+
+// Run listens for notifications, runs the prepare workers, the commit pipeline (pinStage,
+// commitStage, acker), the cursor poll and the janitor until ctx ends; then it closes every
+// socket, waits for their handlers and returns ctx's error.
 func (r *Relay) Run(ctx context.Context) error {
 	r.mu.Lock()
 	if r.started {
@@ -163,7 +171,11 @@ func (r *Relay) Run(ctx context.Context) error {
 	r.mu.Unlock()
 
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){r.listen, r.poll, r.janitor, r.heartbeat, r.pinStage, r.commitStage, r.acker} {
+	loops := []func(context.Context){r.listen, r.poll, r.janitor, r.heartbeat, r.pinStage, r.commitStage, r.acker}
+	for range prepareWorkers * runtime.GOMAXPROCS(0) {
+		loops = append(loops, r.prepareWorker)
+	}
+	for _, loop := range loops {
 		wg.Go(func() { loop(ctx) })
 	}
 	<-ctx.Done()

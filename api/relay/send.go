@@ -132,6 +132,34 @@ type prepared struct {
 	done  chan struct{} // closed when the checks are done
 }
 
+// preparedCtx is a send with the context of its socket, on its way to a prepare worker.
+type preparedCtx struct {
+	ctx context.Context
+	p   *prepared
+}
+
+// startPrepare hands a send to an idle prepare worker, or to a goroutine of its own when none
+// is idle (or Run has not started them): workers keep the stacks that signature checks grow.
+func (r *Relay) startPrepare(ctx context.Context, p *prepared) {
+	select {
+	case r.prepares <- preparedCtx{ctx, p}:
+	default:
+		go r.prepare(ctx, p)
+	}
+}
+
+// prepareWorker prepares the sends handed to it until ctx ends.
+func (r *Relay) prepareWorker(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case w := <-r.prepares:
+			r.prepare(w.ctx, w.p)
+		}
+	}
+}
+
 // prepare checks a send; it runs concurrently with the socket's other prepares.
 func (r *Relay) prepare(ctx context.Context, p *prepared) {
 	defer close(p.done)

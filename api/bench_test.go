@@ -111,13 +111,18 @@ func newLoadClient(base string) loadClient {
 // benchConfig lifts the rate limits and opens the server's pool as the binary does
 // (store.Open); PARLEY_BENCH_POOL=n sets its size instead of store.DefaultMaxConns, and
 // PARLEY_BENCH_LOG=1 formats the per-request log lines as the binary does (JSON, discarded).
+// PARLEY_BENCH_DATABASE_URL=url runs on that database instead of a fresh one (migrated here and
+// kept, so a seeded search database is reused).
 func benchConfig(t *testing.T) func(*Config, *Deps) {
 	return func(c *Config, d *Deps) {
 		c.IPRate, c.IPBurst, c.AccountRate, c.AccountBurst = 1e9, 1e9, 1e9, 1e9
 		if os.Getenv("PARLEY_BENCH_LOG") != "" {
 			d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 		}
-		url := pgtest.NewURL(t)
+		url := os.Getenv("PARLEY_BENCH_DATABASE_URL")
+		if url == "" {
+			url = pgtest.NewURL(t)
+		}
 		if n := os.Getenv("PARLEY_BENCH_POOL"); n != "" {
 			url += "&pool_max_conns=" + n
 		}
@@ -126,6 +131,9 @@ func benchConfig(t *testing.T) func(*Config, *Deps) {
 			t.Fatal(err)
 		}
 		t.Cleanup(pool.Close)
+		if _, err := store.Migrate(t.Context(), pool); err != nil {
+			t.Fatal(err)
+		}
 		d.DB = pool
 	}
 }
@@ -343,10 +351,22 @@ func TestLoadLogins(t *testing.T) {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// seedAddress is the address of the i-th seeded person.
+func seedAddress(i int) string { return fmt.Sprintf("0x%040x", uint64(i)+1<<40) }
+
 // seedPeople bulk-loads n accounts with profiles (90% discoverable) and 3–8 interests each,
-// skewed toward the first taxonomy entries and a long tail of free tags.
+// skewed toward the first taxonomy entries and a long tail of free tags, unless db already
+// holds them (PARLEY_BENCH_DATABASE_URL).
 func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 	t.Helper()
+	var seeded bool
+	if err := db.QueryRow(t.Context(), "SELECT EXISTS (SELECT 1 FROM accounts WHERE address = $1)", seedAddress(n-1)).Scan(&seeded); err != nil {
+		t.Fatal(err)
+	}
+	if seeded {
+		fmt.Printf("bench: api-seed users=%d reused\n", n)
+		return
+	}
 	var taxonomy []string
 	rows, err := db.Query(t.Context(), "SELECT id FROM interest_taxonomy ORDER BY position")
 	if err != nil {
@@ -356,31 +376,52 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every tag the generator can draw gets its search dictionary id up front.
+	names := make([]string, len(taxonomy)+1000)
+	for k := range names {
+		names[k] = fmt.Sprintf("free-%d", k)
+		if k < len(taxonomy) {
+			names[k] = taxonomy[k]
+		}
+	}
+	if _, err := db.Exec(t.Context(), "INSERT INTO interest_tags (tag) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", names); err != nil {
+		t.Fatal(err)
+	}
+	ids := make(map[string]int32, len(names))
+	rows, err = db.Query(t.Context(), "SELECT tag, id FROM interest_tags")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		tag string
+		id  int32
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&tag, &id}, func() error { ids[tag] = id; return nil }); err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	accounts := make([][]any, 0, n)
 	profiles := make([][]any, 0, n)
 	interests := make([][]any, 0, n*5)
 	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(taxonomy)+999))
 	for i := range n {
-		addr := fmt.Sprintf("0x%040x", uint64(i)+1<<40)
+		addr := seedAddress(i)
 		active := now.Add(-time.Duration(rng.Int64N(int64(90 * 24 * time.Hour))))
 		accounts = append(accounts, []any{addr, active, active})
 		discoverable := rng.IntN(10) != 0
 		profiles = append(profiles, []any{addr, fmt.Sprintf("user %d", i), discoverable, now})
 		var tags []string
+		var tagIDs []int32
 		for range 3 + rng.IntN(6) {
-			k := int(zipf.Uint64())
-			tag := fmt.Sprintf("free-%d", k)
-			if k < len(taxonomy) {
-				tag = taxonomy[k]
-			}
+			tag := names[zipf.Uint64()]
 			if !slices.Contains(tags, tag) {
 				tags = append(tags, tag)
+				tagIDs = append(tagIDs, ids[tag])
 			}
 		}
-		slices.Sort(tags)
+		slices.Sort(tagIDs)
 		for _, tag := range tags {
-			interests = append(interests, []any{addr, tag, discoverable, active, tags})
+			interests = append(interests, []any{addr, tag, discoverable, active, tagIDs})
 		}
 	}
 	// The search index is rebuilt after the load: far faster than maintaining it row by row.
@@ -398,7 +439,7 @@ func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 	}{
 		{"accounts", []string{"address", "created_at", "last_active_at"}, accounts},
 		{"profiles", []string{"account", "display_name", "discoverable", "updated_at"}, profiles},
-		{"account_interests", []string{"account", "tag", "discoverable", "last_active_at", "tags"}, interests},
+		{"account_interests", []string{"account", "tag", "discoverable", "last_active_at", "tag_ids"}, interests},
 	} {
 		if _, err := db.CopyFrom(t.Context(), pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
 			t.Fatalf("copy %s: %v", c.table, err)

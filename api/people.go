@@ -134,6 +134,9 @@ func (s *Server) PutMyInterests(c echo.Context) error {
 		if err := q.DeleteInterests(ctx, me); err != nil {
 			return fmt.Errorf("delete interests: %w", err)
 		}
+		if err := q.EnsureInterestTags(ctx, in.Tags); err != nil {
+			return fmt.Errorf("ensure interest tags: %w", err)
+		}
 		return wrap("insert interests", q.InsertInterests(ctx, appdb.InsertInterestsParams{Account: me, Tags: in.Tags}))
 	})
 	if err != nil {

@@ -20,6 +20,17 @@ func (q *Queries) DeleteInterests(ctx context.Context, account string) error {
 	return err
 }
 
+const ensureInterestTags = `-- name: EnsureInterestTags :exec
+INSERT INTO interest_tags (tag) SELECT DISTINCT t FROM unnest($1::text[]) AS t ORDER BY t
+ON CONFLICT (tag) DO NOTHING
+`
+
+// Gives every new tag its id in the search dictionary (see migration 00040).
+func (q *Queries) EnsureInterestTags(ctx context.Context, tags []string) error {
+	_, err := q.db.Exec(ctx, ensureInterestTags, tags)
+	return err
+}
+
 const findProfile = `-- name: FindProfile :one
 SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.discoverable, p.avatar_cid FROM profiles p
 WHERE (p.account = $1 OR p.username = $1)
@@ -94,11 +105,11 @@ func (q *Queries) GetProfile(ctx context.Context, account string) (GetProfileRow
 }
 
 const insertInterests = `-- name: InsertInterests :exec
-INSERT INTO account_interests (account, tag, discoverable, last_active_at, tags)
-SELECT a.address, t.tag, COALESCE(p.discoverable, false), a.last_active_at,
-       ARRAY(SELECT DISTINCT x FROM unnest($1::text[]) AS x ORDER BY x)
-FROM accounts a LEFT JOIN profiles p ON p.account = a.address, unnest($1::text[]) AS t (tag)
-WHERE a.address = $2
+INSERT INTO account_interests (account, tag, discoverable, last_active_at, tag_ids)
+SELECT a.address, it.tag, COALESCE(p.discoverable, false), a.last_active_at,
+       ARRAY(SELECT x.id FROM interest_tags x WHERE x.tag = ANY ($1::text[]) ORDER BY x.id)
+FROM accounts a LEFT JOIN profiles p ON p.account = a.address, interest_tags it
+WHERE a.address = $2 AND it.tag = ANY ($1::text[])
 `
 
 type InsertInterestsParams struct {
@@ -106,7 +117,7 @@ type InsertInterestsParams struct {
 	Account string
 }
 
-// Each row carries the account's whole sorted tag set for search (see migration 00019).
+// Each row carries the account's whole sorted tag id set for search; EnsureInterestTags first.
 func (q *Queries) InsertInterests(ctx context.Context, arg InsertInterestsParams) error {
 	_, err := q.db.Exec(ctx, insertInterests, arg.Tags, arg.Account)
 	return err
@@ -171,22 +182,21 @@ WITH q AS MATERIALIZED (
     SELECT COALESCE($1::text[],
                     ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = $2)) AS tags
 ), qt AS MATERIALIZED (
-    SELECT DISTINCT t.tag FROM q CROSS JOIN unnest(q.tags) AS t (tag)
-), m AS (
-    SELECT c.account, max(c.last_active_at) AS last_active_at, max(c.tags) AS tags,
-           count(*) / NULLIF(count(*) FILTER (WHERE hit.tag = w.tag), 0) AS overlap
+    SELECT it.id, it.tag FROM q JOIN interest_tags it ON it.tag = ANY (q.tags)
+), m AS MATERIALIZED (
+    SELECT c.account, max(c.last_active_at) AS last_active_at, max(c.tag_ids) AS tag_ids,
+           icount(max(c.tag_ids) & (SELECT array_agg(qt.id ORDER BY qt.id) FROM qt))::bigint AS overlap
     FROM qt AS w
     CROSS JOIN LATERAL (
-        SELECT ai.account, ai.last_active_at, ai.tags FROM account_interests ai
+        SELECT ai.account, ai.last_active_at, ai.tag_ids FROM account_interests ai
         WHERE ai.tag = w.tag AND ai.discoverable
         ORDER BY ai.last_active_at DESC, ai.account DESC
         LIMIT $3::int
     ) c
-    JOIN qt AS hit ON hit.tag = ANY (c.tags)
     WHERE c.account <> $2
     GROUP BY c.account
 ), page AS (
-    SELECT m.account, m.overlap, m.tags, m.last_active_at FROM m
+    SELECT m.account, m.overlap, m.tag_ids, m.last_active_at FROM m
     WHERE (m.overlap, m.last_active_at, m.account) < ($4::bigint, $5::timestamptz, $6::text)
       AND m.account NOT IN (SELECT b.blocked FROM blocks b WHERE b.blocker = $2
                             UNION ALL
@@ -195,11 +205,10 @@ WITH q AS MATERIALIZED (
     LIMIT $7
 )
 SELECT page.account, page.overlap::int AS overlap,
-       ARRAY(SELECT t FROM unnest(page.tags) AS t WHERE t = ANY (qt_all.tags))::text[] AS shared_tags,
+       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (page.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags,
        page.last_active_at::timestamptz AS last_active_at,
        p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
 FROM page JOIN profiles p ON p.account = page.account
-CROSS JOIN (SELECT array_agg(qt.tag) AS tags FROM qt) AS qt_all
 ORDER BY page.overlap DESC, page.last_active_at DESC, page.account DESC
 `
 
@@ -226,13 +235,12 @@ type SearchPeopleRow struct {
 	AvatarCid    pgtype.Text
 }
 
-// The query tags are the given ones, or the viewer's interests when tags is NULL. Candidates
-// are, per query tag, the window_size most recently active discoverable people, read with their
-// whole tag set from one index-only scan each; they are ranked by their exact overlap with the
-// query tags, then recency, then address, all descending, after the keyset cursor; never the
-// viewer, never anyone blocked either way. A candidate found through k of the query tags joins
-// k windows × overlap rows, of which k have the window's own tag, so overlap is their ratio (one
-// hash aggregate, no sort per candidate). Profiles are read for the page only.
+// The query tags are the given ones, or the viewer's interests when tags is NULL; tags nobody
+// has (not in the dictionary) find nobody. Candidates are, per query tag, the window_size most
+// recently active discoverable people, read with their whole tag id set from one index-only
+// scan each; they are ranked by their exact overlap with the query tags (intarray's C
+// intersection), then recency, then address, all descending, after the keyset cursor; never
+// the viewer, never anyone blocked either way. Profiles are read for the page only.
 func (q *Queries) SearchPeople(ctx context.Context, arg SearchPeopleParams) ([]SearchPeopleRow, error) {
 	rows, err := q.db.Query(ctx, searchPeople,
 		arg.Tags,

@@ -26,7 +26,7 @@ type AccountInterest struct {
 	Tag          string
 	Discoverable bool
 	LastActiveAt pgtype.Timestamptz
-	Tags         []string
+	TagIds       []int32
 }
 
 type Block struct {
@@ -149,6 +149,11 @@ type GroupMember struct {
 	Account  string
 	Role     string
 	JoinedAt pgtype.Timestamptz
+}
+
+type InterestTag struct {
+	ID  int32
+	Tag string
 }
 
 type InterestTaxonomy struct {

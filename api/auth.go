@@ -104,6 +104,7 @@ func (s *Server) RefreshSession(c echo.Context) error {
 		return fmt.Errorf("look up refresh token: %w", err)
 	}
 	n, err := s.q.RevokeSessionByID(ctx, appdb.RevokeSessionByIDParams{ID: sid, Now: ts(now), Reason: ptrText("refresh_reuse")})
+	s.sessions.evict(sid.Bytes)
 	if err != nil {
 		return fmt.Errorf("revoke reused session: %w", err)
 	}
@@ -155,6 +156,7 @@ func (s *Server) RevokeSession(c echo.Context, sessionID uuid.UUID) error {
 
 func (s *Server) revoke(c echo.Context, sid uuid.UUID, reason string) error {
 	n, err := s.q.RevokeSession(c.Request().Context(), appdb.RevokeSessionParams{ID: pgUUID(sid), Account: account(c), Now: ts(s.now()), Reason: ptrText(reason)})
+	s.sessions.evict(sid)
 	return s.noContentUnlessMissing(c, n, wrap("revoke session", err), "no such session")
 }
 

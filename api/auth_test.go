@@ -281,6 +281,21 @@ func TestSessionsListRevokeLogout(t *testing.T) {
 	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/sessions", token: bob.tokens.AccessToken})
 }
 
+// A session revoked behind the server's back (another instance, SQL) stops working once the
+// session cache's bound has passed; revocations through the API take effect at once (above).
+func TestSessionRevokedElsewhere(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.login()
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/sessions", token: u.tokens.AccessToken})
+	if _, err := e.srv.db.Exec(t.Context(), "UPDATE sessions SET revoked_at = now() WHERE id = $1", u.tokens.SessionId); err != nil {
+		t.Fatal(err)
+	}
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/sessions", token: u.tokens.AccessToken})
+	e.clock.advance(sessionCacheTTL)
+	e.must(http.StatusUnauthorized, request{method: http.MethodGet, path: "/v1/sessions", token: u.tokens.AccessToken})
+}
+
 // protectedEndpoints is every bearerAuth operation with a body that passes validation.
 var protectedEndpoints = []request{
 	{method: http.MethodPost, path: "/v1/auth/logout"},

@@ -109,22 +109,18 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 	go r.runDevice(ws, out, deviceKey{p.Account, p.DeviceID}, n)
 }
 
-// runDevice runs one device socket until it closes: it announces the socket, says hello,
-// starts the pump and reads frames.
+// runDevice sets up one device socket: it announces the socket, says hello and starts the
+// pump, then hands the socket to its reader on a fresh goroutine. The hello's queries and
+// encoding grow this goroutine's stack, which an idle socket's reader would keep for good.
 func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n uint64) {
-	defer r.wg.Done()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	c := &deviceConn{
 		r: r, codec: wire.CodecFor(ws.Subprotocol()), ctx: ctx, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
 		socket: newSocket(ws, out, n, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
 		window: make(chan struct{}, r.cfg.MaxInflight),
 	}
 	c.onClose = cancel
-	defer c.wait("read ended")
-
 	r.register(c)
-	defer r.unregister(c)
 	if err := r.notify(ctx, chanConn, key.payload()+":"+c.id+":"+strconv.FormatInt(c.connected.UnixNano(), 10)); err != nil {
 		c.logger().Warn("announce socket", "err", err)
 	}
@@ -136,7 +132,17 @@ func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n 
 	c.ready, c.wanted = true, true // drain the queue from its start
 	c.pumping = c.spawnLocked(c.pump)
 	c.socket.mu.Unlock()
-	c.readLoop(ctx)
+	go r.readDevice(c, cancel)
+}
+
+// readDevice reads the socket's frames until it closes, then closes it and waits for its
+// goroutines.
+func (r *Relay) readDevice(c *deviceConn, cancel context.CancelFunc) {
+	defer r.wg.Done()
+	defer cancel()
+	defer c.wait("read ended")
+	defer r.unregister(c)
+	c.readLoop(c.ctx)
 }
 
 // register makes c the device's socket on this instance, closing an older one.

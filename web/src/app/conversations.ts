@@ -262,6 +262,7 @@ export class IndexedConversations implements ConversationStore {
     const p = peer.toLowerCase();
     const local: ChatMessage = { key: `local:${crypto.randomUUID()}`, peer: p, mine: true, sender: this.me, body, at: this.now(), state: 'sending' };
     this.append(local);
+    this.lastTypingSent.delete(p); // the message ends the peer's typing line: the next keystroke announces again
     return this.conversation(p).then((conv) => {
       const run = conv.sending.then(() => this.deliver(conv, local));
       conv.sending = run.catch(() => undefined);

@@ -114,18 +114,23 @@ async function user(account: string, device: Device, relay: LoopbackRelay, fetch
   return { store, client };
 }
 
+/** Alice and Bob, one device each, online through one loopback relay. */
+async function pair() {
+  const alice = randomAddress();
+  const bob = randomAddress();
+  const devices = new Map([
+    [alice, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
+    [bob, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
+  ]);
+  const relay = new LoopbackRelay();
+  const fetchFn = directory(devices, relay);
+  return { alice, bob, devices, relay, fetchFn, a: await user(alice, devices.get(alice)!, relay, fetchFn), b: await user(bob, devices.get(bob)!, relay, fetchFn) };
+}
+
 describe('conversation store (IndexedDB, browser only)', () => {
   it('delivers both ways with receipts, keeps history and sessions across a reload, and stores a redelivery once', async () => {
-    const alice = randomAddress();
-    const bob = randomAddress();
-    const devices = new Map([
-      [alice, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
-      [bob, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
-    ]);
-    const relay = new LoopbackRelay();
-    const fetchFn = directory(devices, relay);
-    const a = await user(alice, devices.get(alice)!, relay, fetchFn);
-    let b = await user(bob, devices.get(bob)!, relay, fetchFn);
+    const { alice, bob, devices, relay, fetchFn, a, ...rest } = await pair();
+    let { b } = rest;
 
     const one = await a.store.send(bob, { kind: 'text', text: 'one' });
     expect(one.state).toBe('sent');
@@ -161,6 +166,22 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(await b.store.loadOlder(alice)).toBe(1);
     expect(b.store.messages(alice).find((m) => m.key === lost.key)?.body).toEqual({ kind: 'text', text: 'lost' });
     expect(await b.store.loadOlder(alice)).toBe(0);
+
+    a.client.stop();
+    b.client.stop();
+    await Promise.all([a.store.close(), b.store.close()]);
+  });
+
+  it('shows typing until the message arrives, and again while the next one is typed', async () => {
+    const { alice, bob, a, b } = await pair();
+    a.store.typing(bob);
+    await until(() => b.store.isTyping(alice));
+    const sent = await a.store.send(bob, { kind: 'text', text: 'typed' });
+    await until(() => b.store.messages(alice).some((m) => m.key === sent.key));
+    expect(b.store.isTyping(alice)).toBe(false);
+    // Typing the next message right away (well within the rate limit of typing frames) shows again.
+    a.store.typing(bob);
+    await until(() => b.store.isTyping(alice));
 
     a.client.stop();
     b.client.stop();

@@ -14,7 +14,7 @@ import { discoverWallets, type Wallet } from '../app/wallets.js';
 import { deployments } from '../generated/contracts.js';
 import type { Device } from '../protocol/index.js';
 import { ErrorText, explain, setSelf } from './common.js';
-import { Routes } from './routes.js';
+import { isPublic, Routes } from './routes.js';
 import { navigate, onLinkClick, usePath } from './router.js';
 
 const chain = anvil;
@@ -160,12 +160,11 @@ export function App() {
       await waitConfirmed(p);
     });
 
-  const room = path.startsWith('/r/');
   return (
     <BaseCtx.Provider value={base}>
       <AppCtx.Provider value={app}>
         <div class="app" onClick={(e) => onLinkClick(e as unknown as MouseEvent)}>
-          {app || room ? (
+          {app || isPublic(path) ? (
             <Routes app={app} base={base} path={path} />
           ) : (
             <main class="welcome">

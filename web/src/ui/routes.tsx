@@ -25,9 +25,9 @@ interface FeatureRoute {
 
 /** Where each known feature folder is mounted; any other folder gets /<name>. */
 const featureRoutes: Record<string, FeatureRoute> = {
-  groups: { paths: ['/groups', '/groups/:groupId'], nav: { label: 'Groups', href: '/groups' } },
+  groups: { paths: ['/groups', '/groups/:groupId', '/invite'], nav: { label: 'Groups', href: '/groups' } },
   safety: { paths: ['/safety/:peer'] },
-  link: { paths: ['/link'], nav: { label: 'Link a device', href: '/link' } },
+  link: { paths: ['/link'], nav: { label: 'Link a device', href: '/link' }, public: true }, // a new device has no account yet
   backup: { paths: ['/backup'], nav: { label: 'Backup', href: '/backup' } },
   room: { paths: ['/r/:roomId'], nav: { label: 'New room', href: '/r/new' }, public: true },
   tips: { paths: [] }, // TipButton, placed in the chat header
@@ -39,6 +39,11 @@ export const features = Object.entries(featureModules).map(([file, load]) => {
   const route = featureRoutes[name] ?? { paths: [`/${name}`], nav: { label: name[0]!.toUpperCase() + name.slice(1), href: `/${name}` } };
   return { name, load: load as Loader, ...route };
 });
+
+/** Whether path is a screen of a public feature, shown without an account. */
+export function isPublic(path: string): boolean {
+  return features.some((f) => f.public && f.paths.some((p) => match(p, path)));
+}
 
 /** Picks the screen a feature module exports: its default export, else its first exported component. */
 export function pickComponent(mod: Record<string, unknown>): ComponentType<FeatureProps> | undefined {

@@ -13,7 +13,7 @@ import { useContext } from 'preact/hooks';
 import type { Address, Chain, EIP1193Provider, PublicClient, WalletClient } from 'viem';
 import type { Device } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
-import type { ConversationStore } from './conversations.js';
+import type { ChatMessage, ConversationStore } from './conversations.js';
 import type { RegistryAt } from './registry.js';
 import type { RelayClient } from './relay.js';
 import type { WalletInfo } from './wallets.js';
@@ -95,6 +95,14 @@ export interface TipButtonProps {
   peer: string;
   /** The CID of the newest sent or received message, if any (a tip's ref). */
   lastCid: string | undefined;
+}
+
+/** Props of the TipStatus that web/src/features/tips/index.tsx exports: the chat renders it for a tip message. */
+export interface TipStatusProps {
+  /** The signed-in app. */
+  app: AppContext;
+  /** The tip message (body.kind 'tip'). */
+  message: ChatMessage;
 }
 
 /** The Preact context carrying the BaseContext. */

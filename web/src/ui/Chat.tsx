@@ -3,7 +3,7 @@
 // theirs on the left, a typing line, read receipts, older history loaded from IPFS.
 import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
-import type { AppContext, ChatMessage, DeliveryState, TipButtonProps } from '../app/context.js';
+import type { AppContext, ChatMessage, DeliveryState, TipButtonProps, TipStatusProps } from '../app/context.js';
 import { Avatar, ErrorText, nameOf, short, useProfile } from './common.js';
 import { useContacts } from './Contacts.js';
 import { features } from './routes.js';
@@ -17,16 +17,22 @@ function useStore(app: AppContext): void {
   useEffect(() => app.conversations.subscribe(() => bump(undefined)), [app.conversations]);
 }
 
-function useTipButton(): ComponentType<TipButtonProps> | undefined {
-  const [C, setC] = useState<ComponentType<TipButtonProps> | undefined>(undefined);
-  useEffect(() => {
-    const tips = features.find((f) => f.name === 'tips');
-    if (tips) void tips.load().then((m) => typeof m.TipButton === 'function' && setC(() => m.TipButton as ComponentType<TipButtonProps>), () => undefined);
-  }, []);
-  return C;
+/** The tips feature's chat pieces, once its module has loaded (none when the build lacks it). */
+interface Tips {
+  TipButton?: ComponentType<TipButtonProps>;
+  TipStatus?: ComponentType<TipStatusProps>;
 }
 
-function Bubble({ app, m, peerName }: { app: AppContext; m: ChatMessage; peerName: string }) {
+function useTips(): Tips {
+  const [tips, setTips] = useState<Tips>({});
+  useEffect(() => {
+    const f = features.find((x) => x.name === 'tips');
+    if (f) void f.load().then((m) => setTips({ TipButton: m.TipButton as Tips['TipButton'], TipStatus: m.TipStatus as Tips['TipStatus'] }), () => undefined);
+  }, []);
+  return tips;
+}
+
+function Bubble({ app, m, peerName, TipStatus }: { app: AppContext; m: ChatMessage; peerName: string; TipStatus: Tips['TipStatus'] }) {
   const time = new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const who = m.mine ? 'You' : peerName;
   return (
@@ -35,7 +41,7 @@ function Bubble({ app, m, peerName }: { app: AppContext; m: ChatMessage; peerNam
         <p class="text">{m.body.text}</p>
       ) : (
         <p class="text tip">
-          {m.mine ? 'You sent a tip' : `${peerName} sent you a tip`}: {m.body.amount}
+          {TipStatus ? <TipStatus app={app} message={m} /> : <>{m.mine ? 'You sent a tip' : `${peerName} sent you a tip`}: {m.body.amount} wei</>}
           {m.body.note && <> — {m.body.note}</>}{' '}
           <code title={m.body.txHash}>{short(m.body.txHash)}</code>
         </p>
@@ -66,7 +72,7 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
   const [error, setError] = useState<string | undefined>(undefined);
   const [older, setOlder] = useState('');
   const log = useRef<HTMLDivElement>(null);
-  const TipButton = useTipButton();
+  const { TipButton, TipStatus } = useTips();
   const messages = app.conversations.messages(peer);
   const hasSafety = features.some((f) => f.name === 'safety');
 
@@ -127,7 +133,7 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
         </li>
         {messages.length === 0 && <li class="empty">No messages yet. Say hello — only you and {peerName} can read this chat.</li>}
         {messages.map((m) => (
-          <Bubble app={app} m={m} peerName={peerName} key={m.key} />
+          <Bubble app={app} m={m} peerName={peerName} TipStatus={TipStatus} key={m.key} />
         ))}
         </ol>
       </div>

@@ -76,7 +76,7 @@ func (r *Relay) pinStage(ctx context.Context) {
 			continue
 		}
 		for i, p := range batch {
-			p.block = cids[i]
+			p.block, p.cid = cids[i], cids[i].String()
 			if want := protocol.EnvelopeCID(p.f.Envelope); !p.block.Equals(want) {
 				p.err = fmt.Errorf("ipfs stored %s, envelope cid is %s", p.block, want)
 			}
@@ -191,9 +191,9 @@ func (r *Relay) commitBatch(ctx context.Context, conn *pgxpool.Conn, batch []*pr
 		case p.err != nil:
 			p.c.replyError(p.f.ID, p.err)
 		case accepted[p]:
-			p.c.sendFrame(&wire.Frame{Type: wire.TypeSent, ID: p.f.ID, CID: p.block.String()})
+			p.c.sendFrame(&wire.Frame{Type: wire.TypeSent, ID: p.f.ID, CID: p.cid})
 		default:
-			p.c.replyError(p.f.ID, &rejection{code: wire.CodeDuplicate, msg: "this envelope was accepted before", cid: p.block.String()})
+			p.c.replyError(p.f.ID, &rejection{code: wire.CodeDuplicate, msg: "this envelope was accepted before", cid: p.cid})
 		}
 	}
 	r.handOver(rows)
@@ -302,7 +302,7 @@ func (r *Relay) handOver(rows []delivery) {
 	}
 	byDev := map[deviceKey][]pushRow{}
 	for _, d := range rows {
-		byDev[d.to] = append(byDev[d.to], pushRow{seq: d.seq, cid: d.p.block.String(), body: d.p.f.Envelope})
+		byDev[d.to] = append(byDev[d.to], pushRow{seq: d.seq, cid: d.p.cid, body: d.p.f.Envelope})
 	}
 	r.mu.Lock()
 	conns := make(map[*deviceConn][]pushRow, len(byDev))

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -294,22 +295,24 @@ func benchDelivery(t *testing.T, f *fixture, in *instance, run, pairs, msgs, rat
 		peer       common.Address
 		to         []wire.DeviceRef
 		envs       [][]byte
+		index      map[string]int // envelope cid → its index in envs
+		sentAt     []atomic.Int64 // when each envelope was submitted, in nanoseconds since start
 	}
 	per := msgs / pairs
 	ps := make([]*pair, pairs)
-	var sentAt sync.Map // cid string → time.Time
 	for i := range ps {
 		sa := common.BigToAddress(big.NewInt(int64(run*100_000 + 2*i + 10)))
 		ra := common.BigToAddress(big.NewInt(int64(run*100_000 + 2*i + 11)))
 		s, r := f.register(t, sa, 1), f.register(t, ra, 1)
 		sess := session(t, f, s, ra)
-		p := &pair{peer: ra, to: []wire.DeviceRef{{Account: ra, Device: 1}}}
+		p := &pair{peer: ra, to: []wire.DeviceRef{{Account: ra, Device: 1}}, index: map[string]int{}, sentAt: make([]atomic.Int64, per)}
 		for k := range per {
 			env, _, err := sess.Seal(fmt.Appendf(nil, "bench %d", k))
 			if err != nil {
 				t.Fatal(err)
 			}
 			p.envs = append(p.envs, env)
+			p.index[protocol.EnvelopeCID(env).String()] = k
 		}
 		var err error
 		if p.send, err = client.Dial(ctx, in.wsURL(), header(s)); err != nil {
@@ -336,8 +339,8 @@ func benchDelivery(t *testing.T, f *fixture, in *instance, run, pairs, msgs, rat
 				if fr.Type != wire.TypeEnvelope {
 					continue
 				}
-				if v, ok := sentAt.Load(fr.CID); ok {
-					lat[i] = append(lat[i], time.Since(v.(time.Time)))
+				if k, ok := p.index[fr.CID]; ok {
+					lat[i] = append(lat[i], time.Since(start)-time.Duration(p.sentAt[k].Load()))
 				}
 				got++
 				acks = append(acks, fr.Seq)
@@ -364,7 +367,7 @@ func benchDelivery(t *testing.T, f *fixture, in *instance, run, pairs, msgs, rat
 					}
 				}
 				window <- struct{}{}
-				sentAt.Store(protocol.EnvelopeCID(env).String(), time.Now())
+				p.sentAt[k].Store(int64(time.Since(start)))
 				wait, err := p.send.Submit(p.peer, p.to, env)
 				if err != nil {
 					t.Error(err)

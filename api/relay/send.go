@@ -128,6 +128,7 @@ type prepared struct {
 	chk   *checked
 	to    []wire.DeviceRef
 	block cid.Cid // set by pinStage
+	cid   string  // block as text, set by pinStage
 	err   error
 	done  chan struct{} // closed when the checks are done
 }

@@ -2,6 +2,7 @@ package ipfs
 
 import (
 	"encoding/binary"
+	"fmt"
 	"testing"
 	"time"
 
@@ -46,10 +47,13 @@ func TestMigratesLegacyPins(t *testing.T) {
 		}
 		if !at.IsZero() {
 			nanos := at.UnixNano()
-			if err := ldb.Put(ctx, ds.RawKey(string(pinAtKey(node.Cid()))), binary.BigEndian.AppendUint64(nil, uint64(nanos))); err != nil {
+			// The keys as the dspinner-based node wrote them.
+			at := ds.NewKey("/parley/pinat").ChildString(node.Cid().String())
+			if err := ldb.Put(ctx, at, binary.BigEndian.AppendUint64(nil, uint64(nanos))); err != nil {
 				t.Fatal(err)
 			}
-			if err := ldb.Put(ctx, ds.RawKey(string(pinTimeKey(nanos, node.Cid()))), nil); err != nil {
+			byTime := ds.NewKey("/parley/pintime").ChildString(fmt.Sprintf("%016x", uint64(nanos))).ChildString(node.Cid().String())
+			if err := ldb.Put(ctx, byTime, nil); err != nil {
 				t.Fatal(err)
 			}
 		}

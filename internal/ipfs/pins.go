@@ -22,17 +22,22 @@ var (
 	pinTimePrefix = ds.NewKey("/parley/pintime")
 )
 
-func pinAtKey(c cid.Cid) []byte { return pinAtPrefix.ChildString(c.String()).Bytes() }
+func pinAtKey(c cid.Cid) []byte { return pinAtText(c.String()) }
+
+func pinAtText(c string) []byte { return []byte(pinAtPrefix.String() + "/" + c) }
 
 // pinTimeKey orders the time index by time: 16 hex digits of the Unix nanoseconds.
-func pinTimeKey(t int64, c cid.Cid) []byte {
-	return pinTimePrefix.ChildString(fmt.Sprintf("%016x", uint64(t))).ChildString(c.String()).Bytes()
+func pinTimeKey(t int64, c cid.Cid) []byte { return pinTimeText(t, c.String()) }
+
+func pinTimeText(t int64, c string) []byte {
+	return fmt.Appendf(nil, "%s/%016x/%s", pinTimePrefix, uint64(t), c)
 }
 
 // pinInto adds the pin of c at time t to b unless c is pinned already, which keeps its first
 // pin time. The caller holds n.pinMu until b is committed.
 func (n *Node) pinInto(b *goleveldb.Batch, c cid.Cid, t int64) error {
-	at := pinAtKey(c)
+	text := c.String()
+	at := pinAtText(text)
 	ok, err := n.dstore.DB.Has(at, nil)
 	switch {
 	case err != nil:
@@ -41,7 +46,7 @@ func (n *Node) pinInto(b *goleveldb.Batch, c cid.Cid, t int64) error {
 		return nil
 	}
 	b.Put(at, binary.BigEndian.AppendUint64(nil, uint64(t)))
-	b.Put(pinTimeKey(t, c), nil)
+	b.Put(pinTimeText(t, text), nil)
 	return nil
 }
 

@@ -3,10 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 // Runs the protocol, app and browser-only tests in Debian's Chromium (apt-get install chromium),
 // never a downloaded browser: `npm run test:browser`. CHROMIUM overrides the executable path.
+// Node-only files stay out: anvil (test/app/registry, test/features/{tips,link}) and node:crypto
+// (test/app/conversations); scripts/test-web.sh runs them in the Node suite.
 export default defineConfig({
   server: { fs: { allow: ['..'] } },
   test: {
-    include: ['test/protocol/**/*.test.ts', 'test/app/{wallets,siwe,chain,api,relay,sessionstate}.test.ts', 'test/generated.test.ts', 'test/browser/**/*.test.ts'],
+    include: ['test/protocol/**/*.test.ts', 'test/app/{wallets,siwe,chain,api,relay,sessionstate}.test.ts', 'test/generated.test.ts', 'test/features/{qr,backup,room}.test.ts', 'test/browser/**/*.test.ts'],
     testTimeout: 60_000,
     browser: {
       enabled: true,

@@ -308,24 +308,35 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 	if !ok || c == nil {
 		return ErrUnauthenticated
 	}
-	claims, err := s.tokens.parse(token, s.now())
-	if err != nil {
-		return ErrUnauthenticated.with("the access token is invalid or expired", err)
-	}
-	sid := uuid.MustParse(claims.SessionID)
-	if now := s.now(); !s.sessions.live(sid, now) {
-		active, err := s.q.SessionActive(c.Request().Context(), appdb.SessionActiveParams{ID: pgUUID(sid), Account: claims.Subject, Now: ts(now)})
-		if err != nil {
-			return ErrUnavailable.with("", fmt.Errorf("check session: %w", err))
+	now := s.now()
+	a, ok := s.sessions.get(token, now)
+	if !ok {
+		var err error
+		if a, err = s.checkToken(c.Request().Context(), token, now); err != nil {
+			return err
 		}
-		if !active {
-			return ErrUnauthenticated.with("the session was revoked or has expired", nil)
-		}
-		s.sessions.remember(sid, now)
 	}
-	c.Set(ctxAccount, claims.Subject)
-	c.Set(ctxSession, sid)
+	c.Set(ctxAccount, a.account)
+	c.Set(ctxSession, a.session)
 	return nil
+}
+
+// checkToken verifies an access token and that its session is live, and caches the grant.
+func (s *Server) checkToken(ctx context.Context, token string, now time.Time) (authenticated, error) {
+	claims, err := s.tokens.parse(token, now)
+	if err != nil {
+		return authenticated{}, ErrUnauthenticated.with("the access token is invalid or expired", err)
+	}
+	a := authenticated{account: claims.Subject, session: uuid.MustParse(claims.SessionID)}
+	active, err := s.q.SessionActive(ctx, appdb.SessionActiveParams{ID: pgUUID(a.session), Account: a.account, Now: ts(now)})
+	if err != nil {
+		return authenticated{}, ErrUnavailable.with("", fmt.Errorf("check session: %w", err))
+	}
+	if !active {
+		return authenticated{}, ErrUnauthenticated.with("the session was revoked or has expired", nil)
+	}
+	s.sessions.put(token, a, now, claims.ExpiresAt.Time)
+	return a, nil
 }
 
 // account is the signed-in account of an authenticated request.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,11 +152,41 @@ func (f *fixture) start(t *testing.T, addr string) *instance {
 	srv := httptest.NewUnstartedServer(r.Handler())
 	srv.Listener = ln
 	srv.Start()
+	before := f.listeners(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{relay: r, srv: srv, cancel: cancel, done: make(chan error, 1), addr: ln.Addr().String()}
 	go func() { in.done <- r.Run(ctx) }()
 	t.Cleanup(in.stop)
+	// Notifications sent before the relay LISTENs are not seen by it: wait for its listener, so
+	// that a test's first NOTIFY is not lost to the start-up.
+	for deadline := time.Now().Add(10 * time.Second); !newListener(before, f.listeners(t)); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("relay listener not connected after 10 s")
+		}
+	}
 	return in
+}
+
+// listeners returns the backend pids of the database's connections that finished subscribing
+// to the relay channels (a listener's last statement is the LISTEN of the directory channel).
+func (f *fixture) listeners(t *testing.T) []int32 {
+	t.Helper()
+	var pids []int32
+	if err := f.pool.QueryRow(t.Context(), `SELECT coalesce(array_agg(pid), '{}') FROM pg_stat_activity
+		WHERE datname = current_database() AND state = 'idle' AND query = 'LISTEN parley_relay_dir'`).Scan(&pids); err != nil {
+		t.Fatalf("list listeners: %v", err)
+	}
+	return pids
+}
+
+// newListener tells whether now holds a listener that before did not.
+func newListener(before, now []int32) bool {
+	for _, pid := range now {
+		if !slices.Contains(before, pid) {
+			return true
+		}
+	}
+	return false
 }
 
 func cmpOr(a, b string) string {

@@ -315,6 +315,8 @@ func (r *Relay) chainEvent(payload string) {
 	}
 }
 
+// wakeAll makes every local socket read its queue and its notifications, which may have been
+// announced while no listener was connected.
 func (r *Relay) wakeAll() {
 	r.mu.Lock()
 	conns := make([]*deviceConn, 0, len(r.devices))
@@ -324,6 +326,7 @@ func (r *Relay) wakeAll() {
 	r.mu.Unlock()
 	for _, c := range conns {
 		c.wakeUp()
+		c.notifyUp()
 	}
 }
 

@@ -133,11 +133,11 @@ func checkEOA(addr common.Address, hash, sig []byte) error {
 	if rsv[64] >= 27 {
 		rsv[64] -= 27
 	}
-	pub, err := crypto.SigToPub(hash, rsv)
+	pub, err := crypto.Ecrecover(hash, rsv) // 65-byte uncompressed key: no curve point to decode
 	if err != nil {
 		return fmt.Errorf("recover signer: %w", err)
 	}
-	if got := crypto.PubkeyToAddress(*pub); got != addr {
+	if got := common.BytesToAddress(crypto.Keccak256(pub[1:])[12:]); got != addr {
 		return fmt.Errorf("signer %s is not %s", got, addr)
 	}
 	return nil

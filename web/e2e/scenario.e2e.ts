@@ -144,9 +144,13 @@ describe('two people', () => {
     await openChat(alice, 'Bob');
     await sees(alice, hello);
     const reply = say('hi bob, nice to meet you');
-    await send(alice, reply);
+    // Bob's open conversation shows that Alice is typing, then her message, which his reading marks read.
+    await alice.page.getByLabel('Message', { exact: true }).fill(reply);
+    await bob.page.getByRole('region', { name: 'Chat with Alice' }).getByText('Alice is typing…').waitFor({ timeout: 15_000 });
+    await bob.shot('sees-typing');
+    await alice.page.getByRole('button', { name: 'Send message' }).click();
     await sees(bob, reply);
-    await alice.page.getByRole('log', { name: 'Conversation history' }).getByLabel('Delivery: Read').or(alice.page.getByLabel('Delivery: Delivered')).first().waitFor({ timeout: 30_000 });
+    await alice.page.getByRole('log', { name: 'Conversation history' }).getByRole('listitem').filter({ hasText: reply }).getByLabel('Delivery: Read').waitFor({ timeout: 30_000 });
     await Promise.all([alice.shot('chat'), bob.shot('chat')]);
   });
 
@@ -184,14 +188,36 @@ describe('two people', () => {
     await alice.page.getByRole('button', { name: 'Send a tip' }).click();
     await alice.page.getByLabel('Tip amount in ETH').fill('0.05');
     await alice.page.getByRole('button', { name: 'Send tip' }).click();
-    // With TipStatus in the history (web/src/features/README.md) the tip must read confirmed on both
-    // sides; until the chat renders it, the plain tip message must show.
-    for (const [p, status, plain] of [[alice, 'You tipped', 'You sent a tip'], [bob, 'Tipped you', 'Alice sent you a tip']] as const) {
-      const history = p.page.getByRole('log', { name: 'Conversation history' });
-      await history.getByLabel(new RegExp(`^${status} 0.05 ETH, confirmed`)).or(history.getByText(plain)).first().waitFor({ timeout: 60_000 });
+    // Both conversations show the tip message with its chain state, pending until mined, then confirmed.
+    for (const [p, status] of [[alice, 'You tipped'], [bob, 'Tipped you']] as const) {
+      const tip = p.page.getByRole('log', { name: 'Conversation history' }).getByLabel(new RegExp(`^${status} 0.05 ETH, `));
+      await tip.waitFor({ timeout: 30_000 });
+      await expect.poll(() => tip.getAttribute('data-tip-state'), { timeout: 60_000 }).toBe('confirmed');
     }
     await expect.poll(() => chain.getBalance({ address: bob.address! }), { timeout: 30_000 }).toBe(before + parseEther('0.05'));
     await Promise.all([alice.shot('tip'), bob.shot('tip')]);
+  });
+
+  it('fit a phone-sized screen: the conversation and the people screen', async () => {
+    const { page } = bob;
+    // Nothing may scroll sideways: not the page, not the screen or the conversation history.
+    const overflowing = () =>
+      page.evaluate(() =>
+        [document.scrollingElement!, ...document.querySelectorAll('main, [role=log]')].filter((el) => el.scrollWidth > Math.min(el.clientWidth, innerWidth)).map((el) => el.tagName),
+      );
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByRole('region', { name: 'Chat with Alice' }).getByRole('link', { name: 'Back to chats' }).waitFor();
+      expect(await overflowing(), 'the conversation scrolls sideways').toEqual([]);
+      await bob.shot('phone-chat');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
+      await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('list', { name: 'Search results' }).getByRole('article', { name: 'Alice' }).waitFor();
+      expect(await overflowing(), 'the people screen scrolls sideways').toEqual([]);
+      await bob.shot('phone-people');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   it('let a third person join their group after approval', async () => {
@@ -208,8 +234,10 @@ describe('two people', () => {
     const invite = await alice.page.getByLabel('Group invite link').inputValue();
     expect(invite).toMatch(/^http/);
 
-    await groups(carol);
-    await carol.page.getByLabel('Invite link', { exact: true }).fill(invite);
+    // Carol follows the link: the app reconnects her kept session and opens the join form with it.
+    const link = new URL(invite);
+    await carol.reopen(link.pathname + link.search);
+    await expect.poll(() => carol.page.getByLabel('Invite link', { exact: true }).inputValue(), { timeout: 30_000 }).toBe(link.searchParams.get('token'));
     await carol.page.getByRole('button', { name: 'Ask to join' }).click();
     await carol.page.getByRole('status').filter({ hasText: 'Join request sent' }).waitFor();
     await carol.shot('join-requested');
@@ -267,6 +295,10 @@ describe('two strangers without accounts', () => {
     const host = await Person.create(browser, 'anon-host', stack.baseURL, shots, { mobile: true });
     const guest = await Person.create(browser, 'anon-guest', stack.baseURL, shots);
     people.push(host, guest);
+    // Without an account the device-linking screen is there for a new device.
+    await guest.reopen('/link');
+    await guest.page.getByRole('form', { name: 'Enter a device link code' }).waitFor();
+    await guest.shot('link-new-device');
     await host.reopen('/r/new');
     await host.page.getByRole('button', { name: 'New room' }).click();
     const link = await host.page.getByLabel('Room link').inputValue();

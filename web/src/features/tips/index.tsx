@@ -130,7 +130,7 @@ export function TipStatus({ app, message }: { app: AppContext; message: ChatMess
         : `confirmed${status.final ? ', final' : status.indexed ? ', indexed' : ''}${status.tip.credited ? ' (credited: withdraw it from the TipJar)' : ''}`;
   return (
     <span class="tip" data-tip-state={status.kind} aria-label={`${who} ${eth}, ${label}`}>
-      💸 {who} {eth} · <span class={status.kind === 'confirmed' ? 'ok' : status.kind === 'invalid' ? 'bad' : ''}>{label}</span>
+      <span aria-hidden="true">Ξ</span> {who} {eth} · <span class={status.kind === 'confirmed' ? 'ok' : status.kind === 'invalid' ? 'bad' : ''}>{label}</span>
     </span>
   );
 }

@@ -55,9 +55,12 @@ UPDATE account_interests SET discoverable = $2 WHERE account = $1 AND discoverab
 -- recently active discoverable people, read with their whole tag id set from one index-only
 -- scan each; they are ranked by their exact overlap with the query tags (intarray's C
 -- intersection), then recency, then address, all descending, after the keyset cursor; never
--- the viewer, never anyone blocked either way. Profiles are read for the page only.
+-- the viewer, never anyone blocked either way. Profiles are read for the page only. The
+-- parameters are read through (SELECT $n) so a custom plan costs the same as the generic one:
+-- Postgres then keeps the prepared statement's generic plan instead of planning every search
+-- (about 0.5 ms of CPU).
 WITH q AS MATERIALIZED (
-    SELECT COALESCE(sqlc.narg(tags)::text[],
+    SELECT COALESCE((SELECT sqlc.narg(tags)::text[]),
                     ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = sqlc.arg(viewer))) AS tags
 ), qt AS MATERIALIZED (
     SELECT it.id, it.tag FROM q JOIN interest_tags it ON it.tag = ANY (q.tags)
@@ -69,7 +72,7 @@ WITH q AS MATERIALIZED (
         SELECT ai.account, ai.last_active_at, ai.tag_ids FROM account_interests ai
         WHERE ai.tag = w.tag AND ai.discoverable
         ORDER BY ai.last_active_at DESC, ai.account DESC
-        LIMIT sqlc.arg(window_size)::int
+        LIMIT (SELECT sqlc.arg(window_size)::int)
     ) c
     WHERE c.account <> sqlc.arg(viewer)
     GROUP BY c.account
@@ -80,7 +83,7 @@ WITH q AS MATERIALIZED (
                             UNION ALL
                             SELECT b.blocker FROM blocks b WHERE b.blocked = sqlc.arg(viewer))
     ORDER BY m.overlap DESC, m.last_active_at DESC, m.account DESC
-    LIMIT sqlc.arg(page_size)
+    LIMIT (SELECT sqlc.arg(page_size)::int)
 )
 SELECT page.account, page.overlap::int AS overlap,
        ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (page.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags,

@@ -1,6 +1,8 @@
 // Package relay is Parley's WebSocket relay: durable, at-least-once delivery of encrypted
 // envelopes between registered devices, ephemeral frames (typing, read receipts) and anonymous
-// rooms. The frames it speaks are defined in internal/client/wire.
+// rooms. The frames it speaks are defined in internal/client/wire: JSON text messages, or CBOR
+// binary messages on a device socket whose client offered the wire.SubprotocolCBOR
+// subprotocol (the Go client does; the browser speaks JSON).
 //
 // # Routes
 //

@@ -5,7 +5,10 @@
 # binary again) so the server's CPU time per operation is measured apart from the client's and
 # Postgres's. Each prints a "bench: api-<name> …" line, followed by the load average right after
 # the run; the lines are also written to .data/bench/api.txt. Runs against a throwaway Postgres
-# (internal/pgtest).
+# (internal/pgtest), or with PARLEY_BENCH_DATABASE_URL=postgres://… on that database, migrated
+# and kept: the 1 M seeded people are then reused by the next run (seeding takes 3–8 minutes).
+# Create it with the C collation as pgtest does (CREATE DATABASE … TEMPLATE template0 LOCALE 'C'):
+# under C.UTF-8 every text comparison goes through strcoll and the search costs more.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

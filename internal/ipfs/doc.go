@@ -26,8 +26,10 @@
 // # Concurrency
 //
 // A Node is safe for concurrent use. PutMany (and PutRaw, a batch of one) writes a batch's
-// blocks and pins in one atomic, synced LevelDB write. PutRaw holds the blockstore's pin lock from storing the
-// block until the pin is written, and GC holds the exclusive GC lock while it marks pinned
+// blocks and pins in one atomic LevelDB write, then returns after a synced write (LevelDB
+// merges those of concurrent callers into one fsync); pin changes are serialized from the
+// look-up of a pin record to its write. PutRaw holds the blockstore's pin lock from storing
+// the block until the pin is written, and GC holds the exclusive GC lock while it marks pinned
 // blocks and sweeps the rest, so GC never removes a block that a concurrent PutRaw is about to
 // pin. Close waits for the calls in flight.
 //

@@ -167,8 +167,8 @@ func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
 }
 
 // PutMany stores and pins every item as PutRaw does and returns their CIDs in order. The
-// blocks, pins and pin times of the whole batch go to the datastore in one atomic, synced
-// write, so a batch costs one fsync. It fails as a whole when any item is empty or too large.
+// blocks and pins of the whole batch go to the datastore in one atomic write, made durable by
+// one fsync before PutMany returns. It fails as a whole when any item is empty or too large.
 func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	for _, d := range data {
 		switch {
@@ -197,10 +197,23 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	}
 	unlock := n.bstore.PinLock(ctx)
 	defer unlock.Unlock(ctx)
+	if err := n.store(ctx, nodes); err != nil {
+		return nil, err
+	}
+	// One synced write makes the batch durable; LevelDB merges those of concurrent callers.
+	if err := n.dstore.flush(); err != nil {
+		return nil, err
+	}
+	if n.remote != nil {
+		n.remote.poke() // its wake-ups in store came before the flush
+	}
+	return cids, nil
+}
+
+// store writes the blocks and the pins of the new ones in one atomic batch, not yet synced.
+func (n *Node) store(ctx context.Context, nodes []*merkledag.RawNode) error {
 	n.pinMu.Lock()
 	defer n.pinMu.Unlock()
-
-	// Blocks and pins go to one batch, written atomically with one synced write.
 	var batch goleveldb.Batch
 	bctx := withBatch(ctx, &batch)
 	blks := make([]blocks.Block, len(nodes))
@@ -208,27 +221,21 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 		blks[i] = node
 	}
 	if err := n.bstore.PutMany(bctx, blks); err != nil {
-		return nil, fmt.Errorf("ipfs: store blocks: %w", err)
+		return fmt.Errorf("ipfs: store blocks: %w", err)
 	}
 	now := n.cfg.Now().UnixNano()
 	for _, node := range nodes {
 		c := node.Cid()
 		if err := n.pinInto(&batch, c, now); err != nil {
-			return nil, err
+			return err
 		}
 		if n.remote != nil {
 			if err := n.remote.want(bctx, c, true); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	if err := n.dstore.commitSynced(&batch); err != nil {
-		return nil, err
-	}
-	if n.remote != nil {
-		n.remote.poke() // its wake-ups above came before the commit
-	}
-	return cids, nil
+	return n.dstore.commit(&batch)
 }
 
 // Get returns the block's bytes after checking that they hash to c.

@@ -83,6 +83,14 @@ func (s groupCommitStore) flush() error {
 	return nil
 }
 
+// commit writes b atomically without waiting for the disk.
+func (s groupCommitStore) commit(b *goleveldb.Batch) error {
+	if err := s.DB.Write(b, noSync); err != nil {
+		return fmt.Errorf("ipfs: commit batch: %w", err)
+	}
+	return nil
+}
+
 // commitSynced writes b atomically and makes it and every write before it durable.
 func (s groupCommitStore) commitSynced(b *goleveldb.Batch) error {
 	b.Put(syncKey, nil)

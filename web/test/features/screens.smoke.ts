@@ -151,9 +151,9 @@ describe('tips', () => {
   });
 });
 
-// The new device is played by this process (the /link route is not public yet, see the README), so the
-// old device's screen, the relay room and the wallet authorization run for real. Needs WebSocket in
-// Node: NODE_OPTIONS=--experimental-websocket.
+// The new device is played by this process (the public /link screen checks the old key through the
+// chain's default RPC URL, which a stack on other ports does not serve), so the old device's screen, the
+// relay room and the wallet authorization run for real. Needs WebSocket in Node: NODE_OPTIONS=--experimental-websocket.
 describe.skipIf(typeof WebSocket === 'undefined')('link a device', () => {
   it('shows a code, checks the confirmation code and registers the new device with the wallet', async () => {
     await alice.reopen('/link');

@@ -17,7 +17,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/spruceid/siwe-go"
 )
 
 // ChainCaller is the part of an Ethereum RPC client that ERC-1271 signature checks need;
@@ -61,7 +60,7 @@ type verified struct {
 
 // verify parses message, checks every field and the signature (EOA or ERC-1271) at now.
 func (v *siweVerifier) verify(ctx context.Context, message, signature string, now time.Time) (verified, error) {
-	msg, err := siwe.ParseMessage(message)
+	msg, err := parseSiwe(message)
 	if err != nil {
 		return verified{}, ErrInvalidRequest.with("the message is not a valid EIP-4361 message", err)
 	}

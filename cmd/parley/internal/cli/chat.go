@@ -2,14 +2,17 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -29,6 +32,11 @@ type chatFlags struct {
 }
 
 func runChat(ctx context.Context, env *Env, args []string) error {
+	return chat(ctx, env, args, tea.WithAltScreen())
+}
+
+// chat is `parley chat` with extra terminal options (tests give an input pipe instead of the TTY).
+func chat(ctx context.Context, env *Env, args []string, opts ...tea.ProgramOption) error {
 	fs := newFlagSet("chat", env)
 	var f chatFlags
 	fs.stringVar(&f.apiURL, "api", "PARLEY_CHAT_API", "http://127.0.0.1:8080", "Parley API origin")
@@ -82,7 +90,7 @@ func runChat(ctx context.Context, env *Env, args []string) error {
 	go func() { runErr <- c.Run(ctx) }()
 
 	m := newChatModel(ctx, c, apiClient, id, common.HexToAddress(f.peer))
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithOutput(env.Stdout))
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(env.Stdout)}, opts...)...)
 	go func() {
 		for {
 			select {
@@ -129,6 +137,7 @@ type receivedMsg client.Received
 // sentMsg reports the relay's answer to the send of line idx.
 type sentMsg struct {
 	idx int
+	cid string
 	err error
 }
 
@@ -138,34 +147,81 @@ type safetyMsg struct {
 	err    error
 }
 
+// peerDevicesMsg reports how many devices the peer has registered.
+type peerDevicesMsg struct {
+	n   int
+	err error
+}
+
+// errNoPeerDevice is shown instead of sending to an address that never registered a device.
+var errNoPeerDevice = errors.New("the peer has no registered device yet: they sign in to Parley once (browser or parley chat), then you can write")
+
+// receipt is the ephemeral frame body the browser app and this client exchange, e.g.
+// {"t":"read","cids":["bafy…"]}; "typing" frames carry no CIDs.
+type receipt struct {
+	T    string   `json:"t"`
+	CIDs []string `json:"cids,omitempty"`
+}
+
+// Delivery marks of my lines, in the order they may change.
+const (
+	markSending   = "…"
+	markStored    = "✓"
+	markDelivered = "✓✓"
+	markRead      = "read"
+	markFailed    = "✗"
+)
+
+// markRank orders the marks; a receipt never moves a line back.
+func markRank(mark string) int {
+	return slices.Index([]string{markSending, markStored, markDelivered, markRead}, mark)
+}
+
+// lineKind says who wrote a history line.
+type lineKind int
+
+const (
+	lineNotice lineKind = iota
+	lineMine
+	lineTheirs
+	lineSafety
+)
+
 // chatLine is one line of the history.
 type chatLine struct {
 	at    time.Time
-	mine  bool
+	kind  lineKind
 	text  string
-	state string // "…" sending, "✓" stored by the relay, "✗" failed; empty for theirs and notices
-	info  bool
+	cid   string // envelope CID of a message, once known
+	state string // delivery mark of my messages
 }
 
-// chatModel is the bubbletea model of `parley chat`: history in a viewport above an input line.
+// chatModel is the bubbletea model of `parley chat`: history in a viewport above an input line
+// and a help line.
 type chatModel struct {
-	ctx   context.Context
-	c     *client.Client
-	api   *client.API
-	me    client.Identity
-	peer  common.Address
-	lines []chatLine
-	vp    viewport.Model
-	in    textinput.Model
-	ready bool
+	ctx       context.Context
+	c         *client.Client
+	api       *client.API
+	me        client.Identity
+	peer      common.Address
+	peerReady bool // the peer has a device: sends need no check
+	lines     []chatLine
+	receipts  map[string]string // marks for CIDs whose send has not returned yet
+	vp        viewport.Model
+	in        textinput.Model
 }
 
 var (
 	styleMe     = lipgloss.NewStyle().Foreground(lipgloss.Color("12")).Bold(true)
 	styleThem   = lipgloss.NewStyle().Foreground(lipgloss.Color("10")).Bold(true)
 	styleInfo   = lipgloss.NewStyle().Foreground(lipgloss.Color("8")).Italic(true)
+	styleSafety = lipgloss.NewStyle().Bold(true)
 	styleHeader = lipgloss.NewStyle().Reverse(true)
+	styleHelp   = lipgloss.NewStyle().Foreground(lipgloss.Color("8"))
 )
+
+// chatHelp is the help line under the input.
+const chatHelp = "enter send · /safety · /quit · pgup/pgdn scroll · ✓ stored ✓✓ delivered read"
 
 func newChatModel(ctx context.Context, c *client.Client, api *client.API, me client.Identity, peer common.Address) *chatModel {
 	in := textinput.New()
@@ -173,51 +229,143 @@ func newChatModel(ctx context.Context, c *client.Client, api *client.API, me cli
 	in.Prompt = "> "
 	in.CharLimit = 4000
 	in.Focus()
-	m := &chatModel{ctx: ctx, c: c, api: api, me: me, peer: peer, in: in}
+	// 80×24 until the terminal reports its size (it never does when the output is not a terminal).
+	vp := viewport.New(80, 21)
+	vp.KeyMap = viewport.KeyMap{PageUp: key.NewBinding(key.WithKeys("pgup")), PageDown: key.NewBinding(key.WithKeys("pgdown"))}
+	in.Width = 77
+	m := &chatModel{ctx: ctx, c: c, api: api, me: me, peer: peer, in: in, vp: vp, receipts: map[string]string{}}
 	m.notice(fmt.Sprintf("you are %s (device %d); chatting with %s", me.Account.Hex(), me.DeviceID, peer.Hex()))
+	m.refresh()
 	return m
 }
 
-func (m *chatModel) Init() tea.Cmd { return textinput.Blink }
+func (m *chatModel) Init() tea.Cmd { return tea.Batch(textinput.Blink, m.checkPeer) }
+
+// checkPeer counts the peer's registered devices.
+func (m *chatModel) checkPeer() tea.Msg {
+	ms, err := m.api.Devices(m.ctx, m.peer)
+	return peerDevicesMsg{n: len(ms), err: err}
+}
 
 func (m *chatModel) notice(text string) {
-	m.lines = append(m.lines, chatLine{at: time.Now(), text: text, info: true})
+	m.lines = append(m.lines, chatLine{at: time.Now(), text: text})
 }
 
 func (m *chatModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.vp = viewport.New(msg.Width, max(msg.Height-3, 1))
+		m.vp.Width, m.vp.Height = msg.Width, max(msg.Height-3, 1)
 		m.in.Width = max(msg.Width-3, 1)
-		m.ready = true
 	case tea.KeyMsg:
 		switch msg.Type {
 		case tea.KeyCtrlC, tea.KeyEsc:
 			return m, tea.Quit
 		case tea.KeyEnter:
 			return m, m.submit()
+		case tea.KeyPgUp, tea.KeyPgDown:
+			var cmd tea.Cmd
+			m.vp, cmd = m.vp.Update(msg)
+			return m, cmd
 		}
 	case receivedMsg:
-		if msg.Message != nil && msg.Message.Kind == protocol.KindMessage && msg.Peer == m.peer {
-			m.lines = append(m.lines, chatLine{at: time.Now(), mine: msg.Message.Sender == m.me.Account, text: string(msg.Message.Plaintext)})
-		}
+		cmds = append(cmds, m.receive(client.Received(msg)))
 	case sentMsg:
-		m.lines[msg.idx].state = "✓"
+		l := &m.lines[msg.idx]
 		if msg.err != nil {
-			m.lines[msg.idx].state = "✗"
+			l.state = markFailed
 			m.notice("send failed: " + msg.err.Error())
+			break
+		}
+		l.cid, l.state = msg.cid, markStored
+		if mark, ok := m.receipts[msg.cid]; ok {
+			delete(m.receipts, msg.cid)
+			m.mark([]string{msg.cid}, mark)
 		}
 	case safetyMsg:
 		if msg.err != nil {
 			m.notice("safety number: " + msg.err.Error())
-		} else {
-			m.notice("safety number with " + m.peer.Hex() + ": " + msg.number)
+			break
+		}
+		m.notice("safety number with " + short(m.peer) + ", compare it out of band:")
+		m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineSafety, text: msg.number})
+	case peerDevicesMsg:
+		switch {
+		case msg.err != nil:
+			m.notice("devices of " + m.peer.Hex() + ": " + msg.err.Error())
+		case msg.n == 0:
+			m.notice(errNoPeerDevice.Error())
+		default:
+			m.peerReady = true
 		}
 	}
 	var cmd tea.Cmd
 	m.in, cmd = m.in.Update(msg)
 	m.refresh()
-	return m, cmd
+	return m, tea.Batch(append(cmds, cmd)...)
+}
+
+// receive shows a message of the conversation and answers it with a read receipt, or applies
+// the peer's receipt frame to my lines.
+func (m *chatModel) receive(r client.Received) tea.Cmd {
+	if r.Message == nil || r.Peer != m.peer {
+		return nil
+	}
+	mine := r.Message.Sender == m.me.Account
+	switch r.Message.Kind {
+	case protocol.KindMessage:
+		if mine { // sent from another device of mine
+			m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineMine, text: string(r.Message.Plaintext), cid: r.CID, state: markStored})
+			return nil
+		}
+		m.peerReady = true
+		m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineTheirs, text: string(r.Message.Plaintext), cid: r.CID})
+		return m.sendReceipt(r.CID)
+	case protocol.KindFrame:
+		var f receipt
+		if mine || json.Unmarshal(r.Message.Plaintext, &f) != nil {
+			return nil
+		}
+		switch f.T {
+		case "delivered":
+			m.mark(f.CIDs, markDelivered)
+		case "read":
+			m.mark(f.CIDs, markRead)
+		}
+	}
+	return nil
+}
+
+// sendReceipt tells the peer's online devices that the message cid was shown here.
+func (m *chatModel) sendReceipt(cid string) tea.Cmd {
+	return func() tea.Msg {
+		b, _ := json.Marshal(receipt{T: "read", CIDs: []string{cid}})
+		_ = m.c.SendFrame(m.ctx, m.peer, b) // a hint: a lost receipt only leaves a mark at ✓
+		return nil
+	}
+}
+
+// mark raises the delivery mark of my lines with the given CIDs (a read receipt also of my
+// earlier lines, as the browser does) and keeps marks for CIDs whose send has not returned yet.
+func (m *chatModel) mark(cids []string, mark string) {
+	last := -1
+	for _, cid := range cids {
+		i := slices.IndexFunc(m.lines, func(l chatLine) bool { return l.kind == lineMine && l.cid == cid })
+		if i < 0 {
+			if markRank(mark) > markRank(m.receipts[cid]) {
+				m.receipts[cid] = mark
+			}
+			continue
+		}
+		last = max(last, i)
+	}
+	for i := range m.lines[:last+1] {
+		l := &m.lines[i]
+		hit := slices.Contains(cids, l.cid)
+		if l.kind == lineMine && l.cid != "" && (hit || mark == markRead) && markRank(mark) > markRank(l.state) {
+			l.state = mark
+		}
+	}
 }
 
 // submit handles the input line: a command or a message to send.
@@ -236,40 +384,47 @@ func (m *chatModel) submit() tea.Cmd {
 		}
 	}
 	idx := len(m.lines)
-	m.lines = append(m.lines, chatLine{at: time.Now(), mine: true, text: text, state: "…"})
+	m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineMine, text: text, state: markSending})
+	m.refresh()
+	checked := m.peerReady
 	return func() tea.Msg {
-		_, err := m.c.Send(m.ctx, m.peer, []byte(text))
-		return sentMsg{idx: idx, err: err}
+		if !checked {
+			if ms, err := m.api.Devices(m.ctx, m.peer); err == nil && len(ms) == 0 {
+				return sentMsg{idx: idx, err: errNoPeerDevice}
+			}
+		}
+		cid, err := m.c.Send(m.ctx, m.peer, []byte(text))
+		return sentMsg{idx: idx, cid: cid, err: err}
 	}
 }
 
-// refresh renders the history into the viewport, scrolled to the bottom.
+// refresh renders the history into the viewport, following the bottom unless scrolled up.
 func (m *chatModel) refresh() {
-	if !m.ready {
-		return
-	}
 	var b strings.Builder
 	for _, l := range m.lines {
 		ts := l.at.Format("15:04:05")
-		switch {
-		case l.info:
+		switch l.kind {
+		case lineNotice:
 			b.WriteString(styleInfo.Render(ts+" · "+l.text) + "\n")
-		case l.mine:
-			b.WriteString(ts + " " + styleMe.Render("me  ") + " " + l.state + " " + l.text + "\n")
-		default:
-			b.WriteString(ts + " " + styleThem.Render("them") + "   " + l.text + "\n")
+		case lineSafety:
+			b.WriteString("   " + styleSafety.Render(l.text) + "\n")
+		case lineMine:
+			fmt.Fprintf(&b, "%s %s %-4s %s\n", ts, styleMe.Render("me  "), l.state, l.text)
+		case lineTheirs:
+			fmt.Fprintf(&b, "%s %s      %s\n", ts, styleThem.Render("them"), l.text)
 		}
 	}
+	bottom := m.vp.AtBottom()
 	m.vp.SetContent(lipgloss.NewStyle().Width(m.vp.Width).Render(b.String()))
-	m.vp.GotoBottom()
+	if bottom {
+		m.vp.GotoBottom()
+	}
 }
 
 func (m *chatModel) View() string {
-	if !m.ready {
-		return "connecting…"
-	}
-	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s · ✓ = stored by the relay ", short(m.me.Account), short(m.peer)))
-	return header + "\n" + m.vp.View() + "\n" + m.in.View()
+	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s ", short(m.me.Account), short(m.peer)))
+	help := styleHelp.Render(lipgloss.NewStyle().MaxWidth(m.vp.Width).Render(chatHelp))
+	return header + "\n" + m.vp.View() + "\n" + m.in.View() + "\n" + help
 }
 
 // short abbreviates an address for the header.

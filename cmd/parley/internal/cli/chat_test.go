@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/parleychat/parley/internal/chaintest"
+	"github.com/parleychat/parley/internal/deployment"
+	"github.com/parleychat/parley/internal/pgtest"
+)
+
+// TestChat runs two `parley chat` terminals against `parley dev` (Postgres, anvil with the
+// contracts, the API's gasless relayer): they register devices, see each other's messages with
+// delivery marks moving to read, print the same /safety number, and a client restarted on its key
+// store gets what was sent while it was away, without showing old messages again.
+func TestChat(t *testing.T) {
+	chain := chaintest.StartAnvil(t)
+	dep := chaintest.DeployContracts(t, chain, 0)
+	addr := freeAddr(t)
+	vars := map[string]string{"PARLEY_DATABASE_URL": pgtest.NewURL(t), "PARLEY_RPC_URL": chain.URL,
+		"PARLEY_DEPLOYMENT": writeDeployment(t, chain, dep), "PARLEY_FINALITY_DEPTH": "1", "PARLEY_METRICS_ADDR": "",
+		"PARLEY_API_ADDR": addr, "PARLEY_API_PUBLIC_URL": "http://" + addr, "PARLEY_IPFS_DIR": t.TempDir(),
+		"PARLEY_API_RELAYER_KEY": hex.EncodeToString(crypto.FromECDSA(chain.Keys[2])), "PARLEY_API_DEVICE_REGISTRY": dep.DeviceRegistry.Hex()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var devLog lockedBuffer
+	go func() {
+		done <- run(ctx, []string{"parley", "dev"}, io.Discard, &devLog, func(k string) string { return vars[k] })
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("parley dev exited %d after cancel: %s", code, devLog.String())
+		}
+	}()
+	waitHealthy(t, "http://"+addr+"/healthz", done, &devLog)
+
+	dir := t.TempDir()
+	chatter := func(name string, key, peer int) func(t *testing.T) *terminal {
+		args := []string{"-api", "http://" + addr, "-rpc-url", chain.URL, "-deployment", vars["PARLEY_DEPLOYMENT"],
+			"-key", hex.EncodeToString(crypto.FromECDSA(chain.Keys[key])), "-peer", chain.Address(peer).Hex(),
+			"-store", filepath.Join(dir, name+".key")}
+		return func(t *testing.T) *terminal { return startChat(t, name, name+" passphrase", args) }
+	}
+	startAlice, startBob := chatter("alice", 0, 1), chatter("bob", 1, 0)
+
+	alice := startAlice(t)
+	alice.waitFor(t, `you are `+chain.Address(0).Hex())
+	alice.waitFor(t, `the peer has no registered device yet`)
+	bob := startBob(t)
+	bob.waitFor(t, `you are `+chain.Address(1).Hex())
+
+	alice.typeLine("hello bob")
+	bob.waitFor(t, `them\s+hello bob`)
+	alice.waitFor(t, `me\s+read\s+hello bob`)
+	bob.typeLine("hi alice")
+	alice.waitFor(t, `them\s+hi alice`)
+	bob.waitFor(t, `me\s+read\s+hi alice`)
+
+	safety := `safety number with 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}, compare it out of band:\s+((?:\d{5}\s+){11}\d{5})`
+	alice.typeLine("/safety")
+	bob.typeLine("/safety")
+	na, nb := strings.Fields(alice.waitFor(t, safety)[1]), strings.Fields(bob.waitFor(t, safety)[1])
+	if strings.Join(na, " ") != strings.Join(nb, " ") {
+		t.Fatalf("safety numbers differ: alice %v, bob %v", na, nb)
+	}
+
+	bob.quit(t)
+	alice.typeLine("while you were away")
+	alice.waitFor(t, `me\s+✓\s+while you were away`)
+	bob = startBob(t)
+	bob.waitFor(t, `them\s+while you were away`)
+	alice.waitFor(t, `me\s+read\s+while you were away`)
+	if strings.Contains(bob.screen(), "hello bob") {
+		t.Errorf("restarted bob showed an old message again:\n%s", bob.screen())
+	}
+	bob.quit(t)
+	alice.quit(t)
+}
+
+// writeDeployment writes the deployment file the commands read and returns its path.
+func writeDeployment(t *testing.T, chain *chaintest.Chain, dep chaintest.Deployment) string {
+	t.Helper()
+	b, err := json.Marshal(deployment.Deployment{ChainID: chain.ChainID.Uint64(), DeviceRegistry: dep.DeviceRegistry,
+		TipJar: dep.TipJar, StartBlock: dep.DeviceRegistryBlock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "deployment.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// terminal is one `parley chat` run in this process: keystrokes go in through a pipe and what
+// the program draws collects in a buffer.
+type terminal struct {
+	name string
+	keys *io.PipeWriter
+	out  *lockedBuffer
+	done chan error
+}
+
+// startChat runs `parley chat` with args and the passphrase; the run is stopped when t ends.
+func startChat(t *testing.T, name, passphrase string, args []string) *terminal {
+	t.Helper()
+	r, w := io.Pipe()
+	tm := &terminal{name: name, keys: w, out: &lockedBuffer{}, done: make(chan error, 1)}
+	env := &Env{Stdout: tm.out, Stderr: tm.out, Log: slog.New(slog.DiscardHandler),
+		Getenv: func(k string) string { return map[string]string{"PARLEY_CHAT_PASSPHRASE": passphrase}[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { tm.done <- chat(ctx, env, args, tea.WithInput(r), tea.WithoutSignalHandler()) }()
+	t.Cleanup(func() {
+		cancel()
+		w.Close()
+		<-tm.done
+	})
+	return tm
+}
+
+// screen is everything the program drew so far, without escape sequences.
+func (tm *terminal) screen() string { return ansi.Strip(tm.out.String()) }
+
+// typeLine types s and Enter.
+func (tm *terminal) typeLine(s string) { _, _ = io.WriteString(tm.keys, s+"\r") }
+
+// waitFor waits until the screen matches pattern and returns the match and its groups.
+func (tm *terminal) waitFor(t *testing.T, pattern string) []string {
+	t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(tm.screen()); m != nil {
+			return m
+		}
+		select {
+		case err := <-tm.done:
+			t.Fatalf("%s: chat ended (%v) before showing %q:\n%s", tm.name, err, pattern, tm.screen())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %q not shown within 30s:\n%s", tm.name, pattern, tm.screen())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// quit types /quit and waits for the command to return without an error.
+func (tm *terminal) quit(t *testing.T) {
+	t.Helper()
+	tm.typeLine("/quit")
+	select {
+	case err := <-tm.done:
+		if err != nil {
+			t.Fatalf("%s: chat ended with %v", tm.name, err)
+		}
+		tm.done <- nil // for the cleanup
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: /quit did not end the chat:\n%s", tm.name, tm.screen())
+	}
+}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AppContext } from '../app/context.js';
 import { Avatar, ErrorText, nameOf, Screen, useAction, type Profile } from './common.js';
+import { useContacts } from './Contacts.js';
 
 interface Hit {
   profile: Profile;
@@ -9,8 +10,8 @@ interface Hit {
   sharedTags: string[];
 }
 
-/** One person's card: avatar, name, bio, shared interests, and a chat request button. */
-export function ProfileCard({ app, profile, shared }: { app: AppContext; profile: Profile; shared?: string[] }) {
+/** One person's card: avatar, name, bio, shared interests, and a chat request button (a link to the chat for a contact). */
+export function ProfileCard({ app, profile, shared, contact }: { app: AppContext; profile: Profile; shared?: string[]; contact: boolean }) {
   const name = nameOf(profile, profile.address);
   const act = useAction();
   const [sent, setSent] = useState(false);
@@ -24,18 +25,22 @@ export function ProfileCard({ app, profile, shared }: { app: AppContext; profile
         {profile.bio && <p>{profile.bio}</p>}
         {shared && shared.length > 0 && <p class="tags" aria-label="Shared interests">{shared.join(' · ')}</p>}
         <ErrorText error={act.error} />
-        <button
-          type="button"
-          disabled={act.busy || sent}
-          onClick={() =>
-            void act.run(async () => {
-              await app.api.post('/v1/chat-requests', { to: profile.address.toLowerCase(), note: '' });
-              setSent(true);
-            })
-          }
-        >
-          {sent ? `Request sent to ${name}` : `Request chat with ${name}`}
-        </button>
+        {contact ? (
+          <a href={`/chat/${profile.address.toLowerCase()}`}>Chat with {name}</a>
+        ) : (
+          <button
+            type="button"
+            disabled={act.busy || sent}
+            onClick={() =>
+              void act.run(async () => {
+                await app.api.post('/v1/chat-requests', { to: profile.address.toLowerCase(), note: '' });
+                setSent(true);
+              })
+            }
+          >
+            {sent ? `Request sent to ${name}` : `Request chat with ${name}`}
+          </button>
+        )}
       </div>
     </article>
   );
@@ -47,6 +52,7 @@ export function People({ app }: { app: AppContext }) {
   const [hits, setHits] = useState<Hit[] | undefined>(undefined);
   const [cursor, setCursor] = useState<string | undefined>(undefined);
   const act = useAction();
+  const contacts = new Set(useContacts(app).filter((c) => c.consent === 'allowed').map((c) => c.address.toLowerCase()));
 
   const search = (more: boolean) =>
     act.run(async () => {
@@ -87,7 +93,7 @@ export function People({ app }: { app: AppContext }) {
       <div class="cards" role="list" aria-label="Search results">
         {hits?.map((h) => (
           <div role="listitem" key={h.profile.address}>
-            <ProfileCard app={app} profile={h.profile} shared={h.sharedTags} />
+            <ProfileCard app={app} profile={h.profile} shared={h.sharedTags} contact={contacts.has(h.profile.address.toLowerCase())} />
           </div>
         ))}
       </div>

@@ -33,7 +33,8 @@ type Notification struct {
 	// TxHash and LogIndex identify the event (empty for reorg and bulk).
 	TxHash   string `json:"tx_hash,omitempty"`
 	LogIndex uint   `json:"log_index,omitempty"`
-	// Account is the device owner, or the receiver of a tip.
+	// Account is the device owner, or one party of a tip: a tip is notified to its receiver
+	// and, in a second notification, to its tipper.
 	Account string `json:"account,omitempty"`
 	// DeviceID is the device of a key change.
 	DeviceID uint32 `json:"device_id,omitempty"`
@@ -141,6 +142,9 @@ func (c *contracts) add(b *batch, l *types.Log, registry, tipJar common.Address)
 		p.Refs, p.Tokens = append(p.Refs, ev.Ref[:]), append(p.Tokens, ev.Token.Bytes())
 		p.Amounts, p.Credited = append(p.Amounts, pgtype.Numeric{Int: ev.Amount, Valid: true}), append(p.Credited, ev.Credited)
 		b.note("tip", l, ev.To, 0)
+		if ev.From != ev.To {
+			b.note("tip", l, ev.From, 0) // the tipper's devices follow their tip's confirmation too
+		}
 	case l.Address == tipJar && l.Topics[0] == c.withdraw:
 		ev, err := c.tips.UnpackWithdrawnEvent(l)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	mrand "math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,7 +244,7 @@ func TestNotifiesChangesAgainWhenFinal(t *testing.T) {
 		if p.Kind == "bulk" || p.Kind == "reorg" {
 			t.Fatalf("unexpected %s notification", p.Kind)
 		}
-		key := fmt.Sprintf("%s %s/%d", p.Kind, p.TxHash, p.LogIndex)
+		key := fmt.Sprintf("%s %s/%d %s", p.Kind, p.TxHash, p.LogIndex, p.Account)
 		seen[key] = append(seen[key], p.Final)
 		if !p.Final {
 			continue
@@ -258,5 +259,15 @@ func TestNotifiesChangesAgainWhenFinal(t *testing.T) {
 	}
 	if len(seen) == 0 {
 		t.Fatal("no notifications")
+	}
+	// The tip is notified to both parties.
+	tipped := 0
+	for key := range seen {
+		if strings.HasPrefix(key, "tip ") {
+			tipped++
+		}
+	}
+	if tipped != 2 {
+		t.Errorf("tip notified to %d accounts, want the tipper and the receiver: %v", tipped, seen)
 	}
 }

@@ -318,6 +318,11 @@ CROSS JOIN LATERAL (
     FROM tips t
     WHERE t.chain_id = c.chain_id AND t.block_number > c.finalized_number AND t.block_number <= LEAST($1::bigint, c.block_number)
     UNION ALL
+    SELECT 'tip', t.block_number, t.tx_hash, t.log_index, t.from_account, 0
+    FROM tips t
+    WHERE t.chain_id = c.chain_id AND t.block_number > c.finalized_number AND t.block_number <= LEAST($1::bigint, c.block_number)
+      AND t.from_account <> t.to_account
+    UNION ALL
     SELECT 'device_added', a.block_number, a.tx_hash, a.log_index, a.account, a.device_id
     FROM device_added a
     WHERE a.chain_id = c.chain_id AND a.block_number > c.finalized_number AND a.block_number <= LEAST($1::bigint, c.block_number)
@@ -350,7 +355,7 @@ type ListNewlyFinalRow struct {
 	DeviceID    int64
 }
 
-// Lists the tips and key changes committed while their blocks were not final that are final
+// Lists the tips (once per party) and key changes committed while their blocks were not final that are final
 // at @finalized: above the cursor's stored finalized block, up to @finalized and the cursor
 // block (rows the current transaction adds are above it). At most @max_rows rows, in order.
 func (q *Queries) ListNewlyFinal(ctx context.Context, arg ListNewlyFinalParams) ([]ListNewlyFinalRow, error) {

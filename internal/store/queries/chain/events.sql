@@ -53,7 +53,7 @@ ORDER BY block_number DESC, log_index DESC
 LIMIT 1;
 
 -- name: ListNewlyFinal :many
--- Lists the tips and key changes committed while their blocks were not final that are final
+-- Lists the tips (once per party) and key changes committed while their blocks were not final that are final
 -- at @finalized: above the cursor's stored finalized block, up to @finalized and the cursor
 -- block (rows the current transaction adds are above it). At most @max_rows rows, in order.
 SELECT e.kind::text AS kind, e.block_number::bigint AS block_number, e.tx_hash::bytea AS tx_hash,
@@ -63,6 +63,11 @@ CROSS JOIN LATERAL (
     SELECT 'tip' AS kind, t.block_number, t.tx_hash, t.log_index, t.to_account AS account, 0::bigint AS device_id
     FROM tips t
     WHERE t.chain_id = c.chain_id AND t.block_number > c.finalized_number AND t.block_number <= LEAST(@finalized::bigint, c.block_number)
+    UNION ALL
+    SELECT 'tip', t.block_number, t.tx_hash, t.log_index, t.from_account, 0
+    FROM tips t
+    WHERE t.chain_id = c.chain_id AND t.block_number > c.finalized_number AND t.block_number <= LEAST(@finalized::bigint, c.block_number)
+      AND t.from_account <> t.to_account
     UNION ALL
     SELECT 'device_added', a.block_number, a.tx_hash, a.log_index, a.account, a.device_id
     FROM device_added a

@@ -5,7 +5,9 @@
 # run in child processes of 10,000 sockets each, and above 10,000 sockets a second relay
 # instance runs in a child process, since the hard descriptor limit here is 20,000 per
 # process), then durable deliveries per second (sent -> pushed -> acked), push latency p50/p99
-# and CPU time per delivery (relay + load generator, not Postgres) at each offered rate.
+# and CPU time per delivery (relay + load generator, not Postgres) at each offered rate. The
+# load generator's client.Conn negotiates the CBOR framing (parley.cbor.v1); the idle sockets
+# speak JSON, as the browser does.
 # Knobs: PARLEY_BENCH_IDLE (default 20000), PARLEY_BENCH_PAIRS (sender/receiver device pairs,
 # default 8), PARLEY_BENCH_MESSAGES (per rate, default 10000), PARLEY_BENCH_RATES (offered
 # envelopes per second, 0 = unpaced with 64 in flight per sender; default 1000,5000,10000,0).

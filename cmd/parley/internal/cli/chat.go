@@ -252,6 +252,12 @@ func (m *chatModel) notice(text string) {
 }
 
 func (m *chatModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyRunes && len(k.Runes) > 1 {
+		// A burst of text (a paste without bracketed paste, tmux send-keys, a slow link) is text:
+		// marked as a paste, a word like "up" or "end" is not taken for that key by the input.
+		k.Paste = true
+		msg = k
+	}
 	var cmds []tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:

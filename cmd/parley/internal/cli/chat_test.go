@@ -63,9 +63,9 @@ func TestChat(t *testing.T) {
 	bob := startBob(t)
 	bob.waitFor(t, `you are `+chain.Address(1).Hex())
 
-	alice.typeLine("hello bob")
-	bob.waitFor(t, `them\s+hello bob`)
-	alice.waitFor(t, `me\s+read\s+hello bob`)
+	alice.typeLine("hello bob, what's up") // sent in one burst: "up" is text, not the up key
+	bob.waitFor(t, `them\s+hello bob, what's up`)
+	alice.waitFor(t, `me\s+read\s+hello bob, what's up`)
 	bob.typeLine("hi alice")
 	alice.waitFor(t, `them\s+hi alice`)
 	bob.waitFor(t, `me\s+read\s+hi alice`)

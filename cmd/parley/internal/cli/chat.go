@@ -147,6 +147,13 @@ type safetyMsg struct {
 	err    error
 }
 
+// typingEndMsg redraws the header once the peer's typing hint has run out.
+type typingEndMsg struct{}
+
+// typingHint is how long a typing frame shows "typing…", as in the browser app; one goes out
+// at most every half of it while I type.
+const typingHint = 5 * time.Second
+
 // peerDevicesMsg reports how many devices the peer has registered.
 type peerDevicesMsg struct {
 	n   int
@@ -156,9 +163,9 @@ type peerDevicesMsg struct {
 // errNoPeerDevice is shown instead of sending to an address that never registered a device.
 var errNoPeerDevice = errors.New("the peer has no registered device yet: they sign in to Parley once (browser or parley chat), then you can write")
 
-// receipt is the ephemeral frame body the browser app and this client exchange, e.g.
-// {"t":"read","cids":["bafy…"]}; "typing" frames carry no CIDs.
-type receipt struct {
+// frameBody is the ephemeral frame the browser app and this client exchange, e.g.
+// {"t":"read","cids":["bafy…"]} or {"t":"typing"}.
+type frameBody struct {
 	T    string   `json:"t"`
 	CIDs []string `json:"cids,omitempty"`
 }
@@ -207,6 +214,8 @@ type chatModel struct {
 	peerReady bool // the peer has a device: sends need no check
 	lines     []chatLine
 	receipts  map[string]string // marks for CIDs whose send has not returned yet
+	typing    time.Time         // the peer is typing until then
+	typed     time.Time         // when my last typing frame went out
 	vp        viewport.Model
 	in        textinput.Model
 }
@@ -273,6 +282,11 @@ func (m *chatModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			var cmd tea.Cmd
 			m.vp, cmd = m.vp.Update(msg)
 			return m, cmd
+		case tea.KeyRunes, tea.KeySpace:
+			if time.Since(m.typed) > typingHint/2 {
+				m.typed = time.Now()
+				cmds = append(cmds, m.sendFrame(frameBody{T: "typing"}))
+			}
 		}
 	case receivedMsg:
 		cmds = append(cmds, m.receive(client.Received(msg)))
@@ -314,25 +328,34 @@ func (m *chatModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // receive shows a message of the conversation and answers it with a read receipt, or applies
 // the peer's receipt frame to my lines.
 func (m *chatModel) receive(r client.Received) tea.Cmd {
-	if r.Message == nil || r.Peer != m.peer {
+	if r.Message == nil {
 		return nil
 	}
 	mine := r.Message.Sender == m.me.Account
+	if r.Peer != m.peer {
+		if r.Message.Kind == protocol.KindMessage && !mine {
+			m.notice(fmt.Sprintf("message from %s: %s", r.Peer.Hex(), r.Message.Plaintext))
+		}
+		return nil
+	}
 	switch r.Message.Kind {
 	case protocol.KindMessage:
 		if mine { // sent from another device of mine
 			m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineMine, text: string(r.Message.Plaintext), cid: r.CID, state: markStored})
 			return nil
 		}
-		m.peerReady = true
+		m.peerReady, m.typing = true, time.Time{}
 		m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineTheirs, text: string(r.Message.Plaintext), cid: r.CID})
-		return m.sendReceipt(r.CID)
+		return m.sendFrame(frameBody{T: "read", CIDs: []string{r.CID}})
 	case protocol.KindFrame:
-		var f receipt
+		var f frameBody
 		if mine || json.Unmarshal(r.Message.Plaintext, &f) != nil {
 			return nil
 		}
 		switch f.T {
+		case "typing":
+			m.typing = time.Now().Add(typingHint)
+			return tea.Tick(typingHint, func(time.Time) tea.Msg { return typingEndMsg{} })
 		case "delivered":
 			m.mark(f.CIDs, markDelivered)
 		case "read":
@@ -342,11 +365,12 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 	return nil
 }
 
-// sendReceipt tells the peer's online devices that the message cid was shown here.
-func (m *chatModel) sendReceipt(cid string) tea.Cmd {
+// sendFrame sends f to the peer's online devices: a read receipt for a message shown here, or
+// a typing hint.
+func (m *chatModel) sendFrame(f frameBody) tea.Cmd {
 	return func() tea.Msg {
-		b, _ := json.Marshal(receipt{T: "read", CIDs: []string{cid}})
-		_ = m.c.SendFrame(m.ctx, m.peer, b) // a hint: a lost receipt only leaves a mark at ✓
+		b, _ := json.Marshal(f)
+		_ = m.c.SendFrame(m.ctx, m.peer, b) // a hint: a lost one only leaves a mark at ✓ or no "typing…"
 		return nil
 	}
 }
@@ -389,6 +413,7 @@ func (m *chatModel) submit() tea.Cmd {
 			return safetyMsg{number: n, err: err}
 		}
 	}
+	m.typed = time.Time{} // the message ends my typing: the next keystroke announces again
 	idx := len(m.lines)
 	m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineMine, text: text, state: markSending})
 	m.refresh()
@@ -428,7 +453,11 @@ func (m *chatModel) refresh() {
 }
 
 func (m *chatModel) View() string {
-	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s ", short(m.me.Account), short(m.peer)))
+	typing := ""
+	if time.Now().Before(m.typing) {
+		typing = "· typing… "
+	}
+	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s %s", short(m.me.Account), short(m.peer), typing))
 	help := styleHelp.Render(lipgloss.NewStyle().MaxWidth(m.vp.Width).Render(chatHelp))
 	return header + "\n" + m.vp.View() + "\n" + m.in.View() + "\n" + help
 }

@@ -55,7 +55,7 @@ func TestChat(t *testing.T) {
 			"-store", filepath.Join(dir, name+".key")}
 		return func(t *testing.T) *terminal { return startChat(t, name, name+" passphrase", args) }
 	}
-	startAlice, startBob := chatter("alice", 0, 1), chatter("bob", 1, 0)
+	startAlice, startBob, startCarol := chatter("alice", 0, 1), chatter("bob", 1, 0), chatter("carol", 3, 0)
 
 	alice := startAlice(t)
 	alice.waitFor(t, `you are `+chain.Address(0).Hex())
@@ -63,23 +63,25 @@ func TestChat(t *testing.T) {
 	bob := startBob(t)
 	bob.waitFor(t, `you are `+chain.Address(1).Hex())
 
-	alice.typeLine("hello bob, what's up") // sent in one burst: "up" is text, not the up key
+	alice.press("hello bob, what's up") // one burst: "up" is text, not the up key
+	bob.waitFor(t, `typing…`)
+	alice.press("\r")
 	bob.waitFor(t, `them\s+hello bob, what's up`)
 	alice.waitFor(t, `me\s+read\s+hello bob, what's up`)
-	bob.typeLine("hi alice")
+	bob.press("hi alice\r")
 	alice.waitFor(t, `them\s+hi alice`)
 	bob.waitFor(t, `me\s+read\s+hi alice`)
 
 	safety := `safety number with 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}, compare it out of band:\s+((?:\d{5}\s+){11}\d{5})`
-	alice.typeLine("/safety")
-	bob.typeLine("/safety")
+	alice.press("/safety\r")
+	bob.press("/safety\r")
 	na, nb := strings.Fields(alice.waitFor(t, safety)[1]), strings.Fields(bob.waitFor(t, safety)[1])
 	if strings.Join(na, " ") != strings.Join(nb, " ") {
 		t.Fatalf("safety numbers differ: alice %v, bob %v", na, nb)
 	}
 
 	bob.quit(t)
-	alice.typeLine("while you were away")
+	alice.press("while you were away\r")
 	alice.waitFor(t, `me\s+✓\s+while you were away`)
 	bob = startBob(t)
 	bob.waitFor(t, `them\s+while you were away`)
@@ -87,8 +89,17 @@ func TestChat(t *testing.T) {
 	if strings.Contains(bob.screen(), "hello bob") {
 		t.Errorf("restarted bob showed an old message again:\n%s", bob.screen())
 	}
-	bob.quit(t)
-	alice.quit(t)
+
+	carol := startCarol(t)
+	carol.waitFor(t, `you are `+chain.Address(3).Hex())
+	carol.press("hey alice\r")
+	alice.waitFor(t, `message from `+chain.Address(3).Hex()+`:\s+hey alice`)
+	if regexp.MustCompile(`them\s+hey alice`).MatchString(alice.screen()) {
+		t.Error("alice showed carol's message as bob's")
+	}
+	for _, tm := range []*terminal{alice, bob, carol} {
+		tm.quit(t)
+	}
 }
 
 // writeDeployment writes the deployment file the commands read and returns its path.
@@ -135,8 +146,8 @@ func startChat(t *testing.T, name, passphrase string, args []string) *terminal {
 // screen is everything the program drew so far, without escape sequences.
 func (tm *terminal) screen() string { return ansi.Strip(tm.out.String()) }
 
-// typeLine types s and Enter.
-func (tm *terminal) typeLine(s string) { _, _ = io.WriteString(tm.keys, s+"\r") }
+// press types keys ("\r" is Enter) in one write, like a paste or tmux send-keys.
+func (tm *terminal) press(keys string) { _, _ = io.WriteString(tm.keys, keys) }
 
 // waitFor waits until the screen matches pattern and returns the match and its groups.
 func (tm *terminal) waitFor(t *testing.T, pattern string) []string {
@@ -162,7 +173,7 @@ func (tm *terminal) waitFor(t *testing.T, pattern string) []string {
 // quit types /quit and waits for the command to return without an error.
 func (tm *terminal) quit(t *testing.T) {
 	t.Helper()
-	tm.typeLine("/quit")
+	tm.press("/quit\r")
 	select {
 	case err := <-tm.done:
 		if err != nil {

@@ -360,7 +360,7 @@ func seedAddress(i int) string { return fmt.Sprintf("0x%040x", uint64(i)+1<<40) 
 func seedPeople(t *testing.T, db *pgxpool.Pool, n int, now time.Time) {
 	t.Helper()
 	var seeded bool
-	if err := db.QueryRow(t.Context(), "SELECT EXISTS (SELECT 1 FROM accounts WHERE address = $1)", seedAddress(n-1)).Scan(&seeded); err != nil {
+	if err := db.QueryRow(t.Context(), "SELECT EXISTS (SELECT 1 FROM account_interests WHERE account = $1)", seedAddress(n-1)).Scan(&seeded); err != nil {
 		t.Fatal(err)
 	}
 	if seeded {

@@ -90,16 +90,35 @@ func (s *Server) PutMyProfile(c echo.Context) error {
 
 // GetUser answers a profile by address or username, hidden when either side blocked the other.
 func (s *Server) GetUser(c echo.Context, handle string) error {
-	row, err := s.q.FindProfile(c.Request().Context(), appdb.FindProfileParams{Handle: strings.ToLower(handle), Viewer: account(c)})
+	ctx, handle := c.Request().Context(), strings.ToLower(handle)
+	row, err := s.q.FindProfile(ctx, appdb.FindProfileParams{Handle: handle, Viewer: account(c)})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return ErrNotFound.with("no such user", nil)
+		return s.bareProfile(c, handle)
 	}
 	if err != nil {
 		return fmt.Errorf("find profile: %w", err)
 	}
 	p := profileOf(appdb.GetProfileRow(row))
-	p.EnsName = s.ensName(c.Request().Context(), p.Address)
+	p.EnsName = s.ensName(ctx, p.Address)
 	return c.JSON(http.StatusOK, p)
+}
+
+// bareProfile answers an address without a profile as the address alone (every address can
+// be written to, and a wallet's profile is optional); an unknown username, or anyone hidden by
+// a block either way, is not found.
+func (s *Server) bareProfile(c echo.Context, handle string) error {
+	if !isAddress(handle) {
+		return ErrNotFound.with("no such user", nil)
+	}
+	ctx := c.Request().Context()
+	blocked, err := s.q.BlockedEitherWay(ctx, appdb.BlockedEitherWayParams{A: account(c), B: handle})
+	if err != nil {
+		return fmt.Errorf("check blocks: %w", err)
+	}
+	if blocked {
+		return ErrNotFound.with("no such user", nil)
+	}
+	return c.JSON(http.StatusOK, gen.Profile{Address: handle, EnsName: s.ensName(ctx, handle)})
 }
 
 // ListInterests answers the curated taxonomy.

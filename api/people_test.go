@@ -37,6 +37,13 @@ func TestProfiles(t *testing.T) {
 		}
 	}
 	e.must(http.StatusNotFound, request{method: http.MethodGet, path: "/v1/users/nobody", token: bob.tokens.AccessToken})
+	// An address without a profile is the address alone.
+	const bare = "0x000000000000000000000000000000000000beef"
+	var got gen.Profile
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/" + bare, token: bob.tokens.AccessToken}).decode(t, &got)
+	if got.Address != bare || got.DisplayName != "" || got.Username != nil {
+		t.Fatalf("bare address profile %+v", got)
+	}
 
 	// Bob cannot take alice's username; the lookup of a blocked person is hidden both ways.
 	taken := gen.ProfileInput{Username: ptr("alice_1"), DisplayName: "Bob"}
@@ -45,6 +52,8 @@ func TestProfiles(t *testing.T) {
 	}
 	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + bob.address, token: alice.tokens.AccessToken})
 	e.must(http.StatusNotFound, request{method: http.MethodGet, path: "/v1/users/alice_1", token: bob.tokens.AccessToken})
+	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + bare, token: bob.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: "/v1/users/" + bare, token: bob.tokens.AccessToken})
 	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: "/v1/blocks/" + bob.address, token: alice.tokens.AccessToken})
 	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/alice_1", token: bob.tokens.AccessToken})
 

@@ -683,7 +683,7 @@ type ServerInterface interface {
 	// A person's devices as indexed from the DeviceRegistry, with validity, then gasless registrations still pending.
 	// (GET /v1/users/{address}/devices)
 	ListUserDevices(ctx echo.Context, address PeerAddress) error
-	// A person's public profile by address or username; hidden when either side blocked the other.
+	// A person's public profile by address or username (an address without a profile answers the address alone); hidden when either side blocked the other.
 	// (GET /v1/users/{handle})
 	GetUser(ctx echo.Context, handle string) error
 }
@@ -1595,8 +1595,9 @@ var swaggerSpec = []string{
 	"xvaGXWAJFhN3vGPkxlc7Dz0RuwpuOg1iEOHWaL5X6Eb0vU7F7QV+t+wGyk6ci1WY/zKJ1Uu6r7plR9Tm",
 	"vv1GEboVbXlndDGWclGpwHQdA1rZ57MA/taOe2rbiTXyn7f1Tuz3tuiw3Mp9btqutU1u/IYbRqAMuGC0",
 	"em/fXLi3766o61GuE7j6lRdETm0TgwkWiX4zQ+WKvcmU2GswbRLYUlSMaZRAq62q6KgTo5u5Wrncf+3R",
-	"sHJHeH+zWnpBbGrlcOETb5wV1GHbv7toY31TsGMUkygCaqxCIDq7KEgErnOnKQdXX9eTQtVirr4N58uV",
-	"QoB95sHhmOlbscWfWkp5f9upvW+s3ex94+7WXj3+dwAAAP//4g+rXxaXAAA=",
+	"sHJHeH+zWnpBbGrlcOETb5wV1GHbv7toY31TMLTlNVV0Dg0uHnJv8/BzNzhhFLaPUUyiCKgxJ4HotKQg",
+	"EbiWn6aOXH1dT0NVU7v6Gp0vVwpz9pkHRxxMX6ct/tTizfvbTu19Yw1u7xt3Kffq8b8DAAD//z6v6HFP",
+	"lwAA",
 }
 
 // GetSwagger returns the content of the embedded swagger specification file

@@ -282,11 +282,6 @@ func (m *chatModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			var cmd tea.Cmd
 			m.vp, cmd = m.vp.Update(msg)
 			return m, cmd
-		case tea.KeyRunes, tea.KeySpace:
-			if time.Since(m.typed) > typingHint/2 {
-				m.typed = time.Now()
-				cmds = append(cmds, m.sendFrame(frameBody{T: "typing"}))
-			}
 		}
 	case receivedMsg:
 		cmds = append(cmds, m.receive(client.Received(msg)))
@@ -321,6 +316,11 @@ func (m *chatModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.in, cmd = m.in.Update(msg)
+	if k, ok := msg.(tea.KeyMsg); ok && (k.Type == tea.KeyRunes || k.Type == tea.KeySpace) &&
+		!strings.HasPrefix(m.in.Value(), "/") && time.Since(m.typed) > typingHint/2 {
+		m.typed = time.Now() // a message is being written (not a command): tell the peer
+		cmds = append(cmds, m.sendFrame(frameBody{T: "typing"}))
+	}
 	m.refresh()
 	return m, tea.Batch(append(cmds, cmd)...)
 }

@@ -138,25 +138,45 @@ func benchConfig(t *testing.T) func(*Config, *Deps) {
 	}
 }
 
-// loginOnce runs nonce → sign → verify over HTTP for key; e supplies the clock of the messages.
-func loginOnce(e *testEnv, c loadClient, key *ecdsa.PrivateKey) (gen.TokenPair, error) {
+// wallet is a key with its checksummed address, as a wallet holds it before it signs in.
+type wallet struct {
+	key     *ecdsa.PrivateKey
+	address string
+}
+
+func newWallet() (wallet, error) {
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		return wallet{}, err
+	}
+	return wallet{key: key, address: crypto.PubkeyToAddress(key.PublicKey).Hex()}, nil
+}
+
+// walletsPerSecond is how many logins per second the wallets made before a timed login run
+// cover; a worker that uses up its share makes the next ones inside the run.
+const walletsPerSecond = 4000
+
+// loginOnce runs nonce → sign → verify over HTTP for w; e supplies the clock of the messages.
+func loginOnce(e *testEnv, c loadClient, w wallet) (gen.TokenPair, error) {
 	var n gen.Nonce
 	if err := c.call(http.MethodPost, "/v1/auth/nonce", "", nil, &n); err != nil {
 		return gen.TokenPair{}, err
 	}
-	msg := e.siweMessage(crypto.PubkeyToAddress(key.PublicKey).Hex(), n.Nonce, nil)
+	msg := e.siweMessage(w.address, n.Nonce, nil)
 	var pair gen.TokenPair
-	err := c.call(http.MethodPost, "/v1/auth/verify", "", gen.SiweVerifyRequest{Message: msg, Signature: personalSign(e.t, key, msg)}, &pair)
+	err := c.call(http.MethodPost, "/v1/auth/verify", "", gen.SiweVerifyRequest{Message: msg, Signature: personalSign(e.t, w.key, msg)}, &pair)
 	return pair, err
 }
 
 // loadResult is what a load run reports; a client process prints it as one JSON line.
 type loadResult struct {
-	Ops     int      `json:"ops"`
-	Seconds float64  `json:"seconds"`
-	P50     float64  `json:"p50_ms"`
-	P99     float64  `json:"p99_ms"`
-	Errors  []string `json:"errors"`
+	Ops     int     `json:"ops"`
+	Seconds float64 `json:"seconds"`
+	P50     float64 `json:"p50_ms"`
+	P99     float64 `json:"p99_ms"`
+	// CPU is the client process's CPU seconds during the timed run alone.
+	CPU    float64  `json:"cpu_seconds"`
+	Errors []string `json:"errors"`
 }
 
 // loadResultPrefix starts the line on which a client process reports its loadResult.
@@ -166,36 +186,60 @@ const loadResultPrefix = "load-result: "
 var searchTagSets = [][]string{{"sports", "music"}, {"tech", "ethereum", "privacy"}, {"music", "movies", "books", "art"}, {"hiking", "free-500"}, {"sports"}}
 
 // runLoad drives kind ("logins" or "search") against base with workers clients for seconds.
-// Logins sign every time with a fresh key, as a new client would; searchers sign in once,
-// set their interests and page through their results (two of three searches follow the cursor).
+// Every login signs with a fresh wallet, as a new client would; the wallets (keys and
+// addresses) are made before the timed run, as a wallet exists before it signs in. Searchers
+// sign in once, set their interests and page through their results (two of three searches
+// follow the cursor).
 func runLoad(e *testEnv, base, kind string, workers, seconds int) loadResult {
 	c := newLoadClient(base)
 	var lat latencies
 	var wg sync.WaitGroup
 	var errs sync.Map
+	wallets := make([][]wallet, workers)
+	if kind == "logins" {
+		for w := range workers {
+			wg.Go(func() {
+				for range walletsPerSecond * seconds / workers {
+					wl, err := newWallet()
+					if err != nil {
+						errs.Store(err.Error(), true)
+						return
+					}
+					wallets[w] = append(wallets[w], wl)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	cpu0 := processCPU()
 	start := time.Now()
 	deadline := start.Add(time.Duration(seconds) * time.Second)
 	for w := range workers {
 		wg.Go(func() {
-			err := loadWorker(e, c, kind, w, deadline, &lat)
+			err := loadWorker(e, c, kind, w, wallets[w], deadline, &lat)
 			if err != nil {
 				errs.Store(err.Error(), true)
 			}
 		})
 	}
 	wg.Wait()
-	res := loadResult{Ops: len(lat.d), Seconds: time.Since(start).Seconds(), P50: ms(lat.quantile(0.5)), P99: ms(lat.quantile(0.99))}
+	res := loadResult{Ops: len(lat.d), Seconds: time.Since(start).Seconds(), P50: ms(lat.quantile(0.5)), P99: ms(lat.quantile(0.99)), CPU: processCPU() - cpu0}
 	errs.Range(func(k, _ any) bool { res.Errors = append(res.Errors, k.(string)); return true })
 	return res
 }
 
-func loadWorker(e *testEnv, c loadClient, kind string, w int, deadline time.Time, lat *latencies) error {
+// loadWorker is worker w of runLoad; a login worker signs in once with each of wallets.
+func loadWorker(e *testEnv, c loadClient, kind string, w int, wallets []wallet, deadline time.Time, lat *latencies) error {
 	if kind == "logins" {
-		for time.Now().Before(deadline) {
+		for i := 0; time.Now().Before(deadline); i++ {
 			t0 := time.Now()
-			key, err := crypto.GenerateKey()
+			var err error
+			if i >= len(wallets) {
+				wallets = append(wallets, wallet{})
+				wallets[i], err = newWallet()
+			}
 			if err == nil {
-				_, err = loginOnce(e, c, key)
+				_, err = loginOnce(e, c, wallets[i])
 			}
 			if err != nil {
 				return err
@@ -204,11 +248,11 @@ func loadWorker(e *testEnv, c loadClient, kind string, w int, deadline time.Time
 		}
 		return nil
 	}
-	key, err := crypto.GenerateKey()
+	wl, err := newWallet()
 	if err != nil {
 		return err
 	}
-	tokens, err := loginOnce(e, c, key)
+	tokens, err := loginOnce(e, c, wl)
 	if err != nil {
 		return err
 	}
@@ -254,15 +298,20 @@ func TestLoadClient(t *testing.T) {
 // cpuTimes are CPU seconds used so far by this process and by the Postgres server.
 type cpuTimes struct{ self, postgres float64 }
 
+// processCPU is the user and system CPU seconds this process has used so far.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return tvSeconds(ru.Utime) + tvSeconds(ru.Stime)
+}
+
 // readCPU samples the CPU time of this process and of db's server (the postmaster and all its
 // children, found through /proc; 0 when the server is not local).
 func readCPU(t *testing.T, db *pgxpool.Pool) cpuTimes {
 	t.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	out := cpuTimes{self: tvSeconds(ru.Utime) + tvSeconds(ru.Stime)}
+	out := cpuTimes{self: processCPU()}
 	var backend int
 	if err := db.QueryRow(t.Context(), "SELECT pg_backend_pid()").Scan(&backend); err != nil {
 		t.Fatal(err)
@@ -300,7 +349,8 @@ func procStat(pid int) (ppid int, ticks float64, ok bool) {
 }
 
 // runClients serves e over HTTP and drives kind against it, in a separate client process
-// (this test binary again, TestLoadClient) unless PARLEY_BENCH_INPROCESS is set, then prints
+// (this test binary again, TestLoadClient; PARLEY_BENCH_CLIENT_PROFILE=file writes its CPU
+// profile) unless PARLEY_BENCH_INPROCESS is set, then prints
 // the "bench: api-<kind>" line with throughput, latency and CPU time per operation of the
 // server process, of Postgres and of the client process.
 func runClients(t *testing.T, e *testEnv, kind string, workers, seconds int) {
@@ -312,7 +362,11 @@ func runClients(t *testing.T, e *testEnv, kind string, workers, seconds int) {
 	if os.Getenv("PARLEY_BENCH_INPROCESS") != "" {
 		res = runLoad(e, srv.URL, kind, workers, seconds)
 	} else {
-		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run", "^TestLoadClient$", "-test.count", "1")
+		args := []string{"-test.run", "^TestLoadClient$", "-test.count", "1"}
+		if p := os.Getenv("PARLEY_BENCH_CLIENT_PROFILE"); p != "" {
+			args = append(args, "-test.cpuprofile", p)
+		}
+		cmd := exec.CommandContext(t.Context(), os.Args[0], args...)
 		cmd.Env = append(os.Environ(), "PARLEY_BENCH_TARGET="+srv.URL, "PARLEY_BENCH_KIND="+kind,
 			"PARLEY_BENCH_NOW="+e.clock.now().Format(time.RFC3339Nano),
 			"PARLEY_BENCH_WORKERS="+strconv.Itoa(workers), "PARLEY_BENCH_SECONDS="+strconv.Itoa(seconds))
@@ -328,8 +382,7 @@ func runClients(t *testing.T, e *testEnv, kind string, workers, seconds int) {
 		if err := json.Unmarshal([]byte(strings.SplitN(line, "\n", 2)[0]), &res); err != nil {
 			t.Fatalf("load client result: %v", err)
 		}
-		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		clientCPU = tvSeconds(ru.Utime) + tvSeconds(ru.Stime)
+		clientCPU = res.CPU
 	}
 	after := readCPU(t, e.srv.db)
 	for _, msg := range res.Errors {

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -134,57 +135,34 @@ type delivery struct {
 // socket's send order), the cap trim and one wake-up notification. Then it acks the senders,
 // rejects the duplicates and hands the rows to the recipients' sockets on this instance.
 func (r *Relay) commitBatch(ctx context.Context, conn *pgxpool.Conn, batch []*prepared) error {
-	now := r.deps.Now()
 	first := make(map[string]*prepared, len(batch)) // cid → its first send in the batch
-	var env relaydb.InsertEnvelopesParams
-	env.Now = pgtype.Timestamptz{Time: now, Valid: true}
+	var sends []*prepared
 	for _, p := range batch {
-		if p.err != nil {
-			continue
+		if p.err == nil && first[p.block.KeyString()] == nil {
+			first[p.block.KeyString()] = p
+			sends = append(sends, p)
 		}
-		k := p.block.KeyString()
-		if first[k] != nil {
-			continue
-		}
-		first[k] = p
-		env.Cids = append(env.Cids, p.block.Bytes())
-		env.Conversations = append(env.Conversations, p.chk.env.Conversation)
-		env.Senders = append(env.Senders, p.c.key.account.Bytes())
-		env.SenderDevices = append(env.SenderDevices, int64(p.c.key.device))
-		env.Bodies = append(env.Bodies, p.f.Envelope)
 	}
-	accepted := make(map[*prepared]bool, len(batch))
 	var rows []delivery
-	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if len(env.Cids) == 0 {
-			return nil
-		}
-		q := r.q.WithTx(tx)
-		stored, err := q.InsertEnvelopes(ctx, env)
+	for len(sends) > 0 {
+		stored, rs, err := r.store(ctx, conn, sends)
 		if err != nil {
-			return fmt.Errorf("insert envelopes: %w", err)
+			return err
 		}
+		if rs != nil || len(stored) == len(sends) {
+			rows = rs
+			break
+		}
+		// Some envelopes were accepted before (a retried send): the transaction, which
+		// reserved sequence numbers for their rows too, was rolled back. Again without them.
+		sends = sends[:0]
 		for _, c := range stored {
-			accepted[first[string(c)]] = true
+			sends = append(sends, first[string(c)])
 		}
-		counts := map[deviceKey]int64{}
-		for _, p := range batch {
-			if !accepted[p] {
-				continue
-			}
-			for _, d := range p.to {
-				k := deviceKey{d.Account, d.Device}
-				counts[k]++
-				rows = append(rows, delivery{to: k, p: p})
-			}
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return r.enqueue(ctx, q, rows, counts, now)
-	})
-	if err != nil {
-		return err
+	}
+	accepted := make(map[*prepared]bool, len(sends))
+	for _, p := range sends {
+		accepted[p] = true
 	}
 	for _, p := range batch {
 		switch {
@@ -200,9 +178,27 @@ func (r *Relay) commitBatch(ctx context.Context, conn *pgxpool.Conn, batch []*pr
 	return nil
 }
 
-// enqueue reserves sequence numbers, writes the pending rows, trims devices beyond the cap and
-// notifies the other instances, inside the batch's transaction.
-func (r *Relay) enqueue(ctx context.Context, q *relaydb.Queries, rows []delivery, counts map[deviceKey]int64, now time.Time) error {
+// store commits distinct envelopes and their pending rows in one transaction of two round
+// trips: the envelopes with the sequence numbers their rows need, then the rows, the cap trim,
+// the wake-up notification and the commit. It returns the cids stored and the committed rows;
+// when an envelope was accepted before, it rolls back and returns the stored cids alone.
+func (r *Relay) store(ctx context.Context, conn *pgxpool.Conn, sends []*prepared) ([][]byte, []delivery, error) {
+	now := r.deps.Now()
+	env := relaydb.InsertEnvelopesParams{Now: pgtype.Timestamptz{Time: now, Valid: true}}
+	counts := map[deviceKey]int64{}
+	var rows []delivery
+	for _, p := range sends {
+		env.Cids = append(env.Cids, p.block.Bytes())
+		env.Conversations = append(env.Conversations, p.chk.env.Conversation)
+		env.Senders = append(env.Senders, p.c.key.account.Bytes())
+		env.SenderDevices = append(env.SenderDevices, int64(p.c.key.device))
+		env.Bodies = append(env.Bodies, p.f.Envelope)
+		for _, d := range p.to {
+			k := deviceKey{d.Account, d.Device}
+			counts[k]++
+			rows = append(rows, delivery{to: k, p: p})
+		}
+	}
 	devs := make([]deviceKey, 0, len(counts))
 	for k := range counts {
 		devs = append(devs, k)
@@ -216,9 +212,50 @@ func (r *Relay) enqueue(ctx context.Context, q *relaydb.Queries, rows []delivery
 		res.DeviceIds = append(res.DeviceIds, int64(k.device))
 		res.Counts = append(res.Counts, counts[k])
 	}
-	last, err := q.ReserveSeqs(ctx, res)
-	if err != nil {
-		return fmt.Errorf("reserve sequence numbers: %w", err)
+	var (
+		first  pgx.Batch
+		stored [][]byte
+		last   []relaydb.ReserveSeqsRow
+	)
+	first.Queue("begin")
+	relaydb.QueueInsertEnvelopes(&first, env, &stored)
+	if len(devs) > 0 {
+		relaydb.QueueReserveSeqs(&first, res, &last)
+	}
+	if err := conn.SendBatch(ctx, &first).Close(); err != nil {
+		return nil, nil, rollback(ctx, conn, fmt.Errorf("insert envelopes, reserve sequence numbers: %w", err))
+	}
+	if len(stored) < len(sends) {
+		return stored, nil, rollback(ctx, conn, nil)
+	}
+	var second pgx.Batch
+	r.queueRows(&second, rows, counts, last, now)
+	for _, payload := range r.wakePayloads(devs) {
+		relaydb.QueueNotify(&second, relaydb.NotifyParams{Channel: chanWake, Payload: payload})
+	}
+	second.Queue("commit")
+	if err := conn.SendBatch(ctx, &second).Close(); err != nil {
+		return nil, nil, rollback(ctx, conn, fmt.Errorf("insert pending rows, commit: %w", err))
+	}
+	return stored, rows, nil
+}
+
+// rollback ends the connection's failed or abandoned transaction and returns err.
+func rollback(ctx context.Context, conn *pgxpool.Conn, err error) error {
+	if conn.Conn().PgConn().TxStatus() == 'I' {
+		return err
+	}
+	if _, rerr := conn.Exec(ctx, "rollback"); rerr != nil {
+		return errors.Join(err, fmt.Errorf("roll back: %w", rerr))
+	}
+	return err
+}
+
+// queueRows gives the rows the sequence numbers reserved for their devices (last: the last
+// one reserved per device) and queues their insert and the trim of devices beyond the cap.
+func (r *Relay) queueRows(b *pgx.Batch, rows []delivery, counts map[deviceKey]int64, last []relaydb.ReserveSeqsRow, now time.Time) {
+	if len(rows) == 0 {
+		return
 	}
 	next := make(map[deviceKey]int64, len(last))
 	trim := relaydb.TrimPendingParams{Cap: r.cfg.MaxPending}
@@ -231,28 +268,20 @@ func (r *Relay) enqueue(ctx context.Context, q *relaydb.Queries, rows []delivery
 			trim.Seqs = append(trim.Seqs, l.LastSeq)
 		}
 	}
-	expires := pgtype.Timestamptz{Time: now.Add(r.cfg.PendingTTL), Valid: true}
-	pending := make([]relaydb.InsertPendingParams, len(rows))
+	pending := relaydb.InsertPendingParams{ExpiresAt: pgtype.Timestamptz{Time: now.Add(r.cfg.PendingTTL), Valid: true}}
 	for i := range rows {
 		d := &rows[i]
 		d.seq = next[d.to]
 		next[d.to]++
-		pending[i] = relaydb.InsertPendingParams{Account: d.to.account.Bytes(), DeviceID: int64(d.to.device), Seq: d.seq, Cid: d.p.block.Bytes(), ExpiresAt: expires}
+		pending.Accounts = append(pending.Accounts, d.to.account.Bytes())
+		pending.DeviceIds = append(pending.DeviceIds, int64(d.to.device))
+		pending.Seqs = append(pending.Seqs, d.seq)
+		pending.Cids = append(pending.Cids, d.p.block.Bytes())
 	}
-	if _, err := q.InsertPending(ctx, pending); err != nil {
-		return fmt.Errorf("insert pending rows: %w", err)
-	}
+	relaydb.QueueInsertPending(b, pending)
 	if len(trim.Accounts) > 0 {
-		if _, err := q.TrimPending(ctx, trim); err != nil {
-			return fmt.Errorf("trim pending rows: %w", err)
-		}
+		relaydb.QueueTrimPending(b, trim)
 	}
-	for _, payload := range r.wakePayloads(devs) {
-		if err := q.Notify(ctx, relaydb.NotifyParams{Channel: chanWake, Payload: payload}); err != nil {
-			return fmt.Errorf("notify devices: %w", err)
-		}
-	}
-	return nil
 }
 
 // wakePayloads packs devices into chanWake payloads: this instance's id, then the devices

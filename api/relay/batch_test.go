@@ -1,6 +1,7 @@
 package relay_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/parleychat/parley/api/relay"
 	"github.com/parleychat/parley/internal/client"
 	"github.com/parleychat/parley/internal/client/wire"
 	"github.com/parleychat/parley/internal/protocol"
@@ -127,4 +129,71 @@ func TestGroupCommit(t *testing.T) {
 		}
 	}
 	eventually(t, 10*time.Second, "acks", func() bool { return f.count(t, "relay_pending") == 0 })
+}
+
+// TestDuplicateInBatch commits a batch that holds an envelope accepted before between new
+// ones: the new ones are accepted and their recipient sees contiguous sequence numbers (the
+// transaction that reserved a number for the duplicate too is rolled back and redone), and the
+// duplicate is rejected.
+func TestDuplicateInBatch(t *testing.T) {
+	f := newFixture(t)
+	f.override = func(c *relay.Config) { c.CommitDelay = 300 * time.Millisecond } // one batch
+	in := f.start(t, "")
+	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
+	alice, bob := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 1)
+	to := []wire.DeviceRef{{Account: bobAddr, Device: 1}}
+	sess := session(t, f, alice, bobAddr)
+	envs := [][]byte{seal(t, sess, "first"), seal(t, sess, "second"), seal(t, sess, "third")}
+	sender, err := client.Dial(t.Context(), in.wsURL(), header(alice))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sender.Close() })
+	submit := func(envs ...[]byte) []error {
+		var waits []func(context.Context) (string, error)
+		for _, env := range envs {
+			wait, err := sender.Submit(bobAddr, to, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			waits = append(waits, wait)
+		}
+		errs := make([]error, len(waits))
+		for i, w := range waits {
+			_, errs[i] = w(t.Context())
+		}
+		return errs
+	}
+	if errs := submit(envs[0]); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	errs := submit(envs[1], envs[0], envs[2])
+	if errs[0] != nil || !errors.Is(errs[1], client.ErrDuplicate) || errs[2] != nil {
+		t.Fatalf("second batch answered %v, want nil, a duplicate, nil", errs)
+	}
+	recv, err := client.Dial(t.Context(), in.wsURL(), header(bob))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { recv.Close() })
+	var seqs []int64
+	var cids []string
+	for len(seqs) < 3 {
+		select {
+		case fr := <-recv.Incoming():
+			if fr.Type == wire.TypeEnvelope {
+				seqs, cids = append(seqs, fr.Seq), append(cids, fr.CID)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("bob got %v, want 3 envelopes", seqs)
+		}
+	}
+	want := []string{protocol.EnvelopeCID(envs[0]).String(), protocol.EnvelopeCID(envs[1]).String(), protocol.EnvelopeCID(envs[2]).String()}
+	if !slices.Equal(seqs, []int64{1, 2, 3}) || !slices.Equal(cids, want) {
+		t.Fatalf("bob got seqs %v cids %v, want 1..3 and %v", seqs, cids, want)
+	}
+	if n := f.count(t, "relay_pending"); n != 3 {
+		t.Fatalf("%d pending rows, want 3", n)
+	}
 }

@@ -157,12 +157,30 @@ func (q *Queries) InsertEnvelopes(ctx context.Context, arg InsertEnvelopesParams
 	return items, nil
 }
 
+const insertPending = `-- name: InsertPending :exec
+INSERT INTO relay_pending (account, device_id, seq, cid, expires_at)
+SELECT unnest($1::bytea[]), unnest($2::bigint[]), unnest($3::bigint[]),
+       unnest($4::bytea[]), $5
+`
+
 type InsertPendingParams struct {
-	Account   []byte
-	DeviceID  int64
-	Seq       int64
-	Cid       []byte
+	Accounts  [][]byte
+	DeviceIds []int64
+	Seqs      []int64
+	Cids      [][]byte
 	ExpiresAt pgtype.Timestamptz
+}
+
+// Writes pending rows (one per recipient device of a stored envelope).
+func (q *Queries) InsertPending(ctx context.Context, arg InsertPendingParams) error {
+	_, err := q.db.Exec(ctx, insertPending,
+		arg.Accounts,
+		arg.DeviceIds,
+		arg.Seqs,
+		arg.Cids,
+		arg.ExpiresAt,
+	)
+	return err
 }
 
 const latestNotificationID = `-- name: LatestNotificationID :one

@@ -31,10 +31,11 @@ SELECT unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), unnest(@counts
 ON CONFLICT (account, device_id) DO UPDATE SET last_seq = d.last_seq + excluded.last_seq
 RETURNING d.account, d.device_id, d.last_seq;
 
--- name: InsertPending :copyfrom
+-- name: InsertPending :exec
 -- Writes pending rows (one per recipient device of a stored envelope).
 INSERT INTO relay_pending (account, device_id, seq, cid, expires_at)
-VALUES (@account, @device_id, @seq, @cid, @expires_at);
+SELECT unnest(@accounts::bytea[]), unnest(@device_ids::bigint[]), unnest(@seqs::bigint[]),
+       unnest(@cids::bytea[]), @expires_at;
 
 -- name: Notify :exec
 -- Publishes a notification (delivered at commit inside a transaction).

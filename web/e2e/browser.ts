@@ -4,16 +4,25 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Hex } from 'viem';
+import { anvil } from 'viem/chains';
 import { installWallet, type WalletControl } from './wallet.js';
 
-/** Starts the system Chromium (CHROMIUM overrides /usr/bin/chromium); never a downloaded browser. */
-export function launch(): Promise<Browser> {
+/**
+ * Starts the system Chromium (CHROMIUM overrides /usr/bin/chromium); never a downloaded browser.
+ * With camera, every page's camera is Chromium's fake one playing that MJPEG file (read when a page
+ * opens the camera, so it may be written later; frame sizes must be even), allowed without asking.
+ */
+export function launch(opts: { camera?: string } = {}): Promise<Browser> {
+  const camera = opts.camera ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${opts.camera}`] : [];
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...camera],
   });
 }
+
+/** The RPC URL the app reads the chain through when no wallet serves it (the new device on /link): anvil's default. */
+const defaultRPC = anvil.rpcUrls.default.http[0];
 
 /** Screenshots numbered in the order they are taken, so the artifact dir reads as the story. */
 export class Shots {
@@ -44,10 +53,24 @@ export class Person {
     private readonly shots: Shots,
   ) {}
 
-  /** A person with a fresh context; with a key they also get the injected test wallet. */
+  /**
+   * A person with a fresh context; with a key they also get the injected test wallet. With rpcURL
+   * (the stack's anvil, which the server's Content-Security-Policy allows) the page's fetches of
+   * anvil's default RPC URL go there instead.
+   */
   static async create(browser: Browser, name: string, baseURL: string, shots: Shots, opts: { key?: Hex; rpcURL?: string; wallet?: WalletControl; mobile?: boolean } = {}): Promise<Person> {
     const context = await browser.newContext({ baseURL, viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1280, height: 800 } });
-    const address = opts.key ? await installWallet(context, opts.key, opts.rpcURL!, opts.wallet) : undefined;
+    const rpcURL = opts.rpcURL;
+    if (rpcURL) {
+      await context.addInitScript(
+        ({ from, to }) => {
+          const fetch = window.fetch.bind(window);
+          window.fetch = (input, init) => fetch(typeof input === 'string' && input.startsWith(from) ? to + input.slice(from.length) : input, init);
+        },
+        { from: defaultRPC, to: rpcURL },
+      );
+    }
+    const address = opts.key ? await installWallet(context, opts.key, rpcURL!, opts.wallet) : undefined;
     const p = new Person(name, context, address, shots);
     await p.reopen();
     return p;

@@ -1,10 +1,11 @@
 // The browser scenario of issue 7, step by step against one stack: people sign in with their
-// wallets, register devices, find each other, chat, verify and tip; at the end the server's
-// database and blockstore must not hold any message text of the test.
-import { mkdir, rm } from 'node:fs/promises';
+// wallets, register devices, find each other, chat, verify (by digits, a picture of the QR code and
+// the camera), tip, link a new device by its QR code and back up with a passphrase; at the end the
+// server's database and blockstore must not hold any message text of the test.
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { createPublicClient, http, parseEther } from 'viem';
+import { createPublicClient, createTestClient, http, parseEther } from 'viem';
 import { anvil } from 'viem/chains';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launch, Person, Shots } from './browser.js';
@@ -12,6 +13,8 @@ import { root, run, startStack, type Stack } from './stack.js';
 import { devnetKeys, walletName, type WalletControl } from './wallet.js';
 
 const artifacts = process.env.PARLEY_E2E_ARTIFACTS ?? join(root, '.data/e2e/artifacts');
+/** What Chromium's fake camera shows: written by the step that scans with it. */
+const camera = join(artifacts, 'camera.mjpeg');
 /** Every message text the test sends; none may reach the server's storage in the clear. */
 const plaintexts: string[] = [];
 /** A message text unique to this run. */
@@ -25,14 +28,18 @@ let stack: Stack;
 let browser: Browser;
 let shots: Shots;
 const people: Person[] = [];
+let alice: Person;
+let bob: Person;
 let failed = false;
+/** The suites whose steps build on each other and on those of the suites before them. */
+const dependent = new Set(['two people', 'their devices and keys']);
 
 beforeAll(async () => {
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
   shots = new Shots(artifacts);
   stack = await startStack(join(artifacts, 'stack.log'));
-  browser = await launch();
+  browser = await launch({ camera });
 });
 
 afterAll(async () => {
@@ -40,10 +47,10 @@ afterAll(async () => {
   await stack?.dispose();
 });
 
-// The steps of 'two people' build on each other: after a failure the rest of them is skipped
-// rather than failing for the same reason again.
+// The dependent steps build on each other: after a failure the rest of them is skipped rather than
+// failing for the same reason again.
 beforeEach((ctx) => {
-  if (failed && ctx.task.suite?.name === 'two people') ctx.skip();
+  if (failed && dependent.has(ctx.task.suite?.name ?? '')) ctx.skip();
   onTestFailed(async () => {
     failed = true;
     await Promise.all(people.filter((p) => !p.page.isClosed()).map((p) => p.shot('failed').catch(() => undefined)));
@@ -106,8 +113,6 @@ async function sees(p: Person, text: string): Promise<void> {
 }
 
 describe('two people', () => {
-  let alice: Person;
-  let bob: Person;
   const tag = `e2e-${Math.random().toString(36).slice(2, 7)}`;
 
   it('sign in with their wallets and register devices, gaslessly and by transaction', async () => {
@@ -180,13 +185,20 @@ describe('two people', () => {
     await Promise.all([alice.shot('safety'), bob.shot('safety-match')]);
   });
 
-  it('tip, and both see the tip in the conversation and on chain', async () => {
+  it('tip, refused before the wallet without the funds, and both see the tip in the conversation and on chain', async () => {
     const chain = createPublicClient({ chain: anvil, transport: http(stack.rpcURL) });
+    const testnet = createTestClient({ chain: anvil, mode: 'anvil', transport: http(stack.rpcURL) });
     const before = await chain.getBalance({ address: bob.address! });
+    const funds = await chain.getBalance({ address: alice.address! });
     await alice.page.goBack();
     await bob.page.goBack();
     await alice.page.getByRole('button', { name: 'Send a tip' }).click();
     await alice.page.getByLabel('Tip amount in ETH').fill('0.05');
+    await testnet.setBalance({ address: alice.address!, value: parseEther('0.01') });
+    await alice.page.getByRole('button', { name: 'Send tip' }).click();
+    await alice.page.getByRole('alert').filter({ hasText: 'Not enough ETH' }).waitFor();
+    await alice.shot('tip-unfunded');
+    await testnet.setBalance({ address: alice.address!, value: funds });
     await alice.page.getByRole('button', { name: 'Send tip' }).click();
     // Both conversations show the tip message with its chain state, pending until mined, then confirmed.
     for (const [p, status] of [[alice, 'You tipped'], [bob, 'Tipped you']] as const) {
@@ -221,7 +233,7 @@ describe('two people', () => {
     }
   });
 
-  it('let a third person join their group after approval', async () => {
+  it('let a third person join their group after approval, and leave it', async () => {
     const carol = await person('carol', 3);
     await signUp(carol, true);
     await onboard(carol, 'carol', 'Carol', `${tag}-x`);
@@ -258,6 +270,90 @@ describe('two people', () => {
       await carol.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · 3 members/ }).waitFor();
     });
     await Promise.all([alice.shot('group'), carol.shot('group')]);
+
+    // Carol leaves; Alice's open group screen drops her.
+    await carol.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · 3 members/ }).click();
+    await carol.page.getByRole('button', { name: 'Leave group' }).click();
+    await expect.poll(() => members.getByRole('listitem').count(), { timeout: 30_000 }).toBe(2);
+    await alice.shot('group-left');
+  });
+});
+
+describe('their devices and keys', () => {
+  it('compare safety numbers by an uploaded and a pasted picture of the QR code, and with the camera', async () => {
+    const qr = (p: Person) => p.page.getByRole('img', { name: 'Safety number QR code' });
+    const verdict = (p: Person) => p.page.getByRole('alert').filter({ hasText: 'Safety numbers match' });
+    await alice.reopen(`/safety/${bob.address!.toLowerCase()}`);
+    await bob.reopen(`/safety/${alice.address!.toLowerCase()}`);
+    const [alicesCode, bobsCode] = [join(artifacts, 'alice-safety-qr.png'), join(artifacts, 'bob-safety-qr.png')];
+    await Promise.all([qr(alice).screenshot({ path: alicesCode }), qr(bob).screenshot({ path: bobsCode })]);
+
+    await alice.page.getByLabel('Upload a picture of the safety code').setInputFiles(bobsCode);
+    await verdict(alice).waitFor();
+    await alice.shot('safety-uploaded');
+
+    // A paste of the picture into the page, as Ctrl+V of a copied image does.
+    await bob.page.getByLabel('Paste a picture of the safety code').evaluate((el, bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'code.png', { type: 'image/png' }));
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, [...(await readFile(alicesCode))]);
+    await verdict(bob).waitFor();
+    await bob.shot('safety-pasted');
+
+    // The camera films Alice's screen with her code in view (one JPEG frame).
+    await qr(alice).scrollIntoViewIfNeeded();
+    await alice.page.screenshot({ path: camera, type: 'jpeg', quality: 90 });
+    await bob.reopen(`/safety/${alice.address!.toLowerCase()}`);
+    await bob.page.getByRole('button', { name: 'Scan safety code with the camera' }).click();
+    await verdict(bob).waitFor({ timeout: 30_000 });
+    await bob.shot('safety-camera');
+  });
+
+  it('link a new device by its QR code, registered with the wallet of the old one', async () => {
+    await alice.reopen('/link');
+    await alice.page.getByRole('button', { name: 'Show a device link code' }).click();
+    const code = join(artifacts, 'device-link-qr.png');
+    await alice.page.getByRole('img', { name: 'Device link QR code' }).screenshot({ path: code });
+    await alice.shot('link-code');
+
+    // A browser without a wallet; it checks Alice's old device on chain through the stack's anvil.
+    const laptop = await Person.create(browser, 'alice-laptop', stack.baseURL, shots, { rpcURL: stack.rpcURL });
+    people.push(laptop);
+    await laptop.reopen('/link');
+    await laptop.page.getByLabel('Upload a picture of the device link code').setInputFiles(code);
+    const confirmation = (p: Person) => p.page.locator('[data-code]').getAttribute('data-code', { timeout: 30_000 });
+    const shown = await confirmation(laptop);
+    expect(shown).toBeTruthy();
+    expect(await confirmation(alice)).toBe(shown);
+    await Promise.all([alice.shot('link-confirm'), laptop.shot('link-confirm')]);
+    await alice.page.getByRole('button', { name: 'The codes match: register the device' }).click();
+    await alice.page.getByRole('status').filter({ hasText: /^Device \d+ is registered/ }).waitFor({ timeout: 60_000 });
+    await laptop.page.getByRole('status').filter({ hasText: `Linked: this browser is a device of ${alice.address!.toLowerCase()}.` }).waitFor({ timeout: 30_000 });
+    await Promise.all([alice.shot('link-registered'), laptop.shot('linked')]);
+  });
+
+  it('back up with a passphrase and restore; a wrong passphrase is refused', async () => {
+    const page = await alice.reopen('/backup');
+    const passphrase = 'correct horse battery staple';
+    await page.getByLabel('Backup passphrase', { exact: true }).fill(passphrase);
+    await page.getByLabel('Repeat the backup passphrase').fill(passphrase);
+    await page.getByRole('button', { name: 'Create encrypted backup' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: 'Download backup file' }).click({ timeout: 60_000 })]);
+    const file = join(artifacts, 'alice.backup');
+    await download.saveAs(file);
+    await alice.shot('backup-created');
+
+    await page.getByLabel('Backup file').setInputFiles(file);
+    await page.getByLabel('Passphrase of the backup').fill('not the passphrase');
+    await page.getByRole('button', { name: 'Restore backup' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong passphrase' }).waitFor({ timeout: 60_000 });
+    await alice.shot('backup-wrong-passphrase');
+    await page.getByLabel('Passphrase of the backup').fill(passphrase);
+    await page.getByRole('button', { name: 'Restore backup' }).click();
+    const restored = page.getByRole('definition').filter({ hasText: /^0x/ });
+    await expect.poll(() => restored.textContent(), { timeout: 60_000 }).toBe(alice.address!.toLowerCase());
+    await alice.shot('backup-restored');
   });
 });
 
@@ -305,6 +401,8 @@ describe('two strangers without accounts', () => {
     const link = await host.page.getByLabel('Room link').inputValue();
     expect(new URL(link).hash).toMatch(/^#k=/);
     await guest.reopen(link.slice(new URL(link).origin.length));
+    // The room relays to whoever is connected: both wait for their socket before the first line.
+    for (const p of [host, guest]) await p.page.getByRole('status').filter({ hasText: /^Connected\./ }).waitFor();
     const post = async (p: Person, nick: string, text: string) => {
       await p.page.getByRole('textbox', { name: 'Nickname' }).fill(nick);
       await p.page.getByRole('textbox', { name: 'Room message' }).fill(text);

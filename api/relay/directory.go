@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 
 	"github.com/parleychat/parley/internal/store/relaydb"
 )
@@ -18,6 +19,10 @@ const chanDir = "parley_relay_dir"
 // maxDirEntries bounds each map of the directory cache; beyond it, lookups go to Postgres.
 const maxDirEntries = 100_000
 
+// maxSigningKeys bounds the cached expanded signing keys (1.5 KiB each); beyond it, keys are
+// expanded for each send.
+const maxSigningKeys = 10_000
+
 // dirCache caches what every send checks: the members' registered devices and whether two
 // accounts blocked each other. It is used only while the listener is connected (live), and
 // dropped on every chanDir notification and every listener (re)connect or loss. A lookup
@@ -28,7 +33,8 @@ type dirCache struct {
 	live    bool
 	gen     uint64
 	blocked map[[2]common.Address]bool
-	devices map[string][]relaydb.MemberDevicesRow // key: the member addresses, concatenated
+	devices map[string][]relaydb.MemberDevicesRow   // key: the member addresses, concatenated
+	keys    map[[32]byte]*ed25519.ExpandedPublicKey // signing keys expanded for verification
 }
 
 // reset drops every entry; live says whether notifications will announce the next changes.
@@ -39,11 +45,12 @@ func (d *dirCache) reset(live bool) {
 	d.live = live
 	d.blocked = map[[2]common.Address]bool{}
 	d.devices = map[string][]relaydb.MemberDevicesRow{}
+	d.keys = map[[32]byte]*ed25519.ExpandedPublicKey{}
 }
 
-// cached returns m[k], or loads it and stores it unless the cache was reset meanwhile or is
-// not live. m is one of d's maps, read and written under d.mu.
-func cached[K comparable, V any](d *dirCache, m func() map[K]V, k K, load func() (V, error)) (V, error) {
+// cached returns m[k], or loads it and stores it unless the cache was reset meanwhile, is not
+// live or holds limit entries. m is one of d's maps, read and written under d.mu.
+func cached[K comparable, V any](d *dirCache, m func() map[K]V, limit int, k K, load func() (V, error)) (V, error) {
 	d.mu.Lock()
 	v, ok := m()[k]
 	gen, live := d.gen, d.live
@@ -56,7 +63,7 @@ func cached[K comparable, V any](d *dirCache, m func() map[K]V, k K, load func()
 		return v, err
 	}
 	d.mu.Lock()
-	if mm := m(); live && d.gen == gen && len(mm) < maxDirEntries {
+	if mm := m(); live && d.gen == gen && len(mm) < limit {
 		mm[k] = v
 	}
 	d.mu.Unlock()
@@ -65,7 +72,7 @@ func cached[K comparable, V any](d *dirCache, m func() map[K]V, k K, load func()
 
 // blockedEitherWay reports whether either account blocked the other.
 func (r *Relay) blockedEitherWay(ctx context.Context, a, b common.Address) (bool, error) {
-	return cached(&r.dir, func() map[[2]common.Address]bool { return r.dir.blocked }, [2]common.Address{a, b}, func() (bool, error) {
+	return cached(&r.dir, func() map[[2]common.Address]bool { return r.dir.blocked }, maxDirEntries, [2]common.Address{a, b}, func() (bool, error) {
 		blocked, err := r.q.BlockedEitherWay(ctx, relaydb.BlockedEitherWayParams{A: strings.ToLower(a.Hex()), B: strings.ToLower(b.Hex())})
 		if err != nil {
 			return false, fmt.Errorf("check blocks: %w", err)
@@ -83,11 +90,19 @@ func (r *Relay) memberDevices(ctx context.Context, members []common.Address) ([]
 		key.Write(m[:])
 		accounts[i] = m.Bytes()
 	}
-	return cached(&r.dir, func() map[string][]relaydb.MemberDevicesRow { return r.dir.devices }, key.String(), func() ([]relaydb.MemberDevicesRow, error) {
+	return cached(&r.dir, func() map[string][]relaydb.MemberDevicesRow { return r.dir.devices }, maxDirEntries, key.String(), func() ([]relaydb.MemberDevicesRow, error) {
 		rows, err := r.q.MemberDevices(ctx, relaydb.MemberDevicesParams{ChainID: r.cfg.ChainID, Accounts: accounts})
 		if err != nil {
 			return nil, fmt.Errorf("member devices: %w", err)
 		}
 		return rows, nil
+	})
+}
+
+// signingKey returns a device's signing key expanded for verification; an invalid key is an
+// error.
+func (r *Relay) signingKey(key [32]byte) (*ed25519.ExpandedPublicKey, error) {
+	return cached(&r.dir, func() map[[32]byte]*ed25519.ExpandedPublicKey { return r.dir.keys }, maxSigningKeys, key, func() (*ed25519.ExpandedPublicKey, error) {
+		return ed25519.NewExpandedPublicKey(key[:])
 	})
 }

@@ -37,15 +37,21 @@ func (s *Server) VerifySiwe(c echo.Context) error {
 	}
 	refresh, hash := newRefreshToken()
 	sid := uuid.New()
-	ok, err := s.q.SignIn(ctx, appdb.SignInParams{
+	row, err := s.q.SignIn(ctx, appdb.SignInParams{
 		Nonce: who.nonce, Now: ts(now), Address: who.address, SessionID: pgUUID(sid),
 		UserAgent: truncate(c.Request().UserAgent(), 200), ExpiresAt: ts(now.Add(s.cfg.RefreshTTL)), RefreshHash: hash,
 	})
 	switch {
 	case err != nil:
 		return fmt.Errorf("sign in: %w", err)
-	case !ok:
+	case !row.SignedIn:
 		return ErrSiweRejected.with("the nonce is unknown, expired or already used", nil)
+	}
+	if row.TouchInterests {
+		// Search recency only: the session is open either way.
+		if err := s.q.TouchInterests(ctx, appdb.TouchInterestsParams{Account: who.address, Now: ts(now)}); err != nil {
+			s.log.Warn("touch interests", "account", who.address, "err", err)
+		}
 	}
 	pair, err := s.tokenPair(who.address, sid, refresh, now)
 	return jsonOr(c, http.StatusOK, pair, err)

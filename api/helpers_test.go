@@ -223,7 +223,12 @@ func addressOf(key *ecdsa.PrivateKey) string {
 // login signs in a new random account.
 func (e *testEnv) login() user {
 	e.t.Helper()
-	key := newKey(e.t)
+	return e.loginWith(newKey(e.t))
+}
+
+// loginWith signs in the account of key (again).
+func (e *testEnv) loginWith(key *ecdsa.PrivateKey) user {
+	e.t.Helper()
 	msg := e.siweMessage(crypto.PubkeyToAddress(key.PublicKey).Hex(), e.nonce(), nil)
 	u := user{key: key, address: addressOf(key)}
 	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/auth/verify",

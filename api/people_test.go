@@ -214,6 +214,46 @@ func TestSearchPeople(t *testing.T) {
 	}
 }
 
+// TestSignInRefreshesSearchRecencyHourly checks that signing in again moves a person up among
+// equal overlaps once their last activity is over an hour old, and not before.
+func TestSignInRefreshesSearchRecencyHourly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var people []user
+	for range 2 {
+		u := e.login()
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
+		people = append(people, u)
+		e.clock.advance(time.Second)
+	}
+	me := e.login()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: me.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
+	first := func() string { // signs in again: access tokens expire while the clock moves on
+		t.Helper()
+		var page gen.SearchPage
+		token := e.loginWith(me.key).tokens.AccessToken
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/search/people", token: token}).decode(t, &page)
+		if len(page.Results) != 2 {
+			t.Fatalf("results %+v", page.Results)
+		}
+		return page.Results[0].Profile.Address
+	}
+	if got := first(); got != people[1].address {
+		t.Fatalf("first %s, want the later sign-in %s", got, people[1].address)
+	}
+	e.clock.advance(30 * time.Minute)
+	e.loginWith(people[0].key)
+	if got := first(); got != people[1].address {
+		t.Fatalf("after a sign-in within the hour: first %s, want %s", got, people[1].address)
+	}
+	e.clock.advance(31 * time.Minute)
+	e.loginWith(people[0].key)
+	if got := first(); got != people[0].address {
+		t.Fatalf("after a sign-in over an hour later: first %s, want %s", got, people[0].address)
+	}
+}
+
 func TestSearchWindow(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(c *Config, _ *Deps) { c.SearchWindow = 2 })

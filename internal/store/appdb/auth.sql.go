@@ -344,31 +344,28 @@ func (q *Queries) SessionActive(ctx context.Context, arg SessionActiveParams) (b
 
 const signIn = `-- name: SignIn :one
 WITH n AS (
-    DELETE FROM siwe_nonces WHERE nonce = $1 AND expires_at > $2::timestamptz RETURNING nonce
+    DELETE FROM siwe_nonces WHERE nonce = $2 AND expires_at > $1::timestamptz RETURNING nonce
 ), a AS (
     INSERT INTO accounts (address, created_at, last_active_at)
-    SELECT $3::text, $2, $2 FROM n
+    SELECT $3::text, $1, $1 FROM n
     ON CONFLICT (address) DO UPDATE SET last_active_at = excluded.last_active_at
-    RETURNING address
+    WHERE accounts.last_active_at < excluded.last_active_at - interval '1 hour'
+    RETURNING created_at
 ), s AS (
     INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
-    SELECT $4::uuid, a.address, $5::text, $2, $2, $6::timestamptz FROM a
+    SELECT $4::uuid, $3::text, $5::text, $1, $1, $6::timestamptz FROM n
     RETURNING id
-), i AS (
-    -- Search recency: refreshed at most hourly to keep sign-in cheap.
-    UPDATE account_interests SET last_active_at = $2
-    WHERE account = $3::text AND last_active_at < $2::timestamptz - interval '1 hour'
-      AND EXISTS (SELECT 1 FROM n)
 ), r AS (
-    INSERT INTO refresh_tokens (hash, session_id, created_at) SELECT $7::bytea, s.id, $2 FROM s
+    INSERT INTO refresh_tokens (hash, session_id, created_at) SELECT $7::bytea, s.id, $1 FROM s
     RETURNING session_id
 )
-SELECT EXISTS (SELECT 1 FROM r) AS signed_in
+SELECT EXISTS (SELECT 1 FROM r) AS signed_in,
+       EXISTS (SELECT 1 FROM a WHERE a.created_at < $1::timestamptz) AS touch_interests
 `
 
 type SignInParams struct {
-	Nonce       string
 	Now         pgtype.Timestamptz
+	Nonce       string
 	Address     string
 	SessionID   pgtype.UUID
 	UserAgent   string
@@ -376,21 +373,46 @@ type SignInParams struct {
 	RefreshHash []byte
 }
 
+type SignInRow struct {
+	SignedIn       bool
+	TouchInterests bool
+}
+
 // In one statement: consumes a live nonce, records the account, opens a session and stores
-// its first refresh token hash. Returns false (and changes nothing) when the nonce is not live.
-func (q *Queries) SignIn(ctx context.Context, arg SignInParams) (bool, error) {
+// its first refresh token hash. signed_in is false (and nothing changed) when the nonce is not
+// live. The account's last_active_at (search recency) moves at most hourly; touch_interests
+// says it moved for an existing account, whose interests then need TouchInterests. Touching
+// account_interests here on every sign-in cost about a quarter of the statement even when no
+// row changed (executor start-up of one more table and its indexes).
+func (q *Queries) SignIn(ctx context.Context, arg SignInParams) (SignInRow, error) {
 	row := q.db.QueryRow(ctx, signIn,
-		arg.Nonce,
 		arg.Now,
+		arg.Nonce,
 		arg.Address,
 		arg.SessionID,
 		arg.UserAgent,
 		arg.ExpiresAt,
 		arg.RefreshHash,
 	)
-	var signed_in bool
-	err := row.Scan(&signed_in)
-	return signed_in, err
+	var i SignInRow
+	err := row.Scan(&i.SignedIn, &i.TouchInterests)
+	return i, err
+}
+
+const touchInterests = `-- name: TouchInterests :exec
+UPDATE account_interests SET last_active_at = $1
+WHERE account = $2 AND last_active_at < $1::timestamptz
+`
+
+type TouchInterestsParams struct {
+	Now     pgtype.Timestamptz
+	Account string
+}
+
+// Carries an account's new last_active_at (SignIn's touch_interests) to its search rows.
+func (q *Queries) TouchInterests(ctx context.Context, arg TouchInterestsParams) error {
+	_, err := q.db.Exec(ctx, touchInterests, arg.Now, arg.Account)
+	return err
 }
 
 const touchSession = `-- name: TouchSession :exec

@@ -75,25 +75,31 @@ DELETE FROM device_challenges WHERE expires_at <= sqlc.arg(now)::timestamptz;
 
 -- name: SignIn :one
 -- In one statement: consumes a live nonce, records the account, opens a session and stores
--- its first refresh token hash. Returns false (and changes nothing) when the nonce is not live.
+-- its first refresh token hash. signed_in is false (and nothing changed) when the nonce is not
+-- live. The account's last_active_at (search recency) moves at most hourly; touch_interests
+-- says it moved for an existing account, whose interests then need TouchInterests. Touching
+-- account_interests here on every sign-in cost about a quarter of the statement even when no
+-- row changed (executor start-up of one more table and its indexes).
 WITH n AS (
     DELETE FROM siwe_nonces WHERE nonce = sqlc.arg(nonce) AND expires_at > sqlc.arg(now)::timestamptz RETURNING nonce
 ), a AS (
     INSERT INTO accounts (address, created_at, last_active_at)
     SELECT sqlc.arg(address)::text, sqlc.arg(now), sqlc.arg(now) FROM n
     ON CONFLICT (address) DO UPDATE SET last_active_at = excluded.last_active_at
-    RETURNING address
+    WHERE accounts.last_active_at < excluded.last_active_at - interval '1 hour'
+    RETURNING created_at
 ), s AS (
     INSERT INTO sessions (id, account, user_agent, created_at, last_seen_at, expires_at)
-    SELECT sqlc.arg(session_id)::uuid, a.address, sqlc.arg(user_agent)::text, sqlc.arg(now), sqlc.arg(now), sqlc.arg(expires_at)::timestamptz FROM a
+    SELECT sqlc.arg(session_id)::uuid, sqlc.arg(address)::text, sqlc.arg(user_agent)::text, sqlc.arg(now), sqlc.arg(now), sqlc.arg(expires_at)::timestamptz FROM n
     RETURNING id
-), i AS (
-    -- Search recency: refreshed at most hourly to keep sign-in cheap.
-    UPDATE account_interests SET last_active_at = sqlc.arg(now)
-    WHERE account = sqlc.arg(address)::text AND last_active_at < sqlc.arg(now)::timestamptz - interval '1 hour'
-      AND EXISTS (SELECT 1 FROM n)
 ), r AS (
     INSERT INTO refresh_tokens (hash, session_id, created_at) SELECT sqlc.arg(refresh_hash)::bytea, s.id, sqlc.arg(now) FROM s
     RETURNING session_id
 )
-SELECT EXISTS (SELECT 1 FROM r) AS signed_in;
+SELECT EXISTS (SELECT 1 FROM r) AS signed_in,
+       EXISTS (SELECT 1 FROM a WHERE a.created_at < sqlc.arg(now)::timestamptz) AS touch_interests;
+
+-- name: TouchInterests :exec
+-- Carries an account's new last_active_at (SignIn's touch_interests) to its search rows.
+UPDATE account_interests SET last_active_at = sqlc.arg(now)
+WHERE account = sqlc.arg(account) AND last_active_at < sqlc.arg(now)::timestamptz;

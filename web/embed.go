@@ -32,7 +32,13 @@ type Config struct {
 	// APIPrefixes are path prefixes that belong to the server's API: unknown paths under them
 	// get a 404 problem instead of the app. Empty means /v1/ and /ipfs/.
 	APIPrefixes []string
+	// RPCURL is the chain's JSON-RPC endpoint as the browser reaches it (http or https), which
+	// the app reads from ConfigPath when it has no wallet to ask (a device being linked).
+	RPCURL string
 }
+
+// ConfigPath serves the app's runtime settings as JSON: {"rpcUrl": …}.
+const ConfigPath = "/app-config.json"
 
 // ErrConfig marks an invalid Config.
 var ErrConfig = errors.New("invalid web config")
@@ -59,6 +65,7 @@ type handler struct {
 	files       fs.FS
 	connectSrc  string
 	apiPrefixes []string
+	appConfig   []byte // the body of ConfigPath
 }
 
 // Handler returns the app's HTTP handler, to be mounted at every path the API does not serve.
@@ -88,6 +95,17 @@ func Handler(cfg Config) (http.Handler, error) {
 		srcs = append(srcs, u.Scheme+"://"+u.Host)
 	}
 	h.connectSrc = strings.Join(srcs, " ")
+	if cfg.RPCURL != "" {
+		if u, err := url.Parse(cfg.RPCURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("%w: RPC URL %q is not an http(s) URL", ErrConfig, cfg.RPCURL)
+		}
+	}
+	var err error
+	if h.appConfig, err = json.Marshal(struct {
+		RPCURL string `json:"rpcUrl,omitempty"`
+	}{cfg.RPCURL}); err != nil {
+		return nil, fmt.Errorf("encode app config: %w", err)
+	}
 	return h, nil
 }
 
@@ -120,6 +138,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hdr.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.URL.Path == ConfigPath {
+		hdr.Set("Content-Type", "application/json")
+		hdr.Set("Cache-Control", "no-cache")
+		_, _ = w.Write(h.appConfig)
 		return
 	}
 	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")

@@ -40,7 +40,7 @@ func writeApp(t *testing.T) string {
 
 func TestHandler(t *testing.T) {
 	t.Parallel()
-	h, err := Handler(Config{Dir: writeApp(t), ConnectSrc: []string{"ws://127.0.0.1:8545/", "http://127.0.0.1:8545"}})
+	h, err := Handler(Config{Dir: writeApp(t), ConnectSrc: []string{"ws://127.0.0.1:8545/", "http://127.0.0.1:8545"}, RPCURL: "http://127.0.0.1:8545"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +61,7 @@ func TestHandler(t *testing.T) {
 		{name: "hashed asset cached for a year", path: "/assets/index-abc123.js", wantStatus: 200, wantType: "text/javascript", wantCache: "public, max-age=31536000, immutable", wantBody: testJS},
 		{name: "missing asset is a 404", path: "/assets/index-old999.js", wantStatus: 404, wantCache: "no-cache"},
 		{name: "unhashed file revalidated", path: "/favicon.svg", wantStatus: 200, wantType: "image/svg+xml", wantCache: "no-cache", wantBody: "<svg"},
+		{name: "app config names the RPC", path: ConfigPath, wantStatus: 200, wantType: "application/json", wantCache: "no-cache", wantBody: `{"rpcUrl":"http://127.0.0.1:8545"}`},
 		{name: "head of the index", method: http.MethodHead, path: "/", wantStatus: 200, wantType: "text/html"},
 		{name: "post is refused", method: http.MethodPost, path: "/", wantStatus: 405},
 		{name: "unknown api path is a problem", path: "/v1/nope", wantStatus: 404, wantType: "application/problem+json", wantBody: `"code":"not_found"`},
@@ -183,6 +184,7 @@ func TestConfigErrors(t *testing.T) {
 		{name: "missing dir", cfg: Config{Dir: filepath.Join(t.TempDir(), "nope")}},
 		{name: "relative connect source", cfg: Config{ConnectSrc: []string{"127.0.0.1:8545"}}},
 		{name: "connect source with a policy in it", cfg: Config{ConnectSrc: []string{"http://a;b"}}},
+		{name: "websocket RPC URL for the browser", cfg: Config{RPCURL: "ws://127.0.0.1:8545"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,7 +4,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Hex } from 'viem';
-import { anvil } from 'viem/chains';
 import { installWallet, type WalletControl } from './wallet.js';
 
 /**
@@ -21,8 +20,6 @@ export function launch(opts: { camera?: string } = {}): Promise<Browser> {
   });
 }
 
-/** The RPC URL the app reads the chain through when no wallet serves it (the new device on /link): anvil's default. */
-const defaultRPC = anvil.rpcUrls.default.http[0];
 
 /** Screenshots numbered in the order they are taken, so the artifact dir reads as the story. */
 export class Shots {
@@ -53,24 +50,10 @@ export class Person {
     private readonly shots: Shots,
   ) {}
 
-  /**
-   * A person with a fresh context; with a key they also get the injected test wallet. With rpcURL
-   * (the stack's anvil, which the server's Content-Security-Policy allows) the page's fetches of
-   * anvil's default RPC URL go there instead.
-   */
+  /** A person with a fresh context; with a key they also get the injected test wallet on rpcURL. */
   static async create(browser: Browser, name: string, baseURL: string, shots: Shots, opts: { key?: Hex; rpcURL?: string; wallet?: WalletControl; mobile?: boolean } = {}): Promise<Person> {
     const context = await browser.newContext({ baseURL, viewport: opts.mobile ? { width: 390, height: 844 } : { width: 1280, height: 800 } });
-    const rpcURL = opts.rpcURL;
-    if (rpcURL) {
-      await context.addInitScript(
-        ({ from, to }) => {
-          const fetch = window.fetch.bind(window);
-          window.fetch = (input, init) => fetch(typeof input === 'string' && input.startsWith(from) ? to + input.slice(from.length) : input, init);
-        },
-        { from: defaultRPC, to: rpcURL },
-      );
-    }
-    const address = opts.key ? await installWallet(context, opts.key, rpcURL!, opts.wallet) : undefined;
+    const address = opts.key ? await installWallet(context, opts.key, opts.rpcURL!, opts.wallet) : undefined;
     const p = new Person(name, context, address, shots);
     await p.reopen();
     return p;

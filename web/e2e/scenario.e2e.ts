@@ -318,7 +318,7 @@ describe('their devices and keys', () => {
     await alice.shot('link-code');
 
     // A browser without a wallet; it checks Alice's old device on chain through the stack's anvil.
-    const laptop = await Person.create(browser, 'alice-laptop', stack.baseURL, shots, { rpcURL: stack.rpcURL });
+    const laptop = await Person.create(browser, 'alice-laptop', stack.baseURL, shots); // no wallet: reads the chain through the server's RPC URL
     people.push(laptop);
     await laptop.reopen('/link');
     await laptop.page.getByLabel('Upload a picture of the device link code').setInputFiles(code);

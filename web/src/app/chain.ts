@@ -45,3 +45,14 @@ export async function ensureChain(provider: EIP1193Provider, chain: Chain): Prom
   const now = Number.parseInt(await provider.request({ method: 'eth_chainId' }), 16);
   if (now !== chain.id) throw new WrongChainError(now, chain.id);
 }
+
+/**
+ * The chain's JSON-RPC endpoint as the server publishes it for the browser (GET /app-config.json),
+ * for reads without a wallet (a device being linked); undefined when the server names none.
+ */
+export async function serverRPC(fetcher: typeof fetch = fetch): Promise<string | undefined> {
+  const res = await fetcher('/app-config.json');
+  if (!res.ok) return undefined;
+  const config = (await res.json()) as { rpcUrl?: unknown };
+  return typeof config.rpcUrl === 'string' && config.rpcUrl !== '' ? config.rpcUrl : undefined;
+}

@@ -98,7 +98,7 @@ func startAPI(ctx context.Context, env *Env, f apiFlags, reg *prometheus.Registr
 	if err != nil {
 		return err
 	}
-	app, err := web.Handler(web.Config{Dir: f.webDir, ConnectSrc: rpcSources(f.rpcURL)})
+	app, err := web.Handler(web.Config{Dir: f.webDir, ConnectSrc: rpcSources(f.rpcURL), RPCURL: browserRPC(f.rpcURL)})
 	if err != nil {
 		return err
 	}
@@ -175,6 +175,25 @@ func rpcSources(rpcURL string) []string {
 		return []string{rpcURL}
 	}
 	return []string{u.Scheme + "://" + u.Host, twin + "://" + u.Host}
+}
+
+// browserRPC is the chain RPC endpoint over HTTP(S), as the web app calls it without a wallet;
+// empty when rpcURL is empty or not an RPC URL.
+func browserRPC(rpcURL string) string {
+	u, err := url.Parse(rpcURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	switch u.Scheme {
+	case "ws":
+		u.Scheme = "http"
+	case "wss":
+		u.Scheme = "https"
+	case "http", "https":
+	default:
+		return ""
+	}
+	return u.String()
 }
 
 func firstOr(xs []int, def int) int {

@@ -65,6 +65,7 @@ func TestAPICommand(t *testing.T) {
 			header: http.Header{"Accept": {"application/vnd.ipld.raw"}}, wantStatus: http.StatusNotFound},
 		{name: "web app at the root", path: "/", wantStatus: http.StatusOK, wantType: "text/html", wantInBody: index},
 		{name: "web app for a chat route", path: "/chat/0x70997970C51812dc3A010C7d01b50e0d17dc79C8", wantStatus: http.StatusOK, wantType: "text/html", wantInBody: index},
+		{name: "app config without an RPC", path: "/app-config.json", wantStatus: http.StatusOK, wantType: "application/json", wantInBody: "{}"},
 		{name: "metrics not shadowed by the app", path: "/metrics", wantStatus: http.StatusOK, wantInBody: "go_goroutines"},
 		{name: "unknown api path is a problem, not the app", path: "/v1/no-such-route", wantStatus: http.StatusNotFound,
 			wantType: "application/problem+json", wantInBody: `"requestId":"`},

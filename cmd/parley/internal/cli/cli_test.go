@@ -36,3 +36,18 @@ func TestMain_Dispatch(t *testing.T) {
 		})
 	}
 }
+
+func TestBrowserRPC(t *testing.T) {
+	for in, want := range map[string]string{
+		"ws://127.0.0.1:8545":      "http://127.0.0.1:8545",
+		"wss://rpc.example/v1/key": "https://rpc.example/v1/key",
+		"http://127.0.0.1:8545":    "http://127.0.0.1:8545",
+		"":                         "",
+		"/var/run/geth.ipc":        "",
+		"ftp://rpc.example":        "",
+	} {
+		if got := browserRPC(in); got != want {
+			t.Errorf("browserRPC(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

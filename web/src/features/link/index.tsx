@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { createPublicClient, http, toHex, type Address } from 'viem';
 import type { AppContext, BaseContext, FeatureProps } from '../../app/context.js';
 import { loadOrCreateDevice } from '../../app/devicestore.js';
+import { serverRPC } from '../../app/chain.js';
 import { authorizeAddDevice, relayAddDevice } from '../../app/registry.js';
 import {
   LinkChannel,
@@ -147,14 +148,17 @@ function NewDevice({ base }: { base: BaseContext }) {
       return;
     }
     const channel = new LinkChannel(parsed.invite, LinkRole.NewDevice, Date.now() + LinkLifetime);
-    const pub = createPublicClient({ chain: base.chain, transport: http() });
+    // The server's RPC endpoint (the chain's default one when it names none): no wallet here.
+    const pub = serverRPC()
+      .catch(() => undefined)
+      .then((rpc) => createPublicClient({ chain: base.chain, transport: http(rpc) }));
     let account: Address | undefined;
     let received = 0;
     const onFrame = async (frame: Uint8Array) => {
       const m = channel.open(frame);
       if (m.type === LinkType.Offer) {
         account = toHex(m.account!);
-        if (!(await isActiveDevice(pub, base.registry, account, parsed.invite.oldSigningKey))) throw new Error('the code does not come from an active device of that account');
+        if (!(await isActiveDevice(await pub, base.registry, account, parsed.invite.oldSigningKey))) throw new Error('the code does not come from an active device of that account');
         const device = await loadOrCreateDevice(indexedDB, account);
         const hello = await newLinkHello(device, m);
         setConfirmation(channel.confirmationCode(device.keys));

@@ -135,6 +135,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.spec, err = json.Marshal(swagger); err != nil {
 		return nil, fmt.Errorf("marshal openapi spec: %w", err)
 	}
+	router, err := newSpecRouter(swagger)
+	if err != nil {
+		return nil, fmt.Errorf("openapi router: %w", err)
+	}
 	metrics, err := newHTTPMetrics(s.registry)
 	if err != nil {
 		return nil, err
@@ -163,12 +167,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", cfg.BodyLimit), Skipper: isAvatar}),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", maxAvatarBytes), Skipper: func(c echo.Context) bool { return !isAvatar(c) }}),
 		rateLimiter(cfg.IPRate, cfg.IPBurst, func(c echo.Context) (string, error) { return c.RealIP(), nil }),
-		echomiddleware.OapiRequestValidatorWithOptions(swagger, &echomiddleware.Options{
-			ErrorHandler: validatorError,
-			Options:      openapi3filter.Options{AuthenticationFunc: s.authenticate},
-			Skipper: func(c echo.Context) bool {
-				return !strings.HasPrefix(c.Request().URL.Path, "/v1/") || mounted[c.Path()]
-			},
+		requestValidator(router, &echomiddleware.Options{
+			Options: openapi3filter.Options{AuthenticationFunc: s.authenticate},
+		}, func(c echo.Context) bool {
+			return !strings.HasPrefix(c.Request().URL.Path, "/v1/") || mounted[c.Path()]
 		}),
 		rateLimiter(cfg.AccountRate, cfg.AccountBurst, func(c echo.Context) (string, error) {
 			account, _ := c.Get(ctxAccount).(string)

@@ -14,19 +14,21 @@
 // # Delivery
 //
 // A send is checked (protocol.DecodeEnvelope, sender = the socket's device, membership, the
-// device signature against the registry's signing key, recipient devices = the members'
+// device signature against the registry's signing key, verified as crypto/ed25519 does with
+// the key expanded once (curve25519-voi), recipient devices = the members'
 // registered unrevoked devices minus the sender; the members' devices and blocks come from a
 // cache that triggers on the registry and blocks tables invalidate through NOTIFY, used only
 // while the listener is connected), up to SendPipeline sends of a socket at once,
 // and handed to the commit pipeline in the order the socket read them. The pipeline group-
 // commits the sends of every socket: pinStage takes up to CommitBatch sends (waiting at most
 // CommitDelay after the first) and stores and pins their blocks with one synced blockstore
-// write (ipfs.PutMany); commitStage then stores the batch in one transaction on a connection
-// it keeps: the envelopes not accepted before, the next sequence numbers of every recipient
-// device (relay_devices, whose row lock orders commits per device), one pending row each
-// (COPY), the trim of rows beyond the per-device cap, and one pg_notify for the other
-// instances. Only then are the senders acked with the CID. An orphan block is harmless; a row
-// without its block cannot happen. Batches commit in order, so each sender's order holds for
+// write (ipfs.PutMany); commitStage then stores the batch in one transaction of two
+// pipelined round trips on a connection it keeps: the envelopes not accepted before and the
+// next sequence numbers of every recipient device (relay_devices, whose row lock orders
+// commits per device; a duplicate among them rolls the transaction back, which is redone
+// without it), then one pending row each, the trim of rows beyond the per-device cap, one
+// pg_notify for the other instances and the commit. Only then are the senders acked with
+// the CID. An orphan block is harmless; a row without its block cannot happen. Batches commit in order, so each sender's order holds for
 // every recipient. The committed rows go straight to the recipients' sockets on this instance
 // (deviceConn.offer); each socket's pump pushes them when they continue its cursor and reads
 // the queue in pages otherwise, at most MaxInflight unacknowledged. A row is deleted only when

@@ -135,7 +135,6 @@ func (c *Client) Run(ctx context.Context) error {
 			backoff = min(2*backoff, c.cfg.MaxBackoff)
 			continue
 		}
-		backoff = minBackoff
 		if d := conn.Hello().Dropped; d > 0 {
 			c.log.Warn("the relay dropped envelopes for this device (TTL or cap)", "dropped", d)
 		}
@@ -143,12 +142,22 @@ func (c *Client) Run(ctx context.Context) error {
 		c.conn = conn
 		close(c.ready)
 		c.mu.Unlock()
-		c.serve(ctx, conn)
+		err = c.serve(ctx, conn)
 		c.mu.Lock()
 		c.conn = nil
 		c.ready = make(chan struct{})
 		c.mu.Unlock()
 		conn.Close()
+		if err == nil {
+			backoff = minBackoff
+			continue
+		}
+		c.log.Warn("reconnecting after a failed receive", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, c.cfg.MaxBackoff)
 	}
 	return ctx.Err()
 }
@@ -354,22 +363,26 @@ func (conv *conversation) record(r Received) {
 const maxAckBatch = 64
 
 // serve handles one connection's pushes until it ends: open, deduplicate, deliver, then ack.
-func (c *Client) serve(ctx context.Context, conn *Conn) {
+// It returns the error of a receive that failed for now (the envelope stays unacked), else nil.
+func (c *Client) serve(ctx context.Context, conn *Conn) error {
 	var acks []int64
 	for {
 		var f *wire.Frame
 		var ok bool
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case f, ok = <-conn.Incoming():
 		}
 		if !ok {
-			return
+			return nil
 		}
 		switch f.Type {
 		case wire.TypeEnvelope:
 			if err := c.receive(ctx, f); err != nil {
+				if errors.Is(err, errTransient) || ctx.Err() != nil {
+					return err // unacked, it comes again after the reconnect
+				}
 				c.log.Warn("drop undecryptable envelope", "cid", f.CID, "err", err)
 			}
 			acks = append(acks, f.Seq)
@@ -395,19 +408,22 @@ func (c *Client) serve(ctx context.Context, conn *Conn) {
 		}
 		if len(acks) > 0 && (len(acks) >= maxAckBatch || len(conn.Incoming()) == 0) {
 			if err := c.persist(); err != nil {
-				// Unacked, the envelopes come again after a reconnect.
-				c.log.Error("save session state before ack", "err", err)
-				return
+				return fmt.Errorf("save session state before ack: %w", err) // unacked, they come again
 			}
 			if conn.Ack(acks...) != nil {
-				return
+				return nil
 			}
 			acks = acks[:0]
 		}
 	}
 }
 
-// receive opens one pushed envelope or frame and delivers it unless it was seen before.
+// errTransient marks a receive that failed for a reason of the moment (the API, a closing
+// client), not because of the envelope: it is not acked, so the relay pushes it again.
+var errTransient = errors.New("client: receive failed for now")
+
+// receive opens one pushed envelope or frame and delivers it unless it was seen before. A
+// message counts as delivered only once the application's channel took it.
 func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	c.mu.Lock()
 	_, dup := c.seen[f.CID]
@@ -431,7 +447,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	}
 	conv, err := c.conversationWith(ctx, peer)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errTransient, err)
 	}
 	msg, err := conv.sess.Open(f.Envelope)
 	if errors.Is(err, protocol.ErrDuplicate) {
@@ -439,30 +455,39 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	}
 	if errors.Is(err, protocol.ErrUnknownSender) {
 		// A device registered after the session started: re-read the members once.
-		if err = c.refresh(ctx, conv); err == nil {
-			msg, err = conv.sess.Open(f.Envelope)
+		if err := c.refresh(ctx, conv); err != nil {
+			return fmt.Errorf("%w: %w", errTransient, err)
 		}
+		msg, err = conv.sess.Open(f.Envelope)
 	}
 	if err != nil {
 		return err
 	}
 	r := Received{Peer: peer, CID: f.CID, Message: msg}
-	if msg.Kind == protocol.KindMessage {
-		c.mu.Lock()
-		c.seen[f.CID] = struct{}{}
-		c.mu.Unlock()
-		if !conv.delivered(msg, f.Envelope) {
-			return nil // delivered before this client restarted
-		}
-		c.dirty.Store(true)
-		conv.record(r)
+	message := msg.Kind == protocol.KindMessage
+	if message && conv.deliveredBefore(msg) {
+		c.markSeen(f.CID)
+		return nil // delivered before this client restarted
 	}
 	select {
 	case c.received <- r:
-		return nil
 	case <-ctx.Done():
-		return ctx.Err()
+		// Not delivered, so not recorded: a restarted client opens it again from its state.
+		return fmt.Errorf("%w: %w", errTransient, ctx.Err())
 	}
+	if message {
+		c.markSeen(f.CID)
+		conv.delivered(msg, f.Envelope)
+		c.dirty.Store(true)
+		conv.record(r)
+	}
+	return nil
+}
+
+func (c *Client) markSeen(cid string) {
+	c.mu.Lock()
+	c.seen[cid] = struct{}{}
+	c.mu.Unlock()
 }
 
 // peerOf finds the peer of an envelope from this account's other device: from a known

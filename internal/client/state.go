@@ -185,22 +185,39 @@ type recvChain struct {
 func (conv *conversation) delivered(msg *protocol.Message, envelope []byte) bool {
 	conv.mu.Lock()
 	defer conv.mu.Unlock()
-	same := func(ch *recvChain) bool {
-		return ch.sender == msg.Sender && ch.device == msg.DeviceID && ch.id == msg.Chain
-	}
-	i := slices.IndexFunc(conv.chains, same)
+	i := conv.chainOf(msg)
 	if i < 0 {
 		if msg.Counter != 0 {
 			return true // a chain that started before tracking: cannot be rebuilt, nothing to dedupe
 		}
 		conv.chains = append(conv.chains, &recvChain{sender: msg.Sender, device: msg.DeviceID, id: msg.Chain, start: slices.Clone(envelope)})
 		conv.pruneChains(msg.Sender, msg.DeviceID)
-		i = slices.IndexFunc(conv.chains, same)
+		i = conv.chainOf(msg)
 	}
 	ch := conv.chains[i]
 	var fresh bool
 	ch.delivered, fresh = addCounter(ch.delivered, msg.Counter)
 	return fresh
+}
+
+// deliveredBefore reports whether msg's counter is among its chain's delivered ones, without
+// recording it (delivered does, once the message is handed over).
+func (conv *conversation) deliveredBefore(msg *protocol.Message) bool {
+	conv.mu.Lock()
+	defer conv.mu.Unlock()
+	i := conv.chainOf(msg)
+	if i < 0 {
+		return false
+	}
+	_, fresh := addCounter(slices.Clone(conv.chains[i].delivered), msg.Counter)
+	return !fresh
+}
+
+// chainOf is the index of msg's receiving chain in conv.chains, or -1; conv.mu is held.
+func (conv *conversation) chainOf(msg *protocol.Message) int {
+	return slices.IndexFunc(conv.chains, func(ch *recvChain) bool {
+		return ch.sender == msg.Sender && ch.device == msg.DeviceID && ch.id == msg.Chain
+	})
 }
 
 // pruneChains keeps the newest maxChainsPerDevice chains of one sender device.

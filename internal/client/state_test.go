@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,12 +101,18 @@ type running struct {
 	stop func()
 }
 
-func run(t *testing.T, s *chatServer, id client.Identity, a *client.API, state *client.StateFile) running {
+// run starts a client of device id through a's session; configure, when given, changes its
+// configuration first.
+func run(t *testing.T, s *chatServer, id client.Identity, a *client.API, state *client.StateFile, configure ...func(*client.Config)) running {
 	t.Helper()
-	c, err := client.New(client.Config{Identity: id, Directory: a.Devices, State: state, MaxBackoff: 50 * time.Millisecond,
+	cfg := client.Config{Identity: id, Directory: a.Devices, State: state, MaxBackoff: 50 * time.Millisecond,
 		Dial: func(ctx context.Context) (*client.Conn, error) {
 			return client.Dial(ctx, "ws"+s.base[4:]+"/v1/ws", a.Header())
-		}})
+		}}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	c, err := client.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,5 +256,32 @@ func TestStateFileErrors(t *testing.T) {
 	}
 	if raw := must(os.ReadFile(path)); bytes.Contains(raw, []byte("hello")) || bytes.Contains(raw, []byte(aliceID.Account.Hex()[2:])) {
 		t.Fatal("the state file is readable without the passphrase")
+	}
+}
+
+// TestReceiveRetriesAfterFailedLookup makes the first device lookups of a new conversation
+// fail, as when the API is briefly unreachable: the first message is not dropped (and acked)
+// as undecryptable but stays queued, and arrives once a lookup works.
+func TestReceiveRetriesAfterFailedLookup(t *testing.T) {
+	t.Parallel()
+	s := newChatServer(t)
+	aliceID, aliceAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	bobID, bobAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	var failures atomic.Int32
+	failures.Store(3)
+	alice := run(t, s, aliceID, aliceAPI, nil, func(cfg *client.Config) {
+		cfg.Directory = func(ctx context.Context, account common.Address) ([]protocol.Member, error) {
+			if failures.Add(-1) >= 0 {
+				return nil, errors.New("api unreachable")
+			}
+			return aliceAPI.Devices(ctx, account)
+		}
+	})
+	bob := run(t, s, bobID, bobAPI, nil)
+	send(t, bob.c, aliceID.Account, "first", "second")
+	expect(t, alice.c, "first", "second")
+	s.drained(t)
+	if failures.Load() >= 0 {
+		t.Fatalf("the lookup failed %d times fewer than planned: the test did not exercise the retry", failures.Load()+1)
 	}
 }

@@ -121,7 +121,8 @@ func (c *Client) Received() <-chan Received { return c.received }
 // tips); when nobody reads them they are dropped here and stay readable through the API.
 func (c *Client) Notifications() <-chan wire.Notification { return c.notifications }
 
-// Run keeps a relay connection open, reconnecting with capped backoff, until ctx ends.
+// Run keeps a relay connection open, reconnecting with capped backoff, until ctx ends, and
+// then saves the session state.
 func (c *Client) Run(ctx context.Context) error {
 	backoff := minBackoff
 	for ctx.Err() == nil {
@@ -158,6 +159,11 @@ func (c *Client) Run(ctx context.Context) error {
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, c.cfg.MaxBackoff)
+	}
+	// Remember what the application was given though its acks were not sent: a client started
+	// from this state gets those envelopes again and must not show them twice.
+	if err := c.persist(); err != nil {
+		c.log.Error("save session state", "err", err)
 	}
 	return ctx.Err()
 }

@@ -69,16 +69,26 @@ func (c *simChain) config() indexer.Config {
 func (c *simChain) reorg(t *testing.T, depth int) {
 	t.Helper()
 	ctx := context.Background()
-	head, err := c.w.client.HeaderByNumber(ctx, nil)
-	if err != nil {
-		t.Fatalf("head: %v", err)
-	}
-	ancestor, err := c.w.client.HeaderByNumber(ctx, new(big.Int).Sub(head.Number, big.NewInt(int64(depth))))
-	if err != nil {
-		t.Fatalf("ancestor: %v", err)
-	}
-	if err := c.b.Fork(ancestor.Hash()); err != nil {
-		t.Fatalf("fork: %v", err)
+	var head *types.Header
+	for attempt := 0; ; attempt++ {
+		var err error
+		if head, err = c.w.client.HeaderByNumber(ctx, nil); err != nil {
+			t.Fatalf("head: %v", err)
+		}
+		ancestor, err := c.w.client.HeaderByNumber(ctx, new(big.Int).Sub(head.Number, big.NewInt(int64(depth))))
+		if err != nil {
+			t.Fatalf("ancestor: %v", err)
+		}
+		err = c.b.Fork(ancestor.Hash())
+		if err == nil {
+			break
+		}
+		// A transaction the pool took after the last block was sealed makes the pending block
+		// dirty: mine it, then fork below the new head.
+		if err.Error() != "pending block dirty" || attempt == 5 {
+			t.Fatalf("fork: %v", err)
+		}
+		c.b.Commit()
 	}
 	c.w.resetNonces()
 	c.blocks(depth+1, 4)

@@ -483,7 +483,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	}
 	if message {
 		c.markSeen(f.CID)
-		conv.delivered(msg, f.Envelope)
+		conv.markDelivered(msg, f.Envelope)
 		c.dirty.Store(true)
 		conv.record(r)
 	}

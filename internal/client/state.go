@@ -179,29 +179,25 @@ type recvChain struct {
 	delivered [][2]uint32 // counters delivered to Received, as sorted [from, to) ranges
 }
 
-// delivered records a message opened from envelope and reports whether it is new: false when
-// its counter was delivered before (possible only after a restart, since a rebuilt chain
-// accepts every counter after its first envelope).
-func (conv *conversation) delivered(msg *protocol.Message, envelope []byte) bool {
+// markDelivered records that a message opened from envelope was handed to Received.
+func (conv *conversation) markDelivered(msg *protocol.Message, envelope []byte) {
 	conv.mu.Lock()
 	defer conv.mu.Unlock()
 	i := conv.chainOf(msg)
 	if i < 0 {
 		if msg.Counter != 0 {
-			return true // a chain that started before tracking: cannot be rebuilt, nothing to dedupe
+			return // a chain that started before tracking: cannot be rebuilt, nothing to dedupe
 		}
 		conv.chains = append(conv.chains, &recvChain{sender: msg.Sender, device: msg.DeviceID, id: msg.Chain, start: slices.Clone(envelope)})
 		conv.pruneChains(msg.Sender, msg.DeviceID)
 		i = conv.chainOf(msg)
 	}
 	ch := conv.chains[i]
-	var fresh bool
-	ch.delivered, fresh = addCounter(ch.delivered, msg.Counter)
-	return fresh
+	ch.delivered, _ = addCounter(ch.delivered, msg.Counter)
 }
 
-// deliveredBefore reports whether msg's counter is among its chain's delivered ones, without
-// recording it (delivered does, once the message is handed over).
+// deliveredBefore reports whether msg's counter was delivered before (possible only after a
+// restart, since a rebuilt chain accepts every counter after its first envelope).
 func (conv *conversation) deliveredBefore(msg *protocol.Message) bool {
 	conv.mu.Lock()
 	defer conv.mu.Unlock()
@@ -209,8 +205,8 @@ func (conv *conversation) deliveredBefore(msg *protocol.Message) bool {
 	if i < 0 {
 		return false
 	}
-	_, fresh := addCounter(slices.Clone(conv.chains[i].delivered), msg.Counter)
-	return !fresh
+	_, found := findCounter(conv.chains[i].delivered, msg.Counter)
+	return found
 }
 
 // chainOf is the index of msg's receiving chain in conv.chains, or -1; conv.mu is held.
@@ -234,10 +230,10 @@ func (conv *conversation) pruneChains(sender common.Address, device uint32) {
 	}
 }
 
-// addCounter adds c to sorted, disjoint [from, to) ranges, merging neighbours; it reports
-// false when c was already in them.
-func addCounter(rs [][2]uint32, c uint32) ([][2]uint32, bool) {
-	i, _ := slices.BinarySearchFunc(rs, c, func(r [2]uint32, c uint32) int {
+// findCounter returns the index of the range of sorted, disjoint [from, to) ranges that holds
+// c, or where a range holding c would go, and whether c is in them.
+func findCounter(rs [][2]uint32, c uint32) (int, bool) {
+	return slices.BinarySearchFunc(rs, c, func(r [2]uint32, c uint32) int {
 		switch {
 		case r[1] <= c:
 			return -1
@@ -246,7 +242,13 @@ func addCounter(rs [][2]uint32, c uint32) ([][2]uint32, bool) {
 		}
 		return 0
 	})
-	if i < len(rs) && rs[i][0] <= c && c < rs[i][1] {
+}
+
+// addCounter adds c to sorted, disjoint [from, to) ranges, merging neighbours; it reports
+// false when c was already in them.
+func addCounter(rs [][2]uint32, c uint32) ([][2]uint32, bool) {
+	i, found := findCounter(rs, c)
+	if found {
 		return rs, false
 	}
 	joinLeft := i > 0 && rs[i-1][1] == c

@@ -420,7 +420,7 @@ func (m *chatModel) submit() tea.Cmd {
 	checked := m.peerReady
 	return func() tea.Msg {
 		if !checked {
-			if ms, err := m.api.Devices(m.ctx, m.peer); err == nil && len(ms) == 0 {
+			if d := m.checkPeer().(peerDevicesMsg); d.err == nil && d.n == 0 {
 				return sentMsg{idx: idx, err: errNoPeerDevice}
 			}
 		}

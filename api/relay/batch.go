@@ -138,8 +138,11 @@ func (r *Relay) commitBatch(ctx context.Context, conn *pgxpool.Conn, batch []*pr
 	first := make(map[string]*prepared, len(batch)) // cid → its first send in the batch
 	var sends []*prepared
 	for _, p := range batch {
-		if p.err == nil && first[p.block.KeyString()] == nil {
-			first[p.block.KeyString()] = p
+		if p.err != nil {
+			continue
+		}
+		if k := p.block.KeyString(); first[k] == nil {
+			first[k] = p
 			sends = append(sends, p)
 		}
 	}
@@ -149,7 +152,7 @@ func (r *Relay) commitBatch(ctx context.Context, conn *pgxpool.Conn, batch []*pr
 		if err != nil {
 			return err
 		}
-		if rs != nil || len(stored) == len(sends) {
+		if len(stored) == len(sends) { // store returns rows only then
 			rows = rs
 			break
 		}

@@ -67,11 +67,10 @@ func (n *Node) migrateLegacyPins(ctx context.Context) error {
 
 // dropPinTimesExcept adds to b the deletion of every pin record whose CID is not in keep.
 func (n *Node) dropPinTimesExcept(b *goleveldb.Batch, keep map[string]cid.Cid) error {
-	prefix := pinAtPrefix.String() + "/"
-	it := n.dstore.DB.NewIterator(util.BytesPrefix([]byte(prefix)), nil)
+	it := n.dstore.DB.NewIterator(util.BytesPrefix([]byte(pinAtDir)), nil)
 	defer it.Release()
 	for it.Next() {
-		s := string(it.Key()[len(prefix):])
+		s := string(it.Key()[len(pinAtDir):])
 		if _, ok := keep[s]; ok {
 			continue
 		}

@@ -20,11 +20,13 @@ import (
 var (
 	pinAtPrefix   = ds.NewKey("/parley/pinat")
 	pinTimePrefix = ds.NewKey("/parley/pintime")
+
+	pinAtDir = pinAtPrefix.String() + "/" // a pin record's key without its CID
 )
 
 func pinAtKey(c cid.Cid) []byte { return pinAtText(c.String()) }
 
-func pinAtText(c string) []byte { return []byte(pinAtPrefix.String() + "/" + c) }
+func pinAtText(c string) []byte { return []byte(pinAtDir + c) }
 
 // pinTimeKey orders the time index by time: 16 hex digits of the Unix nanoseconds.
 func pinTimeKey(t int64, c cid.Cid) []byte { return pinTimeText(t, c.String()) }
@@ -93,11 +95,10 @@ func (n *Node) unpin(ctx context.Context, c cid.Cid) error {
 // pinnedSet returns the multihashes of every pinned block.
 func (n *Node) pinnedSet() (map[string]struct{}, error) {
 	keep := make(map[string]struct{})
-	prefix := pinAtPrefix.String() + "/"
-	it := n.dstore.DB.NewIterator(util.BytesPrefix([]byte(prefix)), nil)
+	it := n.dstore.DB.NewIterator(util.BytesPrefix([]byte(pinAtDir)), nil)
 	defer it.Release()
 	for it.Next() {
-		c, err := cid.Decode(string(it.Key()[len(prefix):]))
+		c, err := cid.Decode(string(it.Key()[len(pinAtDir):]))
 		if err != nil {
 			return nil, fmt.Errorf("%w: pin key %s: %w", ErrCorrupt, it.Key(), err)
 		}

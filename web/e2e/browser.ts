@@ -20,7 +20,6 @@ export function launch(opts: { camera?: string } = {}): Promise<Browser> {
   });
 }
 
-
 /** Screenshots numbered in the order they are taken, so the artifact dir reads as the story. */
 export class Shots {
   private n = 0;

@@ -317,8 +317,8 @@ describe('their devices and keys', () => {
     await alice.page.getByRole('img', { name: 'Device link QR code' }).screenshot({ path: code });
     await alice.shot('link-code');
 
-    // A browser without a wallet; it checks Alice's old device on chain through the stack's anvil.
-    const laptop = await Person.create(browser, 'alice-laptop', stack.baseURL, shots); // no wallet: reads the chain through the server's RPC URL
+    // A browser without a wallet: it checks Alice's old device on chain through the server's RPC URL.
+    const laptop = await Person.create(browser, 'alice-laptop', stack.baseURL, shots);
     people.push(laptop);
     await laptop.reopen('/link');
     await laptop.page.getByLabel('Upload a picture of the device link code').setInputFiles(code);

@@ -50,8 +50,8 @@ export async function ensureChain(provider: EIP1193Provider, chain: Chain): Prom
  * The chain's JSON-RPC endpoint as the server publishes it for the browser (GET /app-config.json),
  * for reads without a wallet (a device being linked); undefined when the server names none.
  */
-export async function serverRPC(fetcher: typeof fetch = fetch): Promise<string | undefined> {
-  const res = await fetcher('/app-config.json');
+export async function serverRPC(): Promise<string | undefined> {
+  const res = await fetch('/app-config.json');
   if (!res.ok) return undefined;
   const config = (await res.json()) as { rpcUrl?: unknown };
   return typeof config.rpcUrl === 'string' && config.rpcUrl !== '' ? config.rpcUrl : undefined;

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -38,15 +35,7 @@ func testIndexerCommand(t *testing.T, command string) {
 	chain := chaintest.StartAnvil(t)
 	dep := chaintest.DeployContracts(t, chain, 0)
 	dbURL := pgtest.NewURL(t)
-	depFile := filepath.Join(t.TempDir(), "deployment.json")
-	b, err := json.Marshal(map[string]any{"chainId": chain.ChainID.Uint64(), "deviceRegistry": dep.DeviceRegistry,
-		"tipJar": dep.TipJar, "deviceRegistryBlock": dep.DeviceRegistryBlock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(depFile, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	depFile := writeDeployment(t, chain, dep)
 	apiAddr := freeAddr(t)
 	vars := map[string]string{"PARLEY_DATABASE_URL": dbURL, "PARLEY_RPC_URL": chain.URL,
 		"PARLEY_DEPLOYMENT": depFile, "PARLEY_FINALITY_DEPTH": "2", "PARLEY_METRICS_ADDR": "",

@@ -6,6 +6,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 fuzztime=${FUZZTIME:-10s}
 passed=0 failed=0
+mkdir -p .data/results
+: > .data/results/fuzz.failed
 while IFS=: read -r file _ decl; do
   pkg="./$(dirname "$file")"
   name=$(echo "$decl" | sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/')
@@ -13,10 +15,9 @@ while IFS=: read -r file _ decl; do
   if go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" >".data/fuzz-$name.log" 2>&1; then
     passed=$((passed + 1))
   else
-    failed=$((failed + 1)); tail -30 ".data/fuzz-$name.log"
+    failed=$((failed + 1)); tail -30 ".data/fuzz-$name.log"; echo "$pkg $name" >> .data/results/fuzz.failed
   fi
 done < <(grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' internal api indexer 2>/dev/null)
-mkdir -p .data/results
 echo "$passed $failed" > .data/results/fuzz
 echo "suite fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -64,6 +64,10 @@ type Config struct {
 	// SearchWindow is how many of the most recently active discoverable people per interest a
 	// search ranks (PARLEY_API_SEARCH_WINDOW, default 100); it bounds a search's cost.
 	SearchWindow int
+	// SearchCacheTTL is how long the ranking of a set of interests is reused by every viewer
+	// searching it (PARLEY_API_SEARCH_CACHE_TTL, default 1s); changes made through another
+	// instance show in searches within it.
+	SearchCacheTTL time.Duration
 	// RelayerKey is the hex secp256k1 private key that pays for gasless device registrations
 	// (PARLEY_API_RELAYER_KEY); empty disables relaying.
 	RelayerKey string
@@ -131,6 +135,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	durations := map[string]*time.Duration{
 		"PARLEY_API_ACCESS_TTL": &cfg.AccessTTL, "PARLEY_API_REFRESH_TTL": &cfg.RefreshTTL, "PARLEY_API_NONCE_TTL": &cfg.NonceTTL,
 		"PARLEY_API_EMAIL_LINK_TTL": &cfg.EmailLinkTTL, "PARLEY_API_ENS_CACHE_TTL": &cfg.ENSCacheTTL,
+		"PARLEY_API_SEARCH_CACHE_TTL": &cfg.SearchCacheTTL,
 	}
 	for name, d := range durations {
 		if v := getenv(name); v != "" {
@@ -204,6 +209,7 @@ func (c Config) withDefaults() (Config, error) {
 	c.RequestsPerDay = cmp.Or(c.RequestsPerDay, 50)
 	c.MaxGroupSize = cmp.Or(c.MaxGroupSize, 256)
 	c.SearchWindow = cmp.Or(c.SearchWindow, 100)
+	c.SearchCacheTTL = cmp.Or(c.SearchCacheTTL, time.Second)
 	c.DeclineCooldown = cmp.Or(c.DeclineCooldown, 7*24*time.Hour)
 	c.RelayMaxPending = cmp.Or(c.RelayMaxPending, 2)
 	c.RelayPerDay = cmp.Or(c.RelayPerDay, 5)

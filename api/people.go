@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -85,6 +87,9 @@ func (s *Server) PutMyProfile(c echo.Context) error {
 		}
 		return wrap("set interests discoverable", q.SetInterestsDiscoverable(ctx, appdb.SetInterestsDiscoverableParams{Account: arg.Account, Discoverable: arg.Discoverable}))
 	})
+	if err == nil {
+		s.search.invalidate()
+	}
 	return jsonOr(c, http.StatusOK, profileOf(appdb.GetProfileRow(row)), err)
 }
 
@@ -161,6 +166,7 @@ func (s *Server) PutMyInterests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.search.invalidate()
 	return s.GetMyInterests(c)
 }
 
@@ -188,12 +194,19 @@ func decodeCursor(s string) (searchCursor, error) {
 	return sc, nil
 }
 
-// SearchPeople pages through discoverable people sharing the given (or my) interests.
+// SearchPeople pages through discoverable people sharing the given (or my) interests: the
+// tag set's ranking (cached, see searchCache) from the cursor on, without me, then the
+// discoverable profiles of the page's candidates that neither blocked me nor were blocked by me.
 func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) error {
 	ctx, me := c.Request().Context(), account(c)
-	var tags []string // nil: the query uses my interests
+	var tags []string
 	if params.Tags != nil {
 		tags = *params.Tags
+	} else {
+		var err error
+		if tags, err = s.q.ListInterests(ctx, me); err != nil {
+			return fmt.Errorf("list interests: %w", err)
+		}
 	}
 	after := searchCursor{Overlap: math.MaxInt64}
 	if params.Cursor != nil {
@@ -207,23 +220,71 @@ func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) err
 		limit = *params.Limit
 	}
 	page := gen.SearchPage{Results: []gen.SearchHit{}}
-	rows, err := s.q.SearchPeople(ctx, appdb.SearchPeopleParams{
-		Tags: tags, Viewer: me, AfterOverlap: after.Overlap, AfterActive: ts(after.Active), AfterAccount: after.Account,
-		PageSize: int32(limit + 1), WindowSize: int32(s.cfg.SearchWindow),
+	if len(tags) == 0 {
+		return c.JSON(http.StatusOK, page)
+	}
+	ranked, err := s.search.ranked(ctx, tags, s.now(), func(tags []string) ([]appdb.RankSearchRow, error) {
+		// Built for every searcher waiting on it: not cancelled with the first one's request.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return s.q.RankSearch(ctx, appdb.RankSearchParams{Tags: tags, WindowSize: int32(s.cfg.SearchWindow)})
 	})
 	if err != nil {
-		return fmt.Errorf("search people: %w", err)
+		return fmt.Errorf("rank search: %w", err)
 	}
-	for i, r := range rows {
-		if i == limit {
-			last := rows[i-1]
-			page.NextCursor = ptr(searchCursor{Overlap: int64(last.Overlap), Active: last.LastActiveAt.Time, Account: last.Account}.encode())
+	next := sort.Search(len(ranked), func(i int) bool { return after.follows(ranked[i]) })
+	var hits []gen.SearchHit
+	var last appdb.RankSearchRow
+	for len(hits) <= limit && next < len(ranked) {
+		// A few more candidates than the page needs, so a blocked one rarely costs another query.
+		byAccount := make(map[string]appdb.RankSearchRow)
+		var accounts []string
+		for ; next < len(ranked) && len(accounts) < limit+1-len(hits)+8; next++ {
+			if r := ranked[next]; r.Account != me {
+				byAccount[r.Account] = r
+				accounts = append(accounts, r.Account)
+			}
+		}
+		profiles, err := s.q.SearchProfiles(ctx, appdb.SearchProfilesParams{Accounts: accounts, Viewer: me})
+		if err != nil {
+			return fmt.Errorf("search profiles: %w", err)
+		}
+		shown := make(map[string]appdb.SearchProfilesRow, len(profiles))
+		for _, p := range profiles {
+			shown[p.Account] = p
+		}
+		for _, a := range accounts {
+			p, ok := shown[a]
+			if !ok {
+				continue
+			}
+			if len(hits) == limit {
+				page.NextCursor = ptr(searchCursor{Overlap: int64(last.Overlap), Active: last.LastActiveAt.Time, Account: last.Account}.encode())
+				break
+			}
+			last = byAccount[a]
+			hits = append(hits, gen.SearchHit{
+				Profile: profileOf(appdb.GetProfileRow{Account: p.Account, Username: p.Username, DisplayName: p.DisplayName, Bio: p.Bio, Age: p.Age, Gender: p.Gender, Discoverable: true, AvatarCid: p.AvatarCid}),
+				Overlap: int(last.Overlap), SharedTags: last.SharedTags,
+			})
+		}
+		if page.NextCursor != nil {
 			break
 		}
-		p := profileOf(appdb.GetProfileRow{Account: r.Account, Username: r.Username, DisplayName: r.DisplayName, Bio: r.Bio, Age: r.Age, Gender: r.Gender, Discoverable: true, AvatarCid: r.AvatarCid})
-		page.Results = append(page.Results, gen.SearchHit{Profile: p, Overlap: int(r.Overlap), SharedTags: r.SharedTags})
 	}
+	page.Results = append(page.Results, hits...)
 	return c.JSON(http.StatusOK, page)
+}
+
+// follows reports whether r ranks after the cursor (the ranking is descending).
+func (sc searchCursor) follows(r appdb.RankSearchRow) bool {
+	if o := int64(r.Overlap); o != sc.Overlap {
+		return o < sc.Overlap
+	}
+	if t := r.LastActiveAt.Time; !t.Equal(sc.Active) {
+		return t.Before(sc.Active)
+	}
+	return r.Account < sc.Account
 }
 
 // wrap adds context to a non-nil error.

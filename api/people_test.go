@@ -331,3 +331,53 @@ func TestSearchTagsFollowInterests(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchRankingCached checks what the search cache keeps and what it does not: a change of
+// recency made elsewhere (as another instance's sign-in) reorders results only after
+// SearchCacheTTL, while blocks and hidden profiles take effect at once.
+func TestSearchRankingCached(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var people []user
+	for range 3 {
+		u := e.login()
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
+		people = append(people, u)
+		e.clock.advance(time.Second)
+	}
+	me := people[2]
+	search := func() []string {
+		t.Helper()
+		var page gen.SearchPage
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/search/people", token: me.tokens.AccessToken}).decode(t, &page)
+		var got []string
+		for _, h := range page.Results {
+			got = append(got, h.Profile.Address)
+		}
+		return got
+	}
+	if got, want := search(), []string{people[1].address, people[0].address}; !slices.Equal(got, want) {
+		t.Fatalf("results %v, want %v", got, want)
+	}
+	if _, err := e.srv.db.Exec(t.Context(), "UPDATE account_interests SET last_active_at = last_active_at + interval '1 day' WHERE account = $1", people[0].address); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := search(), []string{people[1].address, people[0].address}; !slices.Equal(got, want) {
+		t.Fatalf("within the cache TTL: results %v, want the cached order %v", got, want)
+	}
+	e.clock.advance(e.srv.cfg.SearchCacheTTL)
+	if got, want := search(), []string{people[0].address, people[1].address}; !slices.Equal(got, want) {
+		t.Fatalf("after the cache TTL: results %v, want %v", got, want)
+	}
+	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + people[0].address, token: me.tokens.AccessToken})
+	if got, want := search(), []string{people[1].address}; !slices.Equal(got, want) {
+		t.Fatalf("after a block: results %v, want %v", got, want)
+	}
+	if _, err := e.srv.db.Exec(t.Context(), "UPDATE profiles SET discoverable = false WHERE account = $1", people[1].address); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(); len(got) != 0 {
+		t.Fatalf("after hiding the profile elsewhere: results %v, want none", got)
+	}
+}

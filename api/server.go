@@ -74,6 +74,7 @@ type Server struct {
 	siwe     *siweVerifier
 	nonces   noncePool
 	sessions *sessionCache
+	search   *searchCache
 	blocks   BlockStore
 	relayer  *relayer
 	mail     *mailer
@@ -106,6 +107,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		registry: deps.Registry,
 		blocks:   deps.Blocks,
 		sessions: newSessionCache(),
+		search:   newSearchCache(cfg.SearchCacheTTL),
 	}
 	if s.now == nil {
 		s.now = time.Now

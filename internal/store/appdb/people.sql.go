@@ -177,12 +177,9 @@ func (q *Queries) ListTaxonomy(ctx context.Context) ([]ListTaxonomyRow, error) {
 	return items, nil
 }
 
-const searchPeople = `-- name: SearchPeople :many
-WITH q AS MATERIALIZED (
-    SELECT COALESCE((SELECT $1::text[]),
-                    ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = $2)) AS tags
-), qt AS MATERIALIZED (
-    SELECT it.id, it.tag FROM q JOIN interest_tags it ON it.tag = ANY (q.tags)
+const rankSearch = `-- name: RankSearch :many
+WITH qt AS MATERIALIZED (
+    SELECT it.id, it.tag FROM interest_tags it WHERE it.tag = ANY ($1::text[])
 ), c AS (
     SELECT w.account, w.last_active_at, w.tag_ids,
            icount(w.tag_ids & (SELECT array_agg(qt.id) FROM qt))::bigint AS overlap
@@ -190,81 +187,95 @@ WITH q AS MATERIALIZED (
         SELECT ai.account, ai.last_active_at, ai.tag_ids FROM account_interests ai
         WHERE ai.tag = qt.tag AND ai.discoverable
         ORDER BY ai.last_active_at DESC, ai.account DESC
-        LIMIT (SELECT $3::int)
+        LIMIT $2::int
     ) w
-    WHERE w.account <> $2
-), page AS (
-    SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap, c.tag_ids, c.last_active_at FROM c
-    WHERE (c.overlap, c.last_active_at, c.account) < ($4::bigint, $5::timestamptz, $6::text)
-      AND c.account NOT IN (SELECT b.blocked FROM blocks b WHERE b.blocker = $2
-                            UNION ALL
-                            SELECT b.blocker FROM blocks b WHERE b.blocked = $2)
-    ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC
-    LIMIT (SELECT $7::int)
 )
-SELECT page.account, page.overlap::int AS overlap,
-       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (page.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags,
-       page.last_active_at::timestamptz AS last_active_at,
-       p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
-FROM page JOIN profiles p ON p.account = page.account
-ORDER BY page.overlap DESC, page.last_active_at DESC, page.account DESC
+SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap::int AS overlap,
+       c.last_active_at::timestamptz AS last_active_at,
+       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (c.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags
+FROM c
+ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC
 `
 
-type SearchPeopleParams struct {
-	Tags         []string
-	Viewer       string
-	WindowSize   int32
-	AfterOverlap int64
-	AfterActive  pgtype.Timestamptz
-	AfterAccount string
-	PageSize     int32
+type RankSearchParams struct {
+	Tags       []string
+	WindowSize int32
 }
 
-type SearchPeopleRow struct {
+type RankSearchRow struct {
 	Account      string
 	Overlap      int32
-	SharedTags   []string
 	LastActiveAt pgtype.Timestamptz
-	Username     pgtype.Text
-	DisplayName  string
-	Bio          string
-	Age          pgtype.Int2
-	Gender       pgtype.Text
-	AvatarCid    pgtype.Text
+	SharedTags   []string
 }
 
-// The query tags are the given ones, or the viewer's interests when tags is NULL; tags nobody
-// has (not in the dictionary) find nobody. Candidates are, per query tag, the window_size most
-// recently active discoverable people, read with their whole tag id set from one index-only
-// scan each; they are ranked by their exact overlap with the query tags (intarray's C
-// intersection), then recency, then address, all descending, after the keyset cursor; never
-// the viewer, never anyone blocked either way. Someone found through several windows comes
-// once per window with the same sort key, so one sort with DISTINCT ON both ranks and removes
-// the repeats (no hash aggregate). Profiles are read for the page only. The parameters are
-// read through (SELECT $n) so a custom plan costs the same as the generic one: Postgres then
-// keeps the prepared statement's generic plan instead of planning every search (~0.5 ms CPU).
-func (q *Queries) SearchPeople(ctx context.Context, arg SearchPeopleParams) ([]SearchPeopleRow, error) {
-	rows, err := q.db.Query(ctx, searchPeople,
-		arg.Tags,
-		arg.Viewer,
-		arg.WindowSize,
-		arg.AfterOverlap,
-		arg.AfterActive,
-		arg.AfterAccount,
-		arg.PageSize,
-	)
+// Everyone a search for tags finds, best first. Tags nobody has (not in the dictionary) find
+// nobody. Candidates are, per tag, the window_size most recently active discoverable people,
+// read with their whole tag id set from one index-only scan each; they are ranked by their
+// exact overlap with the tags (intarray's C intersection), then recency, then address, all
+// descending. Someone found through several windows comes once per window with the same sort
+// key, so one sort with DISTINCT ON both ranks and removes the repeats (no hash aggregate).
+// The ranking is the same for every viewer: the API caches it briefly and filters the viewer,
+// blocks and profiles per page (SearchProfiles).
+func (q *Queries) RankSearch(ctx context.Context, arg RankSearchParams) ([]RankSearchRow, error) {
+	rows, err := q.db.Query(ctx, rankSearch, arg.Tags, arg.WindowSize)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []SearchPeopleRow
+	var items []RankSearchRow
 	for rows.Next() {
-		var i SearchPeopleRow
+		var i RankSearchRow
 		if err := rows.Scan(
 			&i.Account,
 			&i.Overlap,
-			&i.SharedTags,
 			&i.LastActiveAt,
+			&i.SharedTags,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchProfiles = `-- name: SearchProfiles :many
+SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid FROM profiles p
+WHERE p.account = ANY ($1::text[]) AND p.discoverable
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = $2 AND b.blocked = p.account)
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = p.account AND b.blocked = $2)
+`
+
+type SearchProfilesParams struct {
+	Accounts []string
+	Viewer   string
+}
+
+type SearchProfilesRow struct {
+	Account     string
+	Username    pgtype.Text
+	DisplayName string
+	Bio         string
+	Age         pgtype.Int2
+	Gender      pgtype.Text
+	AvatarCid   pgtype.Text
+}
+
+// The discoverable profiles among accounts, except anyone viewer blocked or who blocked viewer.
+func (q *Queries) SearchProfiles(ctx context.Context, arg SearchProfilesParams) ([]SearchProfilesRow, error) {
+	rows, err := q.db.Query(ctx, searchProfiles, arg.Accounts, arg.Viewer)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []SearchProfilesRow
+	for rows.Next() {
+		var i SearchProfilesRow
+		if err := rows.Scan(
+			&i.Account,
 			&i.Username,
 			&i.DisplayName,
 			&i.Bio,

@@ -49,22 +49,17 @@ WHERE a.address = sqlc.arg(account) AND it.tag = ANY (sqlc.arg(tags)::text[]);
 -- name: SetInterestsDiscoverable :exec
 UPDATE account_interests SET discoverable = $2 WHERE account = $1 AND discoverable <> $2;
 
--- name: SearchPeople :many
--- The query tags are the given ones, or the viewer's interests when tags is NULL; tags nobody
--- has (not in the dictionary) find nobody. Candidates are, per query tag, the window_size most
--- recently active discoverable people, read with their whole tag id set from one index-only
--- scan each; they are ranked by their exact overlap with the query tags (intarray's C
--- intersection), then recency, then address, all descending, after the keyset cursor; never
--- the viewer, never anyone blocked either way. Someone found through several windows comes
--- once per window with the same sort key, so one sort with DISTINCT ON both ranks and removes
--- the repeats (no hash aggregate). Profiles are read for the page only. The parameters are
--- read through (SELECT $n) so a custom plan costs the same as the generic one: Postgres then
--- keeps the prepared statement's generic plan instead of planning every search (~0.5 ms CPU).
-WITH q AS MATERIALIZED (
-    SELECT COALESCE((SELECT sqlc.narg(tags)::text[]),
-                    ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = sqlc.arg(viewer))) AS tags
-), qt AS MATERIALIZED (
-    SELECT it.id, it.tag FROM q JOIN interest_tags it ON it.tag = ANY (q.tags)
+-- name: RankSearch :many
+-- Everyone a search for tags finds, best first. Tags nobody has (not in the dictionary) find
+-- nobody. Candidates are, per tag, the window_size most recently active discoverable people,
+-- read with their whole tag id set from one index-only scan each; they are ranked by their
+-- exact overlap with the tags (intarray's C intersection), then recency, then address, all
+-- descending. Someone found through several windows comes once per window with the same sort
+-- key, so one sort with DISTINCT ON both ranks and removes the repeats (no hash aggregate).
+-- The ranking is the same for every viewer: the API caches it briefly and filters the viewer,
+-- blocks and profiles per page (SearchProfiles).
+WITH qt AS MATERIALIZED (
+    SELECT it.id, it.tag FROM interest_tags it WHERE it.tag = ANY (sqlc.arg(tags)::text[])
 ), c AS (
     SELECT w.account, w.last_active_at, w.tag_ids,
            icount(w.tag_ids & (SELECT array_agg(qt.id) FROM qt))::bigint AS overlap
@@ -72,21 +67,18 @@ WITH q AS MATERIALIZED (
         SELECT ai.account, ai.last_active_at, ai.tag_ids FROM account_interests ai
         WHERE ai.tag = qt.tag AND ai.discoverable
         ORDER BY ai.last_active_at DESC, ai.account DESC
-        LIMIT (SELECT sqlc.arg(window_size)::int)
+        LIMIT sqlc.arg(window_size)::int
     ) w
-    WHERE w.account <> sqlc.arg(viewer)
-), page AS (
-    SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap, c.tag_ids, c.last_active_at FROM c
-    WHERE (c.overlap, c.last_active_at, c.account) < (sqlc.arg(after_overlap)::bigint, sqlc.arg(after_active)::timestamptz, sqlc.arg(after_account)::text)
-      AND c.account NOT IN (SELECT b.blocked FROM blocks b WHERE b.blocker = sqlc.arg(viewer)
-                            UNION ALL
-                            SELECT b.blocker FROM blocks b WHERE b.blocked = sqlc.arg(viewer))
-    ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC
-    LIMIT (SELECT sqlc.arg(page_size)::int)
 )
-SELECT page.account, page.overlap::int AS overlap,
-       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (page.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags,
-       page.last_active_at::timestamptz AS last_active_at,
-       p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
-FROM page JOIN profiles p ON p.account = page.account
-ORDER BY page.overlap DESC, page.last_active_at DESC, page.account DESC;
+SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap::int AS overlap,
+       c.last_active_at::timestamptz AS last_active_at,
+       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (c.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags
+FROM c
+ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC;
+
+-- name: SearchProfiles :many
+-- The discoverable profiles among accounts, except anyone viewer blocked or who blocked viewer.
+SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid FROM profiles p
+WHERE p.account = ANY (sqlc.arg(accounts)::text[]) AND p.discoverable
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = sqlc.arg(viewer) AND b.blocked = p.account)
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = p.account AND b.blocked = sqlc.arg(viewer));

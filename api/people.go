@@ -195,19 +195,10 @@ func decodeCursor(s string) (searchCursor, error) {
 }
 
 // SearchPeople pages through discoverable people sharing the given (or my) interests: the
-// tag set's ranking (cached, see searchCache) from the cursor on, without me, then the
-// discoverable profiles of the page's candidates that neither blocked me nor were blocked by me.
+// tag set's ranking with profiles (cached, see searchCache) after the cursor, without me and
+// without anyone blocked either way.
 func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) error {
 	ctx, me := c.Request().Context(), account(c)
-	var tags []string
-	if params.Tags != nil {
-		tags = *params.Tags
-	} else {
-		var err error
-		if tags, err = s.q.ListInterests(ctx, me); err != nil {
-			return fmt.Errorf("list interests: %w", err)
-		}
-	}
 	after := searchCursor{Overlap: math.MaxInt64}
 	if params.Cursor != nil {
 		var err error
@@ -218,6 +209,14 @@ func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) err
 	limit := 20
 	if params.Limit != nil {
 		limit = *params.Limit
+	}
+	viewer, err := s.q.SearchViewer(ctx, me)
+	if err != nil {
+		return fmt.Errorf("search viewer: %w", err)
+	}
+	tags := viewer.Tags
+	if params.Tags != nil {
+		tags = *params.Tags
 	}
 	page := gen.SearchPage{Results: []gen.SearchHit{}}
 	if len(tags) == 0 {
@@ -232,47 +231,26 @@ func (s *Server) SearchPeople(c echo.Context, params gen.SearchPeopleParams) err
 	if err != nil {
 		return fmt.Errorf("rank search: %w", err)
 	}
-	next := sort.Search(len(ranked), func(i int) bool { return after.follows(ranked[i]) })
-	var hits []gen.SearchHit
-	var last appdb.RankSearchRow
-	for len(hits) <= limit && next < len(ranked) {
-		// A few more candidates than the page needs, so a blocked one rarely costs another query.
-		byAccount := make(map[string]appdb.RankSearchRow)
-		var accounts []string
-		for ; next < len(ranked) && len(accounts) < limit+1-len(hits)+8; next++ {
-			if r := ranked[next]; r.Account != me {
-				byAccount[r.Account] = r
-				accounts = append(accounts, r.Account)
-			}
+	blocked := make(map[string]bool, len(viewer.Blocked))
+	for _, a := range viewer.Blocked {
+		blocked[a] = true
+	}
+	var last *appdb.RankSearchRow
+	for i := sort.Search(len(ranked), func(i int) bool { return after.follows(ranked[i]) }); i < len(ranked); i++ {
+		r := &ranked[i]
+		if r.Account == me || blocked[r.Account] {
+			continue
 		}
-		profiles, err := s.q.SearchProfiles(ctx, appdb.SearchProfilesParams{Accounts: accounts, Viewer: me})
-		if err != nil {
-			return fmt.Errorf("search profiles: %w", err)
-		}
-		shown := make(map[string]appdb.SearchProfilesRow, len(profiles))
-		for _, p := range profiles {
-			shown[p.Account] = p
-		}
-		for _, a := range accounts {
-			p, ok := shown[a]
-			if !ok {
-				continue
-			}
-			if len(hits) == limit {
-				page.NextCursor = ptr(searchCursor{Overlap: int64(last.Overlap), Active: last.LastActiveAt.Time, Account: last.Account}.encode())
-				break
-			}
-			last = byAccount[a]
-			hits = append(hits, gen.SearchHit{
-				Profile: profileOf(appdb.GetProfileRow{Account: p.Account, Username: p.Username, DisplayName: p.DisplayName, Bio: p.Bio, Age: p.Age, Gender: p.Gender, Discoverable: true, AvatarCid: p.AvatarCid}),
-				Overlap: int(last.Overlap), SharedTags: last.SharedTags,
-			})
-		}
-		if page.NextCursor != nil {
+		if len(page.Results) == limit {
+			page.NextCursor = ptr(searchCursor{Overlap: int64(last.Overlap), Active: last.LastActiveAt.Time, Account: last.Account}.encode())
 			break
 		}
+		last = r
+		page.Results = append(page.Results, gen.SearchHit{
+			Profile: profileOf(appdb.GetProfileRow{Account: r.Account, Username: r.Username, DisplayName: r.DisplayName, Bio: r.Bio, Age: r.Age, Gender: r.Gender, Discoverable: true, AvatarCid: r.AvatarCid}),
+			Overlap: int(r.Overlap), SharedTags: r.SharedTags,
+		})
 	}
-	page.Results = append(page.Results, hits...)
 	return c.JSON(http.StatusOK, page)
 }
 

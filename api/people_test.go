@@ -332,9 +332,9 @@ func TestSearchTagsFollowInterests(t *testing.T) {
 	}
 }
 
-// TestSearchRankingCached checks what the search cache keeps and what it does not: a change of
-// recency made elsewhere (as another instance's sign-in) reorders results only after
-// SearchCacheTTL, while blocks and hidden profiles take effect at once.
+// TestSearchRankingCached checks what the search cache keeps and what it does not: changes made
+// elsewhere (as through another instance: a sign-in's recency, a hidden profile) show only
+// after SearchCacheTTL, while blocks take effect at once.
 func TestSearchRankingCached(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -377,7 +377,11 @@ func TestSearchRankingCached(t *testing.T) {
 	if _, err := e.srv.db.Exec(t.Context(), "UPDATE profiles SET discoverable = false WHERE account = $1", people[1].address); err != nil {
 		t.Fatal(err)
 	}
+	if got, want := search(), []string{people[1].address}; !slices.Equal(got, want) {
+		t.Fatalf("hidden elsewhere, within the cache TTL: results %v, want %v", got, want)
+	}
+	e.clock.advance(e.srv.cfg.SearchCacheTTL)
 	if got := search(); len(got) != 0 {
-		t.Fatalf("after hiding the profile elsewhere: results %v, want none", got)
+		t.Fatalf("hidden elsewhere, after the cache TTL: results %v, want none", got)
 	}
 }

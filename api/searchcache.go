@@ -14,7 +14,7 @@ import (
 // dropped, then all of them.
 const searchCacheMax = 4096
 
-// ranking is the ranked candidates of one tag set (appdb.RankSearch), shared by every viewer
+// ranking is the ranked candidates of one tag set with their profiles (appdb.RankSearch), shared by every viewer
 // searching that set until it expires. ready is closed once hits or err is set; the first
 // searcher builds it and the others wait for it.
 type ranking struct {
@@ -24,11 +24,11 @@ type ranking struct {
 	until time.Time
 }
 
-// searchCache keeps the ranking of each tag set searched for a short TTL, so a burst of
-// searches for the same interests costs one ranking query. What is per viewer (themselves,
-// blocks, discoverable profiles) is still read for every page. Changes made through this
-// server (interests, discoverability) drop every ranking at once; those made through another
-// instance show within the TTL.
+// searchCache keeps the ranking of each tag set searched, with the profiles, for a short TTL,
+// so a burst of searches for the same interests costs one ranking query. What is per viewer
+// (their interests, blocks either way) is still read for every page. Changes made through this
+// server (profiles, interests) drop every ranking at once; those made through another instance
+// show within the TTL.
 type searchCache struct {
 	ttl    time.Duration
 	mu     sync.Mutex

@@ -189,12 +189,16 @@ WITH qt AS MATERIALIZED (
         ORDER BY ai.last_active_at DESC, ai.account DESC
         LIMIT $2::int
     ) w
+), r AS (
+    SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap, c.last_active_at, c.tag_ids
+    FROM c
+    ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC
 )
-SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap::int AS overlap,
-       c.last_active_at::timestamptz AS last_active_at,
-       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (c.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags
-FROM c
-ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC
+SELECT r.account, r.overlap::int AS overlap, r.last_active_at::timestamptz AS last_active_at,
+       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (r.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags,
+       p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
+FROM r JOIN profiles p ON p.account = r.account AND p.discoverable
+ORDER BY r.overlap DESC, r.last_active_at DESC, r.account DESC
 `
 
 type RankSearchParams struct {
@@ -207,16 +211,22 @@ type RankSearchRow struct {
 	Overlap      int32
 	LastActiveAt pgtype.Timestamptz
 	SharedTags   []string
+	Username     pgtype.Text
+	DisplayName  string
+	Bio          string
+	Age          pgtype.Int2
+	Gender       pgtype.Text
+	AvatarCid    pgtype.Text
 }
 
-// Everyone a search for tags finds, best first. Tags nobody has (not in the dictionary) find
-// nobody. Candidates are, per tag, the window_size most recently active discoverable people,
-// read with their whole tag id set from one index-only scan each; they are ranked by their
-// exact overlap with the tags (intarray's C intersection), then recency, then address, all
-// descending. Someone found through several windows comes once per window with the same sort
-// key, so one sort with DISTINCT ON both ranks and removes the repeats (no hash aggregate).
-// The ranking is the same for every viewer: the API caches it briefly and filters the viewer,
-// blocks and profiles per page (SearchProfiles).
+// Everyone a search for tags finds, best first, with their profiles. Tags nobody has (not in
+// the dictionary) find nobody. Candidates are, per tag, the window_size most recently active
+// discoverable people, read with their whole tag id set from one index-only scan each; they
+// are ranked by their exact overlap with the tags (intarray's C intersection), then recency,
+// then address, all descending. Someone found through several windows comes once per window
+// with the same sort key, so one sort with DISTINCT ON both ranks and removes the repeats (no
+// hash aggregate). The ranking is the same for every viewer: the API caches it briefly and
+// leaves out the viewer and blocks per page (SearchViewer).
 func (q *Queries) RankSearch(ctx context.Context, arg RankSearchParams) ([]RankSearchRow, error) {
 	rows, err := q.db.Query(ctx, rankSearch, arg.Tags, arg.WindowSize)
 	if err != nil {
@@ -231,51 +241,6 @@ func (q *Queries) RankSearch(ctx context.Context, arg RankSearchParams) ([]RankS
 			&i.Overlap,
 			&i.LastActiveAt,
 			&i.SharedTags,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const searchProfiles = `-- name: SearchProfiles :many
-SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid FROM profiles p
-WHERE p.account = ANY ($1::text[]) AND p.discoverable
-  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = $2 AND b.blocked = p.account)
-  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = p.account AND b.blocked = $2)
-`
-
-type SearchProfilesParams struct {
-	Accounts []string
-	Viewer   string
-}
-
-type SearchProfilesRow struct {
-	Account     string
-	Username    pgtype.Text
-	DisplayName string
-	Bio         string
-	Age         pgtype.Int2
-	Gender      pgtype.Text
-	AvatarCid   pgtype.Text
-}
-
-// The discoverable profiles among accounts, except anyone viewer blocked or who blocked viewer.
-func (q *Queries) SearchProfiles(ctx context.Context, arg SearchProfilesParams) ([]SearchProfilesRow, error) {
-	rows, err := q.db.Query(ctx, searchProfiles, arg.Accounts, arg.Viewer)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []SearchProfilesRow
-	for rows.Next() {
-		var i SearchProfilesRow
-		if err := rows.Scan(
-			&i.Account,
 			&i.Username,
 			&i.DisplayName,
 			&i.Bio,
@@ -291,6 +256,27 @@ func (q *Queries) SearchProfiles(ctx context.Context, arg SearchProfilesParams) 
 		return nil, err
 	}
 	return items, nil
+}
+
+const searchViewer = `-- name: SearchViewer :one
+SELECT ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = $1 ORDER BY ai.tag)::text[] AS tags,
+       ARRAY(SELECT b.blocked FROM blocks b WHERE b.blocker = $1
+             UNION ALL
+             SELECT b.blocker FROM blocks b WHERE b.blocked = $1)::text[] AS blocked
+`
+
+type SearchViewerRow struct {
+	Tags    []string
+	Blocked []string
+}
+
+// What a search needs of the viewer: their interests (the tags when none are given) and
+// everyone they blocked or who blocked them.
+func (q *Queries) SearchViewer(ctx context.Context, viewer string) (SearchViewerRow, error) {
+	row := q.db.QueryRow(ctx, searchViewer, viewer)
+	var i SearchViewerRow
+	err := row.Scan(&i.Tags, &i.Blocked)
+	return i, err
 }
 
 const setAvatar = `-- name: SetAvatar :one

@@ -50,14 +50,14 @@ WHERE a.address = sqlc.arg(account) AND it.tag = ANY (sqlc.arg(tags)::text[]);
 UPDATE account_interests SET discoverable = $2 WHERE account = $1 AND discoverable <> $2;
 
 -- name: RankSearch :many
--- Everyone a search for tags finds, best first. Tags nobody has (not in the dictionary) find
--- nobody. Candidates are, per tag, the window_size most recently active discoverable people,
--- read with their whole tag id set from one index-only scan each; they are ranked by their
--- exact overlap with the tags (intarray's C intersection), then recency, then address, all
--- descending. Someone found through several windows comes once per window with the same sort
--- key, so one sort with DISTINCT ON both ranks and removes the repeats (no hash aggregate).
--- The ranking is the same for every viewer: the API caches it briefly and filters the viewer,
--- blocks and profiles per page (SearchProfiles).
+-- Everyone a search for tags finds, best first, with their profiles. Tags nobody has (not in
+-- the dictionary) find nobody. Candidates are, per tag, the window_size most recently active
+-- discoverable people, read with their whole tag id set from one index-only scan each; they
+-- are ranked by their exact overlap with the tags (intarray's C intersection), then recency,
+-- then address, all descending. Someone found through several windows comes once per window
+-- with the same sort key, so one sort with DISTINCT ON both ranks and removes the repeats (no
+-- hash aggregate). The ranking is the same for every viewer: the API caches it briefly and
+-- leaves out the viewer and blocks per page (SearchViewer).
 WITH qt AS MATERIALIZED (
     SELECT it.id, it.tag FROM interest_tags it WHERE it.tag = ANY (sqlc.arg(tags)::text[])
 ), c AS (
@@ -69,16 +69,21 @@ WITH qt AS MATERIALIZED (
         ORDER BY ai.last_active_at DESC, ai.account DESC
         LIMIT sqlc.arg(window_size)::int
     ) w
+), r AS (
+    SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap, c.last_active_at, c.tag_ids
+    FROM c
+    ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC
 )
-SELECT DISTINCT ON (c.overlap, c.last_active_at, c.account) c.account, c.overlap::int AS overlap,
-       c.last_active_at::timestamptz AS last_active_at,
-       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (c.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags
-FROM c
-ORDER BY c.overlap DESC, c.last_active_at DESC, c.account DESC;
+SELECT r.account, r.overlap::int AS overlap, r.last_active_at::timestamptz AS last_active_at,
+       ARRAY(SELECT qt.tag FROM qt WHERE qt.id = ANY (r.tag_ids) ORDER BY qt.tag)::text[] AS shared_tags,
+       p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid
+FROM r JOIN profiles p ON p.account = r.account AND p.discoverable
+ORDER BY r.overlap DESC, r.last_active_at DESC, r.account DESC;
 
--- name: SearchProfiles :many
--- The discoverable profiles among accounts, except anyone viewer blocked or who blocked viewer.
-SELECT p.account, p.username, p.display_name, p.bio, p.age, p.gender, p.avatar_cid FROM profiles p
-WHERE p.account = ANY (sqlc.arg(accounts)::text[]) AND p.discoverable
-  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = sqlc.arg(viewer) AND b.blocked = p.account)
-  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker = p.account AND b.blocked = sqlc.arg(viewer));
+-- name: SearchViewer :one
+-- What a search needs of the viewer: their interests (the tags when none are given) and
+-- everyone they blocked or who blocked them.
+SELECT ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = sqlc.arg(viewer) ORDER BY ai.tag)::text[] AS tags,
+       ARRAY(SELECT b.blocked FROM blocks b WHERE b.blocker = sqlc.arg(viewer)
+             UNION ALL
+             SELECT b.blocker FROM blocks b WHERE b.blocked = sqlc.arg(viewer))::text[] AS blocked;

@@ -45,8 +45,12 @@ type Config struct {
 	// MaxBackoff caps the wait between reconnects (default 2s).
 	MaxBackoff time.Duration
 	// State, when set, keeps the conversations (members, receiver chains, delivered counters)
-	// on disk, saved before every ack: a new Client on the same file keeps decrypting.
+	// on disk, saved before every ack: a new Client on the same file keeps decrypting. It also
+	// keeps each conversation's history (saved after every send and before every ack).
 	State *StateFile
+	// HistoryLimit is how many of the latest messages History keeps per conversation, in
+	// memory and in State (default 1000).
+	HistoryLimit int
 }
 
 // Received is a decrypted message or ephemeral frame.
@@ -57,6 +61,8 @@ type Received struct {
 	CID string
 	// Message is the opened envelope.
 	Message *protocol.Message
+	// At is when this device sent or received it.
+	At time.Time
 }
 
 // Client is a device's messenger: it keeps one relay connection up (Run), encrypts and sends
@@ -103,6 +109,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("client: config needs an identity, a directory and a dialer")
 	}
 	cfg.MaxBackoff = cmp.Or(cfg.MaxBackoff, 2*time.Second)
+	cfg.HistoryLimit = cmp.Or(cfg.HistoryLimit, 1000)
 	log := cmp.Or(cfg.Logger, slog.Default()).With("component", "client", "account", cfg.Identity.Account.Hex(), "device", cfg.Identity.DeviceID)
 	c := &Client{cfg: cfg, log: log, received: make(chan Received, 1024), notifications: make(chan wire.Notification, 64), ready: make(chan struct{}),
 		convs: map[[32]byte]*conversation{}, seen: map[string]struct{}{}}
@@ -299,8 +306,13 @@ func (c *Client) Send(ctx context.Context, peer common.Address, plaintext []byte
 		_, err = conn.Send(ctx, peer, to, env)
 		switch {
 		case err == nil || errors.Is(err, ErrDuplicate):
-			conv.record(Received{Peer: peer, CID: id.String(), Message: &protocol.Message{
-				Sender: c.cfg.Identity.Account, DeviceID: c.cfg.Identity.DeviceID, Kind: protocol.KindMessage, Plaintext: plaintext, CID: id}})
+			conv.record(Received{Peer: peer, CID: id.String(), At: time.Now(), Message: &protocol.Message{
+				Sender: c.cfg.Identity.Account, DeviceID: c.cfg.Identity.DeviceID, Kind: protocol.KindMessage, Plaintext: plaintext, CID: id}},
+				c.cfg.HistoryLimit)
+			c.dirty.Store(true)
+			if err := c.persist(); err != nil {
+				c.log.Warn("save the sent message to the session state", "err", err)
+			}
 			return id.String(), nil
 		case errors.Is(err, ErrConnClosed):
 			continue // Run reconnects; the same envelope goes again
@@ -345,8 +357,8 @@ func (c *Client) SendFrame(ctx context.Context, peer common.Address, plaintext [
 	return conn.SendFrame(peer, env)
 }
 
-// History returns the messages sent and received in the conversation with peer, in the order
-// this device saw them.
+// History returns the last HistoryLimit messages sent and received in the conversation with
+// peer, in the order this device saw them; with a StateFile they survive restarts.
 func (c *Client) History(peer common.Address) []Received {
 	c.mu.Lock()
 	conv := c.convs[wire.DirectConversationID(c.cfg.Identity.Account, peer)]
@@ -359,10 +371,14 @@ func (c *Client) History(peer common.Address) []Received {
 	return slices.Clone(conv.history)
 }
 
-func (conv *conversation) record(r Received) {
+// record appends r to the history, dropping the oldest messages beyond limit.
+func (conv *conversation) record(r Received, limit int) {
 	conv.mu.Lock()
 	defer conv.mu.Unlock()
 	conv.history = append(conv.history, r)
+	if n := len(conv.history) - limit; n > 0 {
+		conv.history = slices.Delete(conv.history, 0, n)
+	}
 }
 
 // maxAckBatch bounds the sequence numbers acknowledged in one frame.
@@ -469,7 +485,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	if err != nil {
 		return err
 	}
-	r := Received{Peer: peer, CID: f.CID, Message: msg}
+	r := Received{Peer: peer, CID: f.CID, Message: msg, At: time.Now()}
 	message := msg.Kind == protocol.KindMessage
 	if message && conv.deliveredBefore(msg) {
 		c.markSeen(f.CID)
@@ -485,7 +501,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 		c.markSeen(f.CID)
 		conv.markDelivered(msg, f.Envelope)
 		c.dirty.Store(true)
-		conv.record(r)
+		conv.record(r, c.cfg.HistoryLimit)
 	}
 	return nil
 }

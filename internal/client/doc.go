@@ -17,10 +17,10 @@
 //     opened, delivered on Received, then acked.
 //   - StateFile: the conversations on disk beside the key store (Start uses StorePath +
 //     StateSuffix), encrypted with XChaCha20-Poly1305 under an Argon2id key of the key store
-//     passphrase derived once per process, replaced atomically before every ack. It keeps the
-//     members and epoch of each conversation and, per receiver chain, the chain's first
-//     envelope (which carries this device's wrap of the chain key) and the counters already
-//     delivered. A restarted client replays those first envelopes into new sessions, so it
+//     passphrase derived once per process, replaced atomically after every send and before
+//     every ack. It keeps the members, epoch and last Config.HistoryLimit messages (History) of
+//     each conversation and, per receiver chain, the chain's first envelope (which carries this
+//     device's wrap of the chain key) and the counters already delivered. A restarted client replays those first envelopes into new sessions, so it
 //     keeps opening the peers' running chains, and rejects counters delivered before. Sender
 //     chains are not saved: a restarted client starts a new chain, as a rotation would, so a
 //     stale file can never make it reuse a message key.

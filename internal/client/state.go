@@ -14,8 +14,10 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ipfs/go-cid"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
 
@@ -61,6 +63,16 @@ type savedConversation struct {
 	Epoch   uint64            `json:"epoch"`
 	Members []protocol.Member `json:"members"`
 	Chains  []savedChain      `json:"chains"`
+	History []savedMessage    `json:"history,omitempty"`
+}
+
+// savedMessage is one message of a conversation's history, sent or received.
+type savedMessage struct {
+	Sender common.Address `json:"sender"`
+	Device uint32         `json:"device"`
+	CID    string         `json:"cid"`
+	At     time.Time      `json:"at"`
+	Text   []byte         `json:"text"`
 }
 
 // savedChain is one receiver chain.
@@ -288,6 +300,9 @@ func (c *Client) persist() error {
 		for _, ch := range conv.chains {
 			sc.Chains = append(sc.Chains, savedChain{Start: ch.start, Delivered: slices.Clone(ch.delivered)})
 		}
+		for _, r := range conv.history {
+			sc.History = append(sc.History, savedMessage{Sender: r.Message.Sender, Device: r.Message.DeviceID, CID: r.CID, At: r.At, Text: r.Message.Plaintext})
+		}
 		conv.mu.Unlock()
 		st.Conversations = append(st.Conversations, sc)
 	}
@@ -319,6 +334,14 @@ func (c *Client) restore(st *savedState) error {
 			}
 			conv.chains = append(conv.chains, &recvChain{sender: msg.Sender, device: msg.DeviceID, id: msg.Chain,
 				start: saved.Start, delivered: saved.Delivered})
+		}
+		for _, m := range sc.History {
+			id, err := cid.Decode(m.CID)
+			if err != nil {
+				return fmt.Errorf("client: saved message cid %q: %w: %w", m.CID, protocol.ErrMalformed, err)
+			}
+			conv.record(Received{Peer: sc.Peer, CID: m.CID, At: m.At, Message: &protocol.Message{
+				Sender: m.Sender, DeviceID: m.Device, Kind: protocol.KindMessage, Plaintext: m.Text, CID: id}}, c.cfg.HistoryLimit)
 		}
 		c.convs[conv.id] = conv
 	}

@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -204,8 +206,20 @@ func TestRestartKeepsConversation(t *testing.T) {
 	expect(t, alice.c, "b5")
 	s.drained(t)
 
-	if h := alice.c.History(bobID.Account); len(h) != 4 || string(h[3].Message.Plaintext) != "b5" {
-		t.Fatalf("alice's history after the restart: %d messages, want b3, b4, a2, b5", len(h))
+	// The history survives the restart: what came before it, in order, with who sent it.
+	var got []string
+	for _, r := range alice.c.History(bobID.Account) {
+		text, sender := string(r.Message.Plaintext), bobID.Account
+		if strings.HasPrefix(text, "a") {
+			sender = aliceID.Account
+		}
+		if r.At.IsZero() || r.CID == "" || r.Message.Sender != sender {
+			t.Fatalf("history entry %q: at %v, cid %q, sender %s; want a time, a CID and %s", text, r.At, r.CID, r.Message.Sender, sender)
+		}
+		got = append(got, text)
+	}
+	if want := []string{"b1", "b2", "a1", "b3", "b4", "a2", "b5"}; !slices.Equal(got, want) {
+		t.Fatalf("alice's history after the restart: %v, want %v", got, want)
 	}
 	select {
 	case r := <-alice.c.Received():

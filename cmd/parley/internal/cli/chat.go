@@ -244,8 +244,25 @@ func newChatModel(ctx context.Context, c *client.Client, api *client.API, me cli
 	in.Width = 77
 	m := &chatModel{ctx: ctx, c: c, api: api, me: me, peer: peer, in: in, vp: vp, receipts: map[string]string{}}
 	m.notice(fmt.Sprintf("you are %s (device %d); chatting with %s", me.Account.Hex(), me.DeviceID, peer.Hex()))
+	for _, r := range c.History(peer) {
+		m.lines = append(m.lines, historyLine(r, r.Message.Sender == me.Account))
+	}
 	m.refresh()
 	return m
+}
+
+// historyLine is the line of a message sent (mine) or received: mine show as stored, since
+// their later receipts are not kept.
+func historyLine(r client.Received, mine bool) chatLine {
+	if mine {
+		return chatLine{at: r.At, kind: lineMine, text: string(r.Message.Plaintext), cid: r.CID, state: markStored}
+	}
+	return chatLine{at: r.At, kind: lineTheirs, text: string(r.Message.Plaintext), cid: r.CID}
+}
+
+// shown reports whether the message with cid has a line already.
+func (m *chatModel) shown(cid string) bool {
+	return slices.ContainsFunc(m.lines, func(l chatLine) bool { return l.cid == cid })
 }
 
 func (m *chatModel) Init() tea.Cmd { return tea.Batch(textinput.Blink, m.checkPeer) }
@@ -340,12 +357,14 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 	}
 	switch r.Message.Kind {
 	case protocol.KindMessage:
+		if m.shown(r.CID) { // already in the history the chat opened with
+			return nil
+		}
+		m.lines = append(m.lines, historyLine(r, mine))
 		if mine { // sent from another device of mine
-			m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineMine, text: string(r.Message.Plaintext), cid: r.CID, state: markStored})
 			return nil
 		}
 		m.peerReady, m.typing = true, time.Time{}
-		m.lines = append(m.lines, chatLine{at: time.Now(), kind: lineTheirs, text: string(r.Message.Plaintext), cid: r.CID})
 		return m.sendFrame(frameBody{T: "read", CIDs: []string{r.CID}})
 	case protocol.KindFrame:
 		var f frameBody

@@ -23,9 +23,14 @@ const unknownChain = 4902;
 
 /**
  * Makes sure the wallet is on chain: asks it to switch, adding the chain first when the wallet does
- * not know it. Throws WrongChainError when the user declines or the wallet cannot switch.
+ * not know it, with the RPC URL the server publishes (rpcUrl, by default serverRPC) or else the
+ * chain's default. Throws WrongChainError when the user declines or the wallet cannot switch.
  */
-export async function ensureChain(provider: EIP1193Provider, chain: Chain): Promise<void> {
+export async function ensureChain(
+  provider: EIP1193Provider,
+  chain: Chain,
+  rpcUrl: () => Promise<string | undefined> = serverRPC,
+): Promise<void> {
   const current = Number.parseInt(await provider.request({ method: 'eth_chainId' }), 16);
   if (current === chain.id) return;
   const chainId = `0x${chain.id.toString(16)}` as const;
@@ -34,9 +39,11 @@ export async function ensureChain(provider: EIP1193Provider, chain: Chain): Prom
   } catch (err) {
     if ((err as RpcError).code !== unknownChain) throw new WrongChainError(current, chain.id, { cause: err });
     try {
+      const published = await rpcUrl().catch(() => undefined);
+      const rpcUrls = published ? [published] : [...chain.rpcUrls.default.http];
       await provider.request({
         method: 'wallet_addEthereumChain',
-        params: [{ chainId, chainName: chain.name, nativeCurrency: chain.nativeCurrency, rpcUrls: [...chain.rpcUrls.default.http] }],
+        params: [{ chainId, chainName: chain.name, nativeCurrency: chain.nativeCurrency, rpcUrls }],
       });
     } catch (addErr) {
       throw new WrongChainError(current, chain.id, { cause: addErr });

@@ -11,10 +11,12 @@ function testWallet(opts: { on: number; known: number[]; rejectSwitch?: boolean;
   let on = opts.on;
   const known = new Set(opts.known);
   const calls: string[] = [];
+  const added: unknown[] = [];
   const userRejected = () => Object.assign(new Error('user rejected'), { code: 4001 });
   const provider = {
     request: async ({ method, params }: { method: string; params?: [{ chainId: string }] }) => {
       calls.push(method);
+      if (method === 'wallet_addEthereumChain') added.push(params?.[0]);
       const id = params ? Number.parseInt(params[0].chainId, 16) : 0;
       switch (method) {
         case 'eth_chainId':
@@ -34,7 +36,7 @@ function testWallet(opts: { on: number; known: number[]; rejectSwitch?: boolean;
       }
     },
   } as unknown as EIP1193Provider;
-  return { provider, calls };
+  return { provider, calls, added };
 }
 
 describe('ensureChain', () => {
@@ -44,15 +46,24 @@ describe('ensureChain', () => {
     { name: 'adds an unknown chain', on: mainnet.id, known: [mainnet.id], calls: ['eth_chainId', 'wallet_switchEthereumChain', 'wallet_addEthereumChain', 'eth_chainId'] },
   ])('$name', async ({ on, known, calls }) => {
     const w = testWallet({ on, known });
-    await ensureChain(w.provider, anvil);
+    await ensureChain(w.provider, anvil, async () => undefined);
     expect(w.calls).toEqual(calls);
+  });
+
+  it.each([
+    { name: 'the RPC URL the server publishes', published: 'http://127.0.0.1:18545', want: ['http://127.0.0.1:18545'] },
+    { name: "the chain's default RPC URL when the server names none", published: undefined, want: [...anvil.rpcUrls.default.http] },
+  ])('adds the chain with $name', async ({ published, want }) => {
+    const w = testWallet({ on: mainnet.id, known: [mainnet.id] });
+    await ensureChain(w.provider, anvil, async () => published);
+    expect(w.added).toEqual([expect.objectContaining({ chainId: '0x7a69', rpcUrls: want })]);
   });
 
   it.each([
     { name: 'the user declines the switch', opts: { on: mainnet.id, known: [mainnet.id, anvil.id], rejectSwitch: true } },
     { name: 'the user declines adding the chain', opts: { on: mainnet.id, known: [mainnet.id], rejectAdd: true } },
   ])('reports the wrong network when $name', async ({ opts }) => {
-    const err = await ensureChain(testWallet(opts).provider, anvil).catch((e: unknown) => e);
+    const err = await ensureChain(testWallet(opts).provider, anvil, async () => undefined).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongChainError);
     expect(err).toMatchObject({ current: mainnet.id, wanted: anvil.id });
   });

@@ -214,19 +214,27 @@ func TestSearchPeople(t *testing.T) {
 	}
 }
 
+// discoverable signs in n discoverable people with tags, gap apart on the clock (so each is
+// more recently active than the one before).
+func (e *testEnv) discoverable(n int, gap time.Duration, tags ...string) []user {
+	e.t.Helper()
+	var people []user
+	for range n {
+		e.clock.advance(gap)
+		u := e.login()
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: tags}})
+		people = append(people, u)
+	}
+	return people
+}
+
 // TestSignInRefreshesSearchRecencyHourly checks that signing in again moves a person up among
 // equal overlaps once their last activity is over an hour old, and not before.
 func TestSignInRefreshesSearchRecencyHourly(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var people []user
-	for range 2 {
-		u := e.login()
-		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
-		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
-		people = append(people, u)
-		e.clock.advance(time.Second)
-	}
+	people := e.discoverable(2, time.Second, "music")
 	me := e.login()
 	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: me.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
 	first := func() string { // signs in again: access tokens expire while the clock moves on
@@ -257,14 +265,7 @@ func TestSignInRefreshesSearchRecencyHourly(t *testing.T) {
 func TestSearchWindow(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(c *Config, _ *Deps) { c.SearchWindow = 2 })
-	var people []user
-	for range 4 {
-		e.clock.advance(time.Hour)
-		u := e.login()
-		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
-		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
-		people = append(people, u)
-	}
+	people := e.discoverable(4, time.Hour, "music")
 	me := e.login()
 	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: me.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
 	// Only the two most recently active are candidates; a hidden profile leaves the window.
@@ -338,14 +339,7 @@ func TestSearchTagsFollowInterests(t *testing.T) {
 func TestSearchRankingCached(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	var people []user
-	for range 3 {
-		u := e.login()
-		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/profile", token: u.tokens.AccessToken, body: gen.ProfileInput{Discoverable: true}})
-		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: []string{"music"}}})
-		people = append(people, u)
-		e.clock.advance(time.Second)
-	}
+	people := e.discoverable(3, time.Second, "music")
 	me := people[2]
 	search := func() []string {
 		t.Helper()

@@ -60,7 +60,7 @@ test-reliability: ## the long reliability run: 10,000 messages each way under ki
 	PARLEY_RELIABILITY_MESSAGES=10000 go test -count=1 -v -timeout 30m -run TestKillAndRestart ./cmd/parley/internal/reliability/
 
 .PHONY: fuzz
-fuzz: ## run every Go fuzz target briefly (FUZZTIME=10s each)
+fuzz: ## run every Go fuzz target briefly (FUZZTIME=60000x inputs each; a duration such as 30s also works)
 	@bash scripts/fuzz-go.sh
 
 .PHONY: bench

@@ -10,9 +10,10 @@ import (
 	"github.com/parleychat/parley/internal/store/appdb"
 )
 
-// searchCacheMax bounds how many tag sets keep a ranking; when full, expired rankings are
-// dropped, then all of them.
-const searchCacheMax = 4096
+// searchCacheMaxHits bounds the candidates all cached rankings hold together (a profile is
+// at most about 800 bytes, so some 50 MB); when a new ranking goes over it, expired rankings
+// are dropped, then all the others.
+const searchCacheMaxHits = 1 << 16
 
 // ranking is the ranked candidates of one tag set with their profiles (appdb.RankSearch), shared by every viewer
 // searching that set until it expires. ready is closed once hits or err is set; the first
@@ -33,6 +34,7 @@ type searchCache struct {
 	ttl    time.Duration
 	mu     sync.Mutex
 	byTags map[string]*ranking
+	hits   int // candidates held by the built rankings in byTags
 }
 
 func newSearchCache(ttl time.Duration) *searchCache {
@@ -52,27 +54,19 @@ func (sc *searchCache) ranked(ctx context.Context, tags []string, now time.Time,
 	key := searchKey(tags)
 	sc.mu.Lock()
 	r, ok := sc.byTags[key]
-	if ok {
-		select {
-		case <-r.ready:
-			ok = r.err == nil && now.Before(r.until)
-		default: // being built: wait for it below
-		}
+	if ok && isReady(r) { // else being built: wait for it below
+		ok = now.Before(r.until)
 	}
 	if !ok {
-		if len(sc.byTags) >= searchCacheMax {
-			sc.dropExpired(now)
+		if r != nil {
+			sc.drop(key, r)
 		}
 		r = &ranking{ready: make(chan struct{})}
 		sc.byTags[key] = r
 		sc.mu.Unlock()
-		r.hits, r.err = rank(strings.Split(key, "\x00"))
-		r.until = now.Add(sc.ttl)
-		close(r.ready)
-		if r.err != nil {
-			sc.forget(key, r)
-		}
-		return r.hits, r.err
+		hits, err := rank(strings.Split(key, "\x00"))
+		sc.built(key, r, hits, err, now)
+		return hits, err
 	}
 	sc.mu.Unlock()
 	select {
@@ -83,34 +77,57 @@ func (sc *searchCache) ranked(ctx context.Context, tags []string, now time.Time,
 	}
 }
 
-// dropExpired removes the rankings expired at now, or all of them when none is; sc.mu is held.
-func (sc *searchCache) dropExpired(now time.Time) {
-	for key, r := range sc.byTags {
-		select {
-		case <-r.ready:
-			if !now.Before(r.until) {
-				delete(sc.byTags, key)
-			}
-		default:
-		}
-	}
-	if len(sc.byTags) >= searchCacheMax {
-		clear(sc.byTags)
-	}
-}
-
-// forget removes key's ranking if it is still r.
-func (sc *searchCache) forget(key string, r *ranking) {
+// built completes r, key's ranking, and keeps it while it fits the budget: to make room it
+// drops the expired rankings, then every other one.
+func (sc *searchCache) built(key string, r *ranking, hits []appdb.RankSearchRow, err error, now time.Time) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	if sc.byTags[key] == r {
+	r.hits, r.err, r.until = hits, err, now.Add(sc.ttl)
+	close(r.ready)
+	if sc.byTags[key] != r {
+		return // invalidated meanwhile
+	}
+	if err != nil {
 		delete(sc.byTags, key)
+		return
+	}
+	if sc.hits+len(hits) > searchCacheMaxHits {
+		for k, old := range sc.byTags {
+			if old != r && isReady(old) && !now.Before(old.until) {
+				sc.drop(k, old)
+			}
+		}
+	}
+	if sc.hits+len(hits) > searchCacheMaxHits {
+		for k, old := range sc.byTags {
+			if old != r && isReady(old) {
+				sc.drop(k, old)
+			}
+		}
+	}
+	sc.hits += len(hits)
+}
+
+// drop removes key's built ranking r; sc.mu is held.
+func (sc *searchCache) drop(key string, r *ranking) {
+	delete(sc.byTags, key)
+	sc.hits -= len(r.hits)
+}
+
+// isReady reports whether r is built.
+func isReady(r *ranking) bool {
+	select {
+	case <-r.ready:
+		return true
+	default:
+		return false
 	}
 }
 
-// invalidate drops every ranking (someone's interests or discoverability changed here).
+// invalidate drops every ranking (someone's profile or interests changed here).
 func (sc *searchCache) invalidate() {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	clear(sc.byTags)
+	sc.hits = 0
 }

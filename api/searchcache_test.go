@@ -61,3 +61,36 @@ func TestSearchCacheRanksOnce(t *testing.T) {
 	}
 	close(block)
 }
+
+// TestSearchCacheBudget checks that the cached rankings stay within searchCacheMaxHits: a new
+// ranking that does not fit pushes out the expired ones first, then the others.
+func TestSearchCacheBudget(t *testing.T) {
+	sc := newSearchCache(10 * time.Second)
+	now := time.Now()
+	part := func([]string) ([]appdb.RankSearchRow, error) {
+		return make([]appdb.RankSearchRow, searchCacheMaxHits*2/5), nil
+	}
+	for tag, at := range map[string]time.Duration{"a": 0, "b": 9 * time.Second} {
+		if _, err := sc.ranked(t.Context(), []string{tag}, now.Add(at), part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sc.ranked(t.Context(), []string{"c"}, now.Add(10*time.Second), part); err != nil {
+		t.Fatal(err)
+	}
+	// "a" expired when "c" was ranked, so it made room for it.
+	if _, ok := sc.byTags["a"]; ok || len(sc.byTags) != 2 || sc.hits != 2*(searchCacheMaxHits*2/5) {
+		t.Fatalf("after three rankings: %d kept, %d hits; want b and c", len(sc.byTags), sc.hits)
+	}
+	half := func([]string) ([]appdb.RankSearchRow, error) { return make([]appdb.RankSearchRow, searchCacheMaxHits/2), nil }
+	if _, err := sc.ranked(t.Context(), []string{"d"}, now.Add(10*time.Second), half); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := sc.byTags["d"]; !ok || len(sc.byTags) != 1 || sc.hits != searchCacheMaxHits/2 {
+		t.Fatalf("after a ranking that fits with nothing else: %d kept, %d hits; want d alone", len(sc.byTags), sc.hits)
+	}
+	sc.invalidate()
+	if len(sc.byTags) != 0 || sc.hits != 0 {
+		t.Fatalf("after invalidate: %d kept, %d hits", len(sc.byTags), sc.hits)
+	}
+}

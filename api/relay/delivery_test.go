@@ -62,9 +62,10 @@ func TestMultiDeviceAndFrames(t *testing.T) {
 			t.Fatalf("%s got %q from peer %s", name, r.Message.Plaintext, r.Peer.Hex())
 		}
 	}
-	if got := ca2.History(bobAddr); len(got) != 1 {
-		t.Fatalf("alice's second device has %d messages in the conversation with bob, want 1", len(got))
-	}
+	// The client records a message in its history right after handing it over.
+	eventually(t, 5*time.Second, "alice's second device has the message in its history with bob", func() bool {
+		return len(ca2.History(bobAddr)) == 1
+	})
 	stored := f.count(t, "relay_envelopes")
 	if err := cb.SendFrame(t.Context(), aliceAddr, []byte("typing")); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,10 @@
 //
 // # Delivery
 //
-// A send is checked (protocol.DecodeEnvelope, sender = the socket's device, membership, the
+// A frame addresses a direct conversation (Peer) or a group's (Group: the members the API keeps
+// in groups and group_members; the envelope's epoch must be the group's, an older one is
+// refused as stale_epoch, so every membership change moves senders onto new chains that leave
+// removed members out). A send is checked (protocol.DecodeEnvelope, sender = the socket's device, membership, the
 // device signature against the registry's signing key, verified as crypto/ed25519 does with
 // the key expanded once (curve25519-voi), recipient devices = the members'
 // registered unrevoked devices minus the sender; the members' devices and blocks come from a

@@ -9,7 +9,9 @@ import (
 	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 	"github.com/ipfs/go-cid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 
 	"github.com/parleychat/parley/internal/client/wire"
@@ -43,25 +45,65 @@ func cidString(b []byte) (string, error) {
 	return c.String(), nil
 }
 
-// conversation resolves the conversation a frame addresses and its member accounts. Only direct
-// conversations exist so far; groups plug in here.
-func (r *Relay) conversation(ctx context.Context, sender common.Address, f *wire.Frame) ([32]byte, []common.Address, error) {
-	if f.Peer == nil {
-		return [32]byte{}, nil, reject(wire.CodeMalformed, "no conversation: set peer", nil)
+// conversation is what a frame addresses: a direct conversation (epoch 0: not checked) or a
+// group's, with its member accounts.
+type conversation struct {
+	id      [32]byte
+	members []common.Address
+	group   bool
+	epoch   uint64
+}
+
+// conversation resolves the conversation a frame addresses and its member accounts: the
+// direct conversation with Peer, unless either side blocked the other, or Group's, of which
+// the sender must be a member.
+func (r *Relay) conversation(ctx context.Context, sender common.Address, f *wire.Frame) (conversation, error) {
+	switch {
+	case f.Group != "" && f.Peer != nil:
+		return conversation{}, reject(wire.CodeMalformed, "set either peer or group, not both", nil)
+	case f.Group != "":
+		return r.groupConversation(ctx, sender, f.Group)
+	case f.Peer == nil:
+		return conversation{}, reject(wire.CodeMalformed, "no conversation: set peer or group", nil)
 	}
 	peer := *f.Peer
-	id := wire.DirectConversationID(sender, peer)
+	conv := conversation{id: wire.DirectConversationID(sender, peer), members: []common.Address{sender, peer}}
 	if peer == sender {
-		return id, []common.Address{sender}, nil
+		conv.members = conv.members[:1]
+		return conv, nil
 	}
 	blocked, err := r.blockedEitherWay(ctx, sender, peer)
 	if err != nil {
-		return id, nil, err
+		return conv, err
 	}
 	if blocked {
-		return id, nil, reject(wire.CodeNotMember, "one side blocked the other", ErrNotMember)
+		return conv, reject(wire.CodeNotMember, "one side blocked the other", ErrNotMember)
 	}
-	return id, []common.Address{sender, peer}, nil
+	return conv, nil
+}
+
+// groupConversation resolves the conversation of the group with id group for sender, a member.
+func (r *Relay) groupConversation(ctx context.Context, sender common.Address, group string) (conversation, error) {
+	id, err := uuid.Parse(group)
+	if err != nil {
+		return conversation{}, reject(wire.CodeMalformed, "the group id is not a UUID", err)
+	}
+	rows, err := r.q.GroupMembership(ctx, pgtype.UUID{Bytes: id, Valid: true})
+	if err != nil {
+		return conversation{}, fmt.Errorf("group membership: %w", err)
+	}
+	conv := conversation{id: wire.GroupConversationID(id), group: true}
+	member := false
+	for _, row := range rows {
+		a := common.HexToAddress(row.Account)
+		conv.members = append(conv.members, a)
+		conv.epoch = uint64(row.Epoch)
+		member = member || a == sender
+	}
+	if !member {
+		return conv, reject(wire.CodeNotMember, "not a member of this group", ErrNotMember)
+	}
+	return conv, nil
 }
 
 // checked is an envelope that passed every check against the registry.
@@ -85,18 +127,23 @@ func (r *Relay) check(ctx context.Context, c *deviceConn, f *wire.Frame, kind ui
 	case env.SenderAccount() != c.key.account || env.Device != c.key.device:
 		return nil, reject(wire.CodeForbidden, "the envelope's sender is not this socket's device", nil)
 	}
-	conv, members, err := r.conversation(ctx, c.key.account, f)
+	conv, err := r.conversation(ctx, c.key.account, f)
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(env.Conversation, conv[:]) {
+	switch {
+	case !bytes.Equal(env.Conversation, conv.id[:]):
 		return nil, reject(wire.CodeMalformed, "the envelope's conversation id does not match the addressed conversation", protocol.ErrWrongConversation)
+	case conv.group && env.Epoch < conv.epoch:
+		return nil, reject(wire.CodeStaleEpoch, fmt.Sprintf("the group's members changed (epoch %d): re-read them and start a new chain", conv.epoch), nil)
+	case conv.group && env.Epoch > conv.epoch:
+		return nil, reject(wire.CodeMalformed, fmt.Sprintf("epoch %d is ahead of the group's %d", env.Epoch, conv.epoch), nil)
 	}
-	rows, err := r.memberDevices(ctx, members)
+	rows, err := r.memberDevices(ctx, conv.members)
 	if err != nil {
 		return nil, err
 	}
-	out := &checked{env: env, members: members}
+	out := &checked{env: env, members: conv.members}
 	var signer *relaydb.MemberDevicesRow
 	for i, d := range rows {
 		ref := wire.DeviceRef{Account: common.BytesToAddress(d.Account), Device: uint32(d.DeviceID)}

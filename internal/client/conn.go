@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 	"github.com/gorilla/websocket"
 
 	"github.com/parleychat/parley/internal/client/wire"
@@ -43,6 +44,8 @@ var (
 	ErrDevicesMismatch = &RelayError{Code: wire.CodeDevicesMismatch}
 	// ErrNotMember means the conversation is not open to this account.
 	ErrNotMember = &RelayError{Code: wire.CodeNotMember}
+	// ErrStaleEpoch matches a group send whose chain predates the group's current members.
+	ErrStaleEpoch = &RelayError{Code: wire.CodeStaleEpoch}
 	// ErrInternal means the relay failed for a passing reason (its database, say): retry.
 	ErrInternal = &RelayError{Code: wire.CodeInternal}
 	// ErrConnClosed is returned by Conn methods once the socket is gone.
@@ -227,6 +230,16 @@ func (c *Conn) request(f *wire.Frame) (func(context.Context) (string, error), er
 			return r.CID, nil
 		}
 	}, nil
+}
+
+// SendGroup sends an envelope to the conversation of the group with id group, addressed to
+// the devices in to, and waits until the relay made it durable; it returns the envelope's CID.
+func (c *Conn) SendGroup(ctx context.Context, group uuid.UUID, to []wire.DeviceRef, envelope []byte) (string, error) {
+	wait, err := c.request(&wire.Frame{Type: wire.TypeSend, Group: group.String(), To: to, Envelope: envelope})
+	if err != nil {
+		return "", err
+	}
+	return wait(ctx)
 }
 
 // SendFrame relays an ephemeral frame envelope to the conversation's online devices. A

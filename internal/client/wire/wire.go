@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 
 	"github.com/parleychat/parley/internal/protocol"
 )
@@ -61,6 +62,9 @@ const (
 	// CodeDevicesMismatch is a recipient list that differs from the members' registered,
 	// unrevoked devices; Missing and Stale say how.
 	CodeDevicesMismatch = "devices_mismatch"
+	// CodeStaleEpoch is a group envelope whose sender chain belongs to an earlier membership
+	// epoch: the members changed, so the sender must re-read them and start a new chain.
+	CodeStaleEpoch = "stale_epoch"
 	// CodeDuplicate is an envelope accepted before (a replay or a resend); CID names it.
 	CodeDuplicate = "duplicate"
 	// CodeInternal is a server-side failure; the device may retry.
@@ -139,6 +143,8 @@ type Frame struct {
 	ID string `json:"id,omitempty"`
 	// Peer names the other account of a direct conversation (send, frame).
 	Peer *common.Address `json:"peer,omitempty"`
+	// Group names the group conversation (send, frame) by the group's id, instead of Peer.
+	Group string `json:"group,omitempty"`
 	// To lists the recipient devices of a send: every registered, unrevoked device of every
 	// member, the sender's other devices included, the sending device excluded.
 	To []DeviceRef `json:"to,omitempty"`
@@ -166,7 +172,10 @@ type Frame struct {
 	Stale []DeviceRef `json:"stale,omitempty"`
 }
 
-const directDomain = "parley/direct/v1"
+const (
+	directDomain = "parley/direct/v1"
+	groupDomain  = "parley/group/v1"
+)
 
 // DirectConversationID is the id of the direct conversation between two accounts:
 // SHA-256("parley/direct/v1" || lower address || higher address). a == b is the note-to-self
@@ -180,6 +189,12 @@ func DirectConversationID(a, b common.Address) [32]byte {
 	h.Write(a[:])
 	h.Write(b[:])
 	return [32]byte(h.Sum(nil))
+}
+
+// GroupConversationID is the id of a group's conversation: SHA-256("parley/group/v1" || the
+// group id's 16 bytes).
+func GroupConversationID(group uuid.UUID) [32]byte {
+	return sha256.Sum256(append([]byte(groupDomain), group[:]...))
 }
 
 // MaxFrameSize is the largest frame either side needs to read: a maximal envelope

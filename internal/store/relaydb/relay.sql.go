@@ -111,6 +111,39 @@ func (q *Queries) ExpirePending(ctx context.Context, now pgtype.Timestamptz) (in
 	return result.RowsAffected(), nil
 }
 
+const groupMembership = `-- name: GroupMembership :many
+SELECT g.epoch, m.account FROM groups g JOIN group_members m ON m.group_id = g.id
+WHERE g.id = $1
+ORDER BY m.account
+`
+
+type GroupMembershipRow struct {
+	Epoch   int64
+	Account string
+}
+
+// A group's membership epoch and member accounts (lowercase 0x hex, as the API stores them);
+// no rows for an unknown group.
+func (q *Queries) GroupMembership(ctx context.Context, groupID pgtype.UUID) ([]GroupMembershipRow, error) {
+	rows, err := q.db.Query(ctx, groupMembership, groupID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GroupMembershipRow
+	for rows.Next() {
+		var i GroupMembershipRow
+		if err := rows.Scan(&i.Epoch, &i.Account); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertEnvelopes = `-- name: InsertEnvelopes :many
 INSERT INTO relay_envelopes (cid, conversation, sender, sender_device, body, created_at)
 SELECT unnest($1::bytea[]), unnest($2::bytea[]), unnest($3::bytea[]),

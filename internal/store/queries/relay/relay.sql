@@ -12,6 +12,13 @@ SELECT EXISTS (
     WHERE (blocker = @a::text AND blocked = @b::text) OR (blocker = @b::text AND blocked = @a::text)
 ) AS blocked;
 
+-- name: GroupMembership :many
+-- A group's membership epoch and member accounts (lowercase 0x hex, as the API stores them);
+-- no rows for an unknown group.
+SELECT g.epoch, m.account FROM groups g JOIN group_members m ON m.group_id = g.id
+WHERE g.id = @group_id
+ORDER BY m.account;
+
 -- name: InsertEnvelopes :many
 -- Stores a batch of accepted envelopes (distinct cids) and returns the cids it stored; a cid
 -- missing from the result was accepted before.

@@ -82,7 +82,9 @@ func TestSearchCacheBudget(t *testing.T) {
 	if _, ok := sc.byTags["a"]; ok || len(sc.byTags) != 2 || sc.hits != 2*(searchCacheMaxHits*2/5) {
 		t.Fatalf("after three rankings: %d kept, %d hits; want b and c", len(sc.byTags), sc.hits)
 	}
-	half := func([]string) ([]appdb.RankSearchRow, error) { return make([]appdb.RankSearchRow, searchCacheMaxHits/2), nil }
+	half := func([]string) ([]appdb.RankSearchRow, error) {
+		return make([]appdb.RankSearchRow, searchCacheMaxHits/2), nil
+	}
 	if _, err := sc.ranked(t.Context(), []string{"d"}, now.Add(10*time.Second), half); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/uuid"
 	"github.com/spruceid/siwe-go"
 
 	"github.com/parleychat/parley/internal/protocol"
@@ -148,6 +149,45 @@ func (a *API) Devices(ctx context.Context, account common.Address) ([]protocol.M
 			Keys: protocol.DeviceKeys{Suite: protocol.SuiteX25519, SigningKey: [32]byte(sk), KEMPublicKey: kak}})
 	}
 	return members, nil
+}
+
+// Group answers a group's membership epoch and member accounts (GET /v1/groups/{id}); it
+// makes API a Groups.
+func (a *API) Group(ctx context.Context, id uuid.UUID) (uint64, []common.Address, error) {
+	var out struct {
+		Epoch   uint64 `json:"epoch"`
+		Members []struct {
+			Address string `json:"address"`
+		} `json:"members"`
+	}
+	if err := a.call(ctx, http.MethodGet, "/v1/groups/"+id.String(), nil, &out); err != nil {
+		return 0, nil, err
+	}
+	members := make([]common.Address, 0, len(out.Members))
+	for _, m := range out.Members {
+		if !common.IsHexAddress(m.Address) {
+			return 0, nil, fmt.Errorf("client: group %s member %q: %w", id, m.Address, ErrAPI)
+		}
+		members = append(members, common.HexToAddress(m.Address))
+	}
+	return out.Epoch, members, nil
+}
+
+// Mine lists the ids of the signed-in account's groups (GET /v1/groups).
+func (a *API) Mine(ctx context.Context) ([]uuid.UUID, error) {
+	var out struct {
+		Groups []struct {
+			ID uuid.UUID `json:"id"`
+		} `json:"groups"`
+	}
+	if err := a.call(ctx, http.MethodGet, "/v1/groups", nil, &out); err != nil {
+		return nil, err
+	}
+	ids := make([]uuid.UUID, len(out.Groups))
+	for i, g := range out.Groups {
+		ids[i] = g.ID
+	}
+	return ids, nil
 }
 
 // call sends a JSON request and decodes a JSON answer into out (when not nil).

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 
 	"github.com/parleychat/parley/internal/client/wire"
 	"github.com/parleychat/parley/internal/protocol"
@@ -32,12 +33,22 @@ type Identity struct {
 // HTTP implementation asks the API (which mirrors the chain); tests may read the chain tables.
 type Directory func(ctx context.Context, account common.Address) ([]protocol.Member, error)
 
+// Groups reads the groups of the signed-in account for group conversations; *API is one.
+type Groups interface {
+	// Group answers a group's membership epoch and member accounts.
+	Group(ctx context.Context, id uuid.UUID) (epoch uint64, members []common.Address, err error)
+	// Mine lists the ids of this account's groups.
+	Mine(ctx context.Context) ([]uuid.UUID, error)
+}
+
 // Config configures a Client.
 type Config struct {
 	// Identity is this device.
 	Identity Identity
 	// Directory looks up devices of conversation members.
 	Directory Directory
+	// Groups reads group memberships; nil: no group conversations.
+	Groups Groups
 	// Dial opens a relay socket; Run calls it again after every disconnect.
 	Dial func(ctx context.Context) (*Conn, error)
 	// Logger receives the client's logs (default slog.Default()).
@@ -55,8 +66,10 @@ type Config struct {
 
 // Received is a decrypted message or ephemeral frame.
 type Received struct {
-	// Peer is the other account of the direct conversation.
+	// Peer is the other account of a direct conversation.
 	Peer common.Address
+	// Group is the group of a group conversation (uuid.Nil in a direct one).
+	Group uuid.UUID
 	// CID is the envelope's CID (messages only).
 	CID string
 	// Message is the opened envelope.
@@ -84,10 +97,11 @@ type Client struct {
 	dirty   atomic.Bool // conversation state changed since the last save
 }
 
-// conversation is one direct conversation's protocol session and recipient devices.
+// conversation is one direct or group conversation's protocol session and recipient devices.
 type conversation struct {
-	peer common.Address
-	id   [32]byte
+	peer  common.Address // the other account of a direct conversation
+	group uuid.UUID      // the group of a group conversation, uuid.Nil in a direct one
+	id    [32]byte
 
 	sendMu sync.Mutex // serializes sends, keeping per-sender order; never held by the receiver
 	sess   *protocol.Session
@@ -199,20 +213,26 @@ func (c *Client) current(ctx context.Context) (*Conn, error) {
 
 // conversationWith returns the direct conversation with peer, creating its session.
 func (c *Client) conversationWith(ctx context.Context, peer common.Address) (*conversation, error) {
-	id := wire.DirectConversationID(c.cfg.Identity.Account, peer)
+	return c.conversation(ctx, peer, uuid.Nil)
+}
+
+// conversation returns the direct conversation with peer or, when group is set, the group's,
+// creating its session.
+func (c *Client) conversation(ctx context.Context, peer common.Address, group uuid.UUID) (*conversation, error) {
+	id := c.conversationID(peer, group)
 	c.mu.Lock()
 	conv := c.convs[id]
 	c.mu.Unlock()
 	if conv != nil {
 		return conv, nil
 	}
-	members, err := c.members(ctx, peer)
+	epoch, members, err := c.members(ctx, peer, group)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	if conv = c.convs[id]; conv == nil {
-		if conv, err = c.newConversation(peer, 0, members); err == nil {
+		if conv, err = c.newConversation(peer, group, epoch, members); err == nil {
 			c.convs[id] = conv
 			c.dirty.Store(true)
 		}
@@ -224,9 +244,17 @@ func (c *Client) conversationWith(ctx context.Context, peer common.Address) (*co
 	return conv, c.persist()
 }
 
-// newConversation builds the session of a direct conversation with peer.
-func (c *Client) newConversation(peer common.Address, epoch uint64, members []protocol.Member) (*conversation, error) {
-	id := wire.DirectConversationID(c.cfg.Identity.Account, peer)
+// conversationID is the id of the direct conversation with peer, or of group's when it is set.
+func (c *Client) conversationID(peer common.Address, group uuid.UUID) [32]byte {
+	if group != uuid.Nil {
+		return wire.GroupConversationID(group)
+	}
+	return wire.DirectConversationID(c.cfg.Identity.Account, peer)
+}
+
+// newConversation builds the session of the direct conversation with peer or of group's.
+func (c *Client) newConversation(peer common.Address, group uuid.UUID, epoch uint64, members []protocol.Member) (*conversation, error) {
+	id := c.conversationID(peer, group)
 	sess, err := protocol.NewSession(protocol.SessionConfig{
 		ConversationID: id, Account: c.cfg.Identity.Account, DeviceID: c.cfg.Identity.DeviceID,
 		Device: c.cfg.Identity.Device, Epoch: epoch, Members: members,
@@ -234,20 +262,32 @@ func (c *Client) newConversation(peer common.Address, epoch uint64, members []pr
 	if err != nil {
 		return nil, fmt.Errorf("client: new session: %w", err)
 	}
-	return &conversation{peer: peer, id: id, sess: sess, epoch: epoch, members: members, to: c.recipients(members)}, nil
+	return &conversation{peer: peer, group: group, id: id, sess: sess, epoch: epoch, members: members, to: c.recipients(members)}, nil
 }
 
-// members lists the devices of both accounts of a direct conversation.
-func (c *Client) members(ctx context.Context, peer common.Address) ([]protocol.Member, error) {
+// members lists the devices of a conversation's accounts: this one and peer, or group's
+// members at the group's epoch (a direct conversation answers epoch 0).
+func (c *Client) members(ctx context.Context, peer common.Address, group uuid.UUID) (uint64, []protocol.Member, error) {
+	var epoch uint64
+	accounts := slices.Compact([]common.Address{c.cfg.Identity.Account, peer})
+	if group != uuid.Nil {
+		if c.cfg.Groups == nil {
+			return 0, nil, errors.New("client: no Groups configured for group conversations")
+		}
+		var err error
+		if epoch, accounts, err = c.cfg.Groups.Group(ctx, group); err != nil {
+			return 0, nil, fmt.Errorf("client: group %s: %w", group, err)
+		}
+	}
 	var all []protocol.Member
-	for _, a := range slices.Compact([]common.Address{c.cfg.Identity.Account, peer}) {
+	for _, a := range accounts {
 		m, err := c.cfg.Directory(ctx, a)
 		if err != nil {
-			return nil, fmt.Errorf("client: devices of %s: %w", a.Hex(), err)
+			return 0, nil, fmt.Errorf("client: devices of %s: %w", a.Hex(), err)
 		}
 		all = append(all, m...)
 	}
-	return all, nil
+	return epoch, all, nil
 }
 
 func (c *Client) recipients(members []protocol.Member) []wire.DeviceRef {
@@ -260,14 +300,18 @@ func (c *Client) recipients(members []protocol.Member) []wire.DeviceRef {
 	return to
 }
 
-// refresh re-reads the members' devices after the relay said they changed.
+// refresh re-reads the members' devices (and a group's epoch) after the relay said they
+// changed; the next Seal starts a new chain. A direct conversation's epoch counts the changes.
 func (c *Client) refresh(ctx context.Context, conv *conversation) error {
-	members, err := c.members(ctx, conv.peer)
+	epoch, members, err := c.members(ctx, conv.peer, conv.group)
 	if err != nil {
 		return err
 	}
 	conv.mu.Lock()
-	conv.epoch++
+	if conv.group == uuid.Nil {
+		epoch = conv.epoch + 1
+	}
+	conv.epoch = epoch
 	err = conv.sess.SetMembers(conv.epoch, members)
 	if err == nil {
 		conv.members, conv.to = members, c.recipients(members)
@@ -288,6 +332,21 @@ func (c *Client) Send(ctx context.Context, peer common.Address, plaintext []byte
 	if err != nil {
 		return "", err
 	}
+	return c.send(ctx, conv, plaintext)
+}
+
+// SendGroup encrypts plaintext for group's conversation, as Send does for a direct one; when
+// the group's members changed (a new epoch), it re-reads them and starts a new chain.
+func (c *Client) SendGroup(ctx context.Context, group uuid.UUID, plaintext []byte) (string, error) {
+	conv, err := c.conversation(ctx, common.Address{}, group)
+	if err != nil {
+		return "", err
+	}
+	return c.send(ctx, conv, plaintext)
+}
+
+// send seals plaintext in conv and resends it until the relay made it durable.
+func (c *Client) send(ctx context.Context, conv *conversation, plaintext []byte) (string, error) {
 	conv.sendMu.Lock()
 	defer conv.sendMu.Unlock()
 	env, id, err := conv.sess.Seal(plaintext)
@@ -303,10 +362,14 @@ func (c *Client) Send(ctx context.Context, peer common.Address, plaintext []byte
 		conv.mu.Lock()
 		to := conv.to
 		conv.mu.Unlock()
-		_, err = conn.Send(ctx, peer, to, env)
+		if conv.group != uuid.Nil {
+			_, err = conn.SendGroup(ctx, conv.group, to, env)
+		} else {
+			_, err = conn.Send(ctx, conv.peer, to, env)
+		}
 		switch {
 		case err == nil || errors.Is(err, ErrDuplicate):
-			conv.record(Received{Peer: peer, CID: id.String(), At: time.Now(), Message: &protocol.Message{
+			conv.record(Received{Peer: conv.peer, Group: conv.group, CID: id.String(), At: time.Now(), Message: &protocol.Message{
 				Sender: c.cfg.Identity.Account, DeviceID: c.cfg.Identity.DeviceID, Kind: protocol.KindMessage, Plaintext: plaintext, CID: id}},
 				c.cfg.HistoryLimit)
 			c.dirty.Store(true)
@@ -325,7 +388,7 @@ func (c *Client) Send(ctx context.Context, peer common.Address, plaintext []byte
 			case <-time.After(backoff):
 			}
 			backoff = min(2*backoff, c.cfg.MaxBackoff)
-		case errors.Is(err, ErrDevicesMismatch) && refreshed < 2:
+		case (errors.Is(err, ErrDevicesMismatch) || errors.Is(err, ErrStaleEpoch)) && refreshed < 2:
 			refreshed++
 			if err := c.refresh(ctx, conv); err != nil {
 				return "", err
@@ -357,11 +420,20 @@ func (c *Client) SendFrame(ctx context.Context, peer common.Address, plaintext [
 	return conn.SendFrame(peer, env)
 }
 
-// History returns the last HistoryLimit messages sent and received in the conversation with
-// peer, in the order this device saw them; with a StateFile they survive restarts.
+// History returns the last HistoryLimit messages sent and received in the direct conversation
+// with peer, in the order this device saw them; with a StateFile they survive restarts.
 func (c *Client) History(peer common.Address) []Received {
+	return c.history(c.conversationID(peer, uuid.Nil))
+}
+
+// GroupHistory is History for group's conversation.
+func (c *Client) GroupHistory(group uuid.UUID) []Received {
+	return c.history(wire.GroupConversationID(group))
+}
+
+func (c *Client) history(id [32]byte) []Received {
 	c.mu.Lock()
-	conv := c.convs[wire.DirectConversationID(c.cfg.Identity.Account, peer)]
+	conv := c.convs[id]
 	c.mu.Unlock()
 	if conv == nil {
 		return nil
@@ -457,19 +529,9 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	if err != nil {
 		return err
 	}
-	sender := env.SenderAccount()
-	peer := sender
-	if sender == c.cfg.Identity.Account {
-		if peer, err = c.peerOf(env); err != nil {
-			return err
-		}
-	}
-	if want := wire.DirectConversationID(c.cfg.Identity.Account, peer); !bytes.Equal(env.Conversation, want[:]) {
-		return protocol.ErrWrongConversation
-	}
-	conv, err := c.conversationWith(ctx, peer)
+	conv, err := c.conversationOf(ctx, env)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errTransient, err)
+		return err
 	}
 	msg, err := conv.sess.Open(f.Envelope)
 	if errors.Is(err, protocol.ErrDuplicate) {
@@ -485,7 +547,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	if err != nil {
 		return err
 	}
-	r := Received{Peer: peer, CID: f.CID, Message: msg, At: time.Now()}
+	r := Received{Peer: conv.peer, Group: conv.group, CID: f.CID, Message: msg, At: time.Now()}
 	message := msg.Kind == protocol.KindMessage
 	if message && conv.deliveredBefore(msg) {
 		c.markSeen(f.CID)
@@ -510,6 +572,45 @@ func (c *Client) markSeen(cid string) {
 	c.mu.Lock()
 	c.seen[cid] = struct{}{}
 	c.mu.Unlock()
+}
+
+// conversationOf finds the conversation of a pushed envelope: a known one, else the direct
+// conversation with its sender (or, from this account's other device, with its peer), else one
+// of this account's groups. Failing to ask the API is errTransient.
+func (c *Client) conversationOf(ctx context.Context, env *protocol.Envelope) (*conversation, error) {
+	c.mu.Lock()
+	conv := c.convs[[32]byte(env.Conversation)]
+	c.mu.Unlock()
+	if conv != nil {
+		return conv, nil
+	}
+	peer := env.SenderAccount()
+	if peer == c.cfg.Identity.Account {
+		peer, _ = c.peerOf(env) // not found: a group of this account, or nothing
+	}
+	group := uuid.Nil
+	if want := wire.DirectConversationID(c.cfg.Identity.Account, peer); !bytes.Equal(env.Conversation, want[:]) {
+		if c.cfg.Groups == nil {
+			return nil, protocol.ErrWrongConversation
+		}
+		ids, err := c.cfg.Groups.Mine(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%w: list groups: %w", errTransient, err)
+		}
+		i := slices.IndexFunc(ids, func(id uuid.UUID) bool {
+			want := wire.GroupConversationID(id)
+			return bytes.Equal(env.Conversation, want[:])
+		})
+		if i < 0 {
+			return nil, protocol.ErrWrongConversation
+		}
+		peer, group = common.Address{}, ids[i]
+	}
+	conv, err := c.conversation(ctx, peer, group)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errTransient, err)
+	}
+	return conv, nil
 }
 
 // peerOf finds the peer of an envelope from this account's other device: from a known

@@ -71,7 +71,7 @@ func Start(ctx context.Context, cfg SessionConfig) (*Client, Identity, error) {
 		return nil, Identity{}, err
 	}
 	wsURL := "ws" + strings.TrimPrefix(strings.TrimSuffix(a.BaseURL, "/"), "http") + "/v1/ws"
-	c, err := New(Config{Identity: id, Directory: a.Devices, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff, State: state,
+	c, err := New(Config{Identity: id, Directory: a.Devices, Groups: a, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff, State: state,
 		Dial: func(ctx context.Context) (*Conn, error) { return Dial(ctx, wsURL, a.Header()) }})
 	return c, id, err
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 	"github.com/ipfs/go-cid"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -60,6 +61,7 @@ type savedState struct {
 // chain, as a rotation would, so a stale file can never make it reuse a message key.
 type savedConversation struct {
 	Peer    common.Address    `json:"peer"`
+	Group   string            `json:"group,omitempty"` // a group conversation's group id
 	Epoch   uint64            `json:"epoch"`
 	Members []protocol.Member `json:"members"`
 	Chains  []savedChain      `json:"chains"`
@@ -297,6 +299,9 @@ func (c *Client) persist() error {
 	for _, conv := range convs {
 		conv.mu.Lock()
 		sc := savedConversation{Peer: conv.peer, Epoch: conv.epoch, Members: conv.members}
+		if conv.group != uuid.Nil {
+			sc.Group = conv.group.String()
+		}
 		for _, ch := range conv.chains {
 			sc.Chains = append(sc.Chains, savedChain{Start: ch.start, Delivered: slices.Clone(ch.delivered)})
 		}
@@ -322,7 +327,14 @@ func (c *Client) restore(st *savedState) error {
 			c.cfg.Identity.Account.Hex(), c.cfg.Identity.DeviceID, ErrStateAccount)
 	}
 	for _, sc := range st.Conversations {
-		conv, err := c.newConversation(sc.Peer, sc.Epoch, sc.Members)
+		group := uuid.Nil
+		if sc.Group != "" {
+			var err error
+			if group, err = uuid.Parse(sc.Group); err != nil {
+				return fmt.Errorf("client: saved group %q: %w: %w", sc.Group, protocol.ErrMalformed, err)
+			}
+		}
+		conv, err := c.newConversation(sc.Peer, group, sc.Epoch, sc.Members)
 		if err != nil {
 			return err
 		}
@@ -340,7 +352,7 @@ func (c *Client) restore(st *savedState) error {
 			if err != nil {
 				return fmt.Errorf("client: saved message cid %q: %w: %w", m.CID, protocol.ErrMalformed, err)
 			}
-			conv.record(Received{Peer: sc.Peer, CID: m.CID, At: m.At, Message: &protocol.Message{
+			conv.record(Received{Peer: sc.Peer, Group: group, CID: m.CID, At: m.At, Message: &protocol.Message{
 				Sender: m.Sender, DeviceID: m.Device, Kind: protocol.KindMessage, Plaintext: m.Text, CID: id}}, c.cfg.HistoryLimit)
 		}
 		c.convs[conv.id] = conv

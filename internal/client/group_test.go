@@ -1,0 +1,111 @@
+package client_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/uuid"
+
+	"github.com/parleychat/parley/internal/client"
+)
+
+// apiCall sends a JSON request as a's account and decodes the answer into out (when not nil).
+func apiCall(t *testing.T, s *chatServer, a *client.API, method, path string, in, out any) {
+	t.Helper()
+	var body bytes.Buffer
+	if in != nil {
+		if err := json.NewEncoder(&body).Encode(in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, s.base+path, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = a.Header()
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// expectGroup waits for the next message on c and checks its group, sender and text.
+func expectGroup(t *testing.T, c *client.Client, group uuid.UUID, from common.Address, text string) {
+	t.Helper()
+	select {
+	case r := <-c.Received():
+		if r.Group != group || r.Message.Sender != from || string(r.Message.Plaintext) != text {
+			t.Fatalf("received %q from %s in group %s, want %q from %s in %s", r.Message.Plaintext, r.Message.Sender.Hex(), r.Group, text, from.Hex(), group)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no message %q within 10s", text)
+	}
+}
+
+// TestGroupMessages runs three clients against the real API and relay: a group created through
+// the API, messages both ways reaching every other member (the receivers learn the group from
+// the API), then a member removed: the next send finds its chain stale, re-reads the members,
+// goes out on a new chain, and the removed member gets nothing more.
+func TestGroupMessages(t *testing.T) {
+	t.Parallel()
+	s := newChatServer(t)
+	aliceID, aliceAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	bobID, bobAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	carolID, carolAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	withGroups := func(a *client.API) func(*client.Config) { return func(c *client.Config) { c.Groups = a } }
+	alice := run(t, s, aliceID, aliceAPI, nil, withGroups(aliceAPI))
+	bob := run(t, s, bobID, bobAPI, nil, withGroups(bobAPI))
+	carol := run(t, s, carolID, carolAPI, nil, withGroups(carolAPI))
+
+	var g struct {
+		ID uuid.UUID `json:"id"`
+	}
+	apiCall(t, s, aliceAPI, http.MethodPost, "/v1/groups", map[string]any{"name": "friends",
+		"members": []string{bobID.Account.Hex(), carolID.Account.Hex()}}, &g)
+
+	if _, err := alice.c.SendGroup(t.Context(), g.ID, []byte("hello friends")); err != nil {
+		t.Fatalf("alice's group send: %v", err)
+	}
+	expectGroup(t, bob.c, g.ID, aliceID.Account, "hello friends")
+	expectGroup(t, carol.c, g.ID, aliceID.Account, "hello friends")
+	if _, err := bob.c.SendGroup(t.Context(), g.ID, []byte("hi all")); err != nil {
+		t.Fatalf("bob's group send: %v", err)
+	}
+	expectGroup(t, alice.c, g.ID, bobID.Account, "hi all")
+	expectGroup(t, carol.c, g.ID, bobID.Account, "hi all")
+
+	apiCall(t, s, aliceAPI, http.MethodDelete, "/v1/groups/"+g.ID.String()+"/members/"+strings.ToLower(carolID.Account.Hex()), nil, nil)
+	if _, err := alice.c.SendGroup(t.Context(), g.ID, []byte("carol left")); err != nil {
+		t.Fatalf("alice's send after the membership change: %v", err)
+	}
+	expectGroup(t, bob.c, g.ID, aliceID.Account, "carol left")
+	s.drained(t)
+	select {
+	case r := <-carol.c.Received():
+		t.Fatalf("the removed member received %q", r.Message.Plaintext)
+	default:
+	}
+	var texts []string
+	for _, r := range bob.c.GroupHistory(g.ID) {
+		texts = append(texts, string(r.Message.Plaintext))
+	}
+	if want := "hello friends,hi all,carol left"; strings.Join(texts, ",") != want {
+		t.Fatalf("bob's group history %v, want %s", texts, want)
+	}
+}

@@ -14,8 +14,7 @@
 //     (SendGroup, GroupHistory; members and epoch from Config.Groups, the API's groups; a send
 //     the relay finds stale after a membership change re-reads them and goes out on a new
 //     chain; an envelope of an unknown conversation is matched against this account's groups);
-//     Run keeps a Conn up and
-//     reconnects with capped backoff; Send seals and resends the same envelope across
+//     Run keeps a Conn up and reconnects with capped backoff; Send seals and resends the same envelope across
 //     reconnects until the relay acks it (a duplicate answer or an internal error is retried
 //     with the same bytes, so the same CID); received envelopes are deduplicated by CID,
 //     opened, delivered on Received, then acked.

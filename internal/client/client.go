@@ -405,7 +405,16 @@ func (c *Client) send(ctx context.Context, conv *conversation, plaintext []byte)
 // SendFrame sends an ephemeral frame (typing, read receipt) to peer's and this account's
 // online devices; it is never stored.
 func (c *Client) SendFrame(ctx context.Context, peer common.Address, plaintext []byte) error {
-	conv, err := c.conversationWith(ctx, peer)
+	return c.sendFrame(ctx, peer, uuid.Nil, plaintext)
+}
+
+// SendGroupFrame is SendFrame for group's conversation: its members' online devices get it.
+func (c *Client) SendGroupFrame(ctx context.Context, group uuid.UUID, plaintext []byte) error {
+	return c.sendFrame(ctx, common.Address{}, group, plaintext)
+}
+
+func (c *Client) sendFrame(ctx context.Context, peer common.Address, group uuid.UUID, plaintext []byte) error {
+	conv, err := c.conversation(ctx, peer, group)
 	if err != nil {
 		return err
 	}
@@ -416,6 +425,9 @@ func (c *Client) SendFrame(ctx context.Context, peer common.Address, plaintext [
 	conn, err := c.current(ctx)
 	if err != nil {
 		return err
+	}
+	if group != uuid.Nil {
+		return conn.write(&wire.Frame{Type: wire.TypeFrame, Group: group.String(), Envelope: env})
 	}
 	return conn.SendFrame(peer, env)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/google/uuid"
 
 	"github.com/parleychat/parley/internal/client"
 	"github.com/parleychat/parley/internal/deployment"
@@ -28,7 +29,7 @@ import (
 
 // chatFlags are the settings of `parley chat`.
 type chatFlags struct {
-	apiURL, rpcURL, deployment, key, store, peer, logFile string
+	apiURL, rpcURL, deployment, key, store, peer, group, logFile string
 }
 
 func runChat(ctx context.Context, env *Env, args []string) error {
@@ -45,13 +46,15 @@ func chat(ctx context.Context, env *Env, args []string, opts ...tea.ProgramOptio
 	fs.stringVar(&f.key, "key", "PARLEY_CHAT_KEY", "", "wallet private key, hex")
 	fs.stringVar(&f.store, "store", "PARLEY_CHAT_STORE", "", "device key store (default ~/.parley/<account>.key); passphrase in PARLEY_CHAT_PASSPHRASE")
 	fs.stringVar(&f.peer, "peer", "PARLEY_CHAT_PEER", "", "address to chat with")
+	fs.stringVar(&f.group, "group", "PARLEY_CHAT_GROUP", "", "id of a group of mine to chat in, instead of -peer")
 	fs.stringVar(&f.logFile, "log-file", "PARLEY_CHAT_LOG", "", "client log file (default: the key store path + .log)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	passphrase := env.Getenv("PARLEY_CHAT_PASSPHRASE")
-	if f.key == "" || !common.IsHexAddress(f.peer) || passphrase == "" {
-		fmt.Fprintln(fs.Output(), "chat needs -key, -peer and PARLEY_CHAT_PASSPHRASE")
+	group, groupErr := uuid.Parse(f.group)
+	if f.key == "" || passphrase == "" || (f.group == "") == !common.IsHexAddress(f.peer) || (f.group != "" && groupErr != nil) {
+		fmt.Fprintln(fs.Output(), "chat needs -key, either -peer (an address) or -group (a group id), and PARLEY_CHAT_PASSPHRASE")
 		fs.Usage()
 		return errUsage
 	}
@@ -89,7 +92,7 @@ func chat(ctx context.Context, env *Env, args []string, opts ...tea.ProgramOptio
 	runErr := make(chan error, 1)
 	go func() { runErr <- c.Run(ctx) }()
 
-	m := newChatModel(ctx, c, apiClient, id, common.HexToAddress(f.peer))
+	m := newChatModel(ctx, c, apiClient, id, common.HexToAddress(f.peer), group)
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(env.Stdout)}, opts...)...)
 	go func() {
 		for {
@@ -201,6 +204,7 @@ type chatLine struct {
 	text  string
 	cid   string // envelope CID of a message, once known
 	state string // delivery mark of my messages
+	from  common.Address
 }
 
 // chatModel is the bubbletea model of `parley chat`: history in a viewport above an input line
@@ -211,7 +215,8 @@ type chatModel struct {
 	api       *client.API
 	me        client.Identity
 	peer      common.Address
-	peerReady bool // the peer has a device: sends need no check
+	group     uuid.UUID // the group chatted in (-group), uuid.Nil in a direct chat
+	peerReady bool      // the peer has a device (or this is a group): sends need no check
 	lines     []chatLine
 	receipts  map[string]string // marks for CIDs whose send has not returned yet
 	typing    time.Time         // the peer is typing until then
@@ -232,7 +237,7 @@ var (
 // chatHelp is the help line under the input.
 const chatHelp = "enter send · /safety · /quit · pgup/pgdn scroll · ✓ stored ✓✓ delivered read"
 
-func newChatModel(ctx context.Context, c *client.Client, api *client.API, me client.Identity, peer common.Address) *chatModel {
+func newChatModel(ctx context.Context, c *client.Client, api *client.API, me client.Identity, peer common.Address, group uuid.UUID) *chatModel {
 	in := textinput.New()
 	in.Placeholder = "message, /safety or /quit"
 	in.Prompt = "> "
@@ -242,9 +247,13 @@ func newChatModel(ctx context.Context, c *client.Client, api *client.API, me cli
 	vp := viewport.New(80, 21)
 	vp.KeyMap = viewport.KeyMap{PageUp: key.NewBinding(key.WithKeys("pgup")), PageDown: key.NewBinding(key.WithKeys("pgdown"))}
 	in.Width = 77
-	m := &chatModel{ctx: ctx, c: c, api: api, me: me, peer: peer, in: in, vp: vp, receipts: map[string]string{}}
-	m.notice(fmt.Sprintf("you are %s (device %d); chatting with %s", me.Account.Hex(), me.DeviceID, peer.Hex()))
-	for _, r := range c.History(peer) {
+	m := &chatModel{ctx: ctx, c: c, api: api, me: me, peer: peer, group: group, peerReady: group != uuid.Nil, in: in, vp: vp, receipts: map[string]string{}}
+	with, history := peer.Hex(), c.History(peer)
+	if group != uuid.Nil {
+		with, history = "group "+group.String(), c.GroupHistory(group)
+	}
+	m.notice(fmt.Sprintf("you are %s (device %d); chatting with %s", me.Account.Hex(), me.DeviceID, with))
+	for _, r := range history {
 		m.lines = append(m.lines, historyLine(r, r.Message.Sender == me.Account))
 	}
 	m.refresh()
@@ -257,7 +266,7 @@ func historyLine(r client.Received, mine bool) chatLine {
 	if mine {
 		return chatLine{at: r.At, kind: lineMine, text: string(r.Message.Plaintext), cid: r.CID, state: markStored}
 	}
-	return chatLine{at: r.At, kind: lineTheirs, text: string(r.Message.Plaintext), cid: r.CID}
+	return chatLine{at: r.At, kind: lineTheirs, text: string(r.Message.Plaintext), cid: r.CID, from: r.Message.Sender}
 }
 
 // shown reports whether the message with cid has a line already.
@@ -265,7 +274,12 @@ func (m *chatModel) shown(cid string) bool {
 	return slices.ContainsFunc(m.lines, func(l chatLine) bool { return l.cid == cid })
 }
 
-func (m *chatModel) Init() tea.Cmd { return tea.Batch(textinput.Blink, m.checkPeer) }
+func (m *chatModel) Init() tea.Cmd {
+	if m.group != uuid.Nil {
+		return textinput.Blink
+	}
+	return tea.Batch(textinput.Blink, m.checkPeer)
+}
 
 // checkPeer counts the peer's registered devices.
 func (m *chatModel) checkPeer() tea.Msg {
@@ -349,9 +363,13 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 		return nil
 	}
 	mine := r.Message.Sender == m.me.Account
-	if r.Peer != m.peer {
+	if r.Group != m.group || (m.group == uuid.Nil && r.Peer != m.peer) {
 		if r.Message.Kind == protocol.KindMessage && !mine {
-			m.notice(fmt.Sprintf("message from %s: %s", r.Peer.Hex(), r.Message.Plaintext))
+			where := ""
+			if r.Group != uuid.Nil {
+				where = " in group " + r.Group.String()
+			}
+			m.notice(fmt.Sprintf("message from %s%s: %s", r.Message.Sender.Hex(), where, r.Message.Plaintext))
 		}
 		return nil
 	}
@@ -389,7 +407,12 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 func (m *chatModel) sendFrame(f frameBody) tea.Cmd {
 	return func() tea.Msg {
 		b, _ := json.Marshal(f)
-		_ = m.c.SendFrame(m.ctx, m.peer, b) // a hint: a lost one only leaves a mark at ✓ or no "typing…"
+		// A hint: a lost one only leaves a mark at ✓ or no "typing…".
+		if m.group != uuid.Nil {
+			_ = m.c.SendGroupFrame(m.ctx, m.group, b)
+		} else {
+			_ = m.c.SendFrame(m.ctx, m.peer, b)
+		}
 		return nil
 	}
 }
@@ -427,6 +450,10 @@ func (m *chatModel) submit() tea.Cmd {
 	case "/quit":
 		return tea.Quit
 	case "/safety":
+		if m.group != uuid.Nil {
+			m.notice("safety numbers are per person: compare them in a direct chat (parley chat -peer <address>)")
+			return nil
+		}
 		return func() tea.Msg {
 			n, err := m.api.SafetyNumber(m.ctx, m.peer)
 			return safetyMsg{number: n, err: err}
@@ -443,7 +470,11 @@ func (m *chatModel) submit() tea.Cmd {
 				return sentMsg{idx: idx, err: errNoPeerDevice}
 			}
 		}
-		cid, err := m.c.Send(m.ctx, m.peer, []byte(text))
+		send := func() (string, error) { return m.c.Send(m.ctx, m.peer, []byte(text)) }
+		if m.group != uuid.Nil {
+			send = func() (string, error) { return m.c.SendGroup(m.ctx, m.group, []byte(text)) }
+		}
+		cid, err := send()
 		return sentMsg{idx: idx, cid: cid, err: err}
 	}
 }
@@ -461,7 +492,11 @@ func (m *chatModel) refresh() {
 		case lineMine:
 			fmt.Fprintf(&b, "%s %s %-4s %s\n", ts, styleMe.Render("me  "), l.state, l.text)
 		case lineTheirs:
-			fmt.Fprintf(&b, "%s %s      %s\n", ts, styleThem.Render("them"), l.text)
+			who := "them"
+			if m.group != uuid.Nil {
+				who = short(l.from)
+			}
+			fmt.Fprintf(&b, "%s %s      %s\n", ts, styleThem.Render(who), l.text)
 		}
 	}
 	bottom := m.vp.AtBottom()
@@ -476,7 +511,11 @@ func (m *chatModel) View() string {
 	if time.Now().Before(m.typing) {
 		typing = "· typing… "
 	}
-	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s %s", short(m.me.Account), short(m.peer), typing))
+	with := short(m.peer)
+	if m.group != uuid.Nil {
+		with = "group " + m.group.String()[:8]
+	}
+	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s %s", short(m.me.Account), with, typing))
 	help := styleHelp.Render(lipgloss.NewStyle().MaxWidth(m.vp.Width).Render(chatHelp))
 	return header + "\n" + m.vp.View() + "\n" + m.in.View() + "\n" + help
 }

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,9 +17,11 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/parleychat/parley/internal/chaintest"
+	"github.com/parleychat/parley/internal/client"
 	"github.com/parleychat/parley/internal/deployment"
 	"github.com/parleychat/parley/internal/pgtest"
 )
@@ -49,11 +53,13 @@ func TestChat(t *testing.T) {
 	waitHealthy(t, "http://"+addr+"/healthz", done, &devLog)
 
 	dir := t.TempDir()
-	chatter := func(name string, key, peer int) func(t *testing.T) *terminal {
-		args := []string{"-api", "http://" + addr, "-rpc-url", chain.URL, "-deployment", vars["PARLEY_DEPLOYMENT"],
-			"-key", hex.EncodeToString(crypto.FromECDSA(chain.Keys[key])), "-peer", chain.Address(peer).Hex(),
-			"-store", filepath.Join(dir, name+".key")}
+	chatIn := func(name string, key int, with ...string) func(t *testing.T) *terminal {
+		args := append([]string{"-api", "http://" + addr, "-rpc-url", chain.URL, "-deployment", vars["PARLEY_DEPLOYMENT"],
+			"-key", hex.EncodeToString(crypto.FromECDSA(chain.Keys[key])), "-store", filepath.Join(dir, name+".key")}, with...)
 		return func(t *testing.T) *terminal { return startChat(t, name, name+" passphrase", args) }
+	}
+	chatter := func(name string, key, peer int) func(t *testing.T) *terminal {
+		return chatIn(name, key, "-peer", chain.Address(peer).Hex())
 	}
 	startAlice, startBob, startCarol := chatter("alice", 0, 1), chatter("bob", 1, 0), chatter("carol", 3, 0)
 
@@ -104,6 +110,53 @@ func TestChat(t *testing.T) {
 	for _, tm := range []*terminal{alice, bob, carol} {
 		tm.quit(t)
 	}
+
+	// A group chat: Alice makes a group with Bob and Carol through the API; each message reaches
+	// the other members' terminals labelled with its sender, and Carol's direct chat notes it.
+	api := &client.API{BaseURL: "http://" + addr, ChainID: chain.ChainID.Int64()}
+	if err := api.Login(t.Context(), chain.Keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	group := createGroup(t, api, chain.Address(1), chain.Address(3))
+	alice = chatIn("alice", 0, "-group", group)(t)
+	alice.waitFor(t, `chatting with group `+group)
+	bob = chatIn("bob", 1, "-group", group)(t)
+	bob.waitFor(t, `chatting with group `+group)
+	carol = startCarol(t)
+	carol.waitFor(t, `you are `+chain.Address(3).Hex())
+	alice.press("hello group\r")
+	bob.waitFor(t, regexp.QuoteMeta(short(chain.Address(0)))+`\s+hello group`)
+	carol.waitFor(t, `message from `+chain.Address(0).Hex()+` in group\s+`+group+`:\s+hello group`)
+	bob.press("hi from bob\r")
+	alice.waitFor(t, regexp.QuoteMeta(short(chain.Address(1)))+`\s+hi from bob`)
+	alice.waitFor(t, `me\s+read\s+hello group`)
+	for _, tm := range []*terminal{alice, bob, carol} {
+		tm.quit(t)
+	}
+}
+
+// createGroup creates a group of api's account with members through the API and returns its id.
+func createGroup(t *testing.T, api *client.API, members ...common.Address) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"name": "chat test", "members": members})
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, api.BaseURL+"/v1/groups", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = api.Header()
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var g struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&g); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create group: %s, %v", resp.Status, err)
+	}
+	return g.ID
 }
 
 // writeDeployment writes the deployment file the commands read and returns its path.

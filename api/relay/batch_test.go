@@ -26,7 +26,6 @@ import (
 func TestGroupCommit(t *testing.T) {
 	f := newFixture(t)
 	a, b := f.start(t, ""), f.start(t, "")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	to := []wire.DeviceRef{{Account: bobAddr, Device: 7}, {Account: bobAddr, Device: 8}}
 	bob7, bob8 := f.register(t, bobAddr, 7), f.register(t, bobAddr, 8)
 	const senders, per = 4, 40
@@ -139,8 +138,6 @@ func TestDuplicateInBatch(t *testing.T) {
 	f := newFixture(t)
 	f.override = func(c *relay.Config) { c.CommitDelay = 300 * time.Millisecond } // one batch
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	alice, bob := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 1)
 	to := []wire.DeviceRef{{Account: bobAddr, Device: 1}}
 	sess := session(t, f, alice, bobAddr)

@@ -48,8 +48,6 @@ func next(t *testing.T, c *client.Client) client.Received {
 func TestMultiDeviceAndFrames(t *testing.T) {
 	f := newFixture(t)
 	a, b := f.start(t, ""), f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	alice1, alice2, bob := f.register(t, aliceAddr, 1), f.register(t, aliceAddr, 2), f.register(t, bobAddr, 7)
 	ca1, ca2, cb := runClient(t, f, alice1, a), runClient(t, f, alice2, b), runClient(t, f, bob, b)
 
@@ -91,8 +89,6 @@ func TestCapAndTTLAreReported(t *testing.T) {
 	f.now = func() time.Time { return time.Unix(0, clock.Load()) }
 	f.override = func(c *relay.Config) { c.MaxPending, c.PendingTTL = 3, time.Hour }
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	alice, bob := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 7)
 	ca := runClient(t, f, alice, in)
 	for i := range 5 {
@@ -235,7 +231,6 @@ func TestOneSocketPerDevice(t *testing.T) {
 func TestNotificationsArePushed(t *testing.T) {
 	f := newFixture(t)
 	a := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
 	alice := f.register(t, aliceAddr, 1)
 	if _, err := f.pool.Exec(t.Context(), `INSERT INTO accounts (address, created_at, last_active_at) VALUES (lower($1), now(), now())`, aliceAddr.Hex()); err != nil {
 		t.Fatal(err)
@@ -261,7 +256,6 @@ func TestNotificationsArePushed(t *testing.T) {
 func TestChainEvents(t *testing.T) {
 	f := newFixture(t)
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
 	d1, d2 := f.register(t, aliceAddr, 1), f.register(t, aliceAddr, 2)
 	ws1, ws2 := rawDial(t, in.wsURL(), header(d1)), rawDial(t, in.wsURL(), header(d2))
 	notify := func(ev wire.ChainEvent) {

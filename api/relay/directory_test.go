@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
-
 	"github.com/parleychat/parley/internal/client"
 	"github.com/parleychat/parley/internal/client/wire"
 )
@@ -18,8 +16,6 @@ import (
 func TestDirectoryCacheFollowsChanges(t *testing.T) {
 	f := newFixture(t)
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	alice := f.register(t, aliceAddr, 1)
 	f.register(t, bobAddr, 7)
 	conn, err := client.Dial(t.Context(), in.wsURL(), header(alice))

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/gorilla/websocket"
 
 	"github.com/parleychat/parley/internal/client/wire"
@@ -16,8 +15,6 @@ import (
 func TestCBORAndJSONSockets(t *testing.T) {
 	f := newFixture(t)
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	alice, bob := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 2)
 
 	cborWS, _, err := (&websocket.Dialer{Subprotocols: []string{"x-other", wire.SubprotocolCBOR}}).Dial(in.wsURL(), header(alice))

@@ -92,10 +92,6 @@ func receiveText(t *testing.T, conn *client.Conn, s *protocol.Session) string {
 func TestGroupConversation(t *testing.T) {
 	f := newFixture(t)
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
-	carolAddr := common.HexToAddress("0x00000000000000000000000000000000000ca401")
-	daveAddr := common.HexToAddress("0x00000000000000000000000000000000000da7e0")
 	alice, bob, carol, dave := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 1), f.register(t, carolAddr, 1), f.register(t, daveAddr, 1)
 	group := uuid.New()
 	f.setGroup(t, group, 1, aliceAddr, bobAddr, carolAddr)

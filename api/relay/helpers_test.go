@@ -86,6 +86,14 @@ func (f *fixture) revoke(t *testing.T, id client.Identity) {
 
 func txHash(n int64) []byte { return common.BigToHash(big.NewInt(n)).Bytes() }
 
+// The test accounts.
+var (
+	aliceAddr = common.HexToAddress("0x00000000000000000000000000000000000a11ce")
+	bobAddr   = common.HexToAddress("0x0000000000000000000000000000000000000b0b")
+	carolAddr = common.HexToAddress("0x00000000000000000000000000000000000ca401")
+	daveAddr  = common.HexToAddress("0x00000000000000000000000000000000000da4e0")
+)
+
 // directory reads the members' devices from the chain tables, as the API does.
 func (f *fixture) directory() client.Directory {
 	return func(ctx context.Context, account common.Address) ([]protocol.Member, error) {

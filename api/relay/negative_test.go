@@ -71,10 +71,6 @@ func readFrame(t *testing.T, ws *websocket.Conn) wire.Frame {
 func TestRejectedFramesStoreNothing(t *testing.T) {
 	f := newFixture(t)
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
-	carolAddr := common.HexToAddress("0x00000000000000000000000000000000000ca401")
-	daveAddr := common.HexToAddress("0x00000000000000000000000000000000000da4e0")
 	alice := f.register(t, aliceAddr, 1)
 	bob := f.register(t, bobAddr, 7)
 	f.register(t, carolAddr, 3)
@@ -190,8 +186,6 @@ func TestSocketAdmission(t *testing.T) {
 	f := newFixture(t)
 	f.override = func(c *relay.Config) { c.FramesPerSecond, c.FrameBurst = 1, 3 }
 	in := f.start(t, "")
-	aliceAddr := common.HexToAddress("0x00000000000000000000000000000000000a11ce")
-	bobAddr := common.HexToAddress("0x0000000000000000000000000000000000000b0b")
 	alice := f.register(t, aliceAddr, 1)
 	revoked := f.register(t, aliceAddr, 2)
 	f.revoke(t, revoked)

@@ -4,7 +4,7 @@
 // server's database and blockstore must not hold any message text of the test.
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createPublicClient, createTestClient, http, parseEther } from 'viem';
 import { anvil } from 'viem/chains';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
@@ -105,6 +105,13 @@ async function openChat(p: Person, peerName: string): Promise<void> {
 async function send(p: Person, text: string): Promise<void> {
   await p.page.getByLabel('Message', { exact: true }).fill(text);
   await p.page.getByRole('button', { name: /^Send( message)?$/ }).click();
+}
+
+/** What scrolls sideways on page: nothing may, not the page, not the screen or the conversation history. */
+function overflowingIn(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [document.scrollingElement!, ...document.querySelectorAll('main, [role=log]')].filter((el) => el.scrollWidth > Math.min(el.clientWidth, innerWidth)).map((el) => el.tagName),
+  );
 }
 
 /** Waits until text shows in the open conversation's history. */
@@ -212,11 +219,7 @@ describe('two people', () => {
 
   it('fit a phone-sized screen: the conversation and the people screen', async () => {
     const { page } = bob;
-    // Nothing may scroll sideways: not the page, not the screen or the conversation history.
-    const overflowing = () =>
-      page.evaluate(() =>
-        [document.scrollingElement!, ...document.querySelectorAll('main, [role=log]')].filter((el) => el.scrollWidth > Math.min(el.clientWidth, innerWidth)).map((el) => el.tagName),
-      );
+    const overflowing = () => overflowingIn(page);
     await page.setViewportSize({ width: 390, height: 844 });
     try {
       await page.getByRole('region', { name: 'Chat with Alice' }).getByRole('link', { name: 'Back to chats' }).waitFor();
@@ -270,6 +273,40 @@ describe('two people', () => {
       await carol.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · 3 members/ }).waitFor();
     });
     await Promise.all([alice.shot('group'), carol.shot('group')]);
+
+    // The group's chat: Alice writes, Bob and Carol read it as hers; Carol answers while Alice watches her type.
+    const groupChat = async (p: Person) => {
+      await groups(p);
+      await p.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · / }).click();
+      await p.page.getByRole('link', { name: 'Open chat', exact: true }).click();
+      await p.page.getByRole('region', { name: 'Chat with E2E Club' }).waitFor();
+    };
+    const from = (p: Person, who: string, text: string) =>
+      p.page.getByRole('log', { name: 'Conversation history' }).getByRole('listitem', { name: new RegExp(`^${who}, `) }).filter({ hasText: text }).waitFor({ timeout: 30_000 });
+    await Promise.all([groupChat(alice), groupChat(carol)]);
+    const hello = say('Welcome to the club, Carol');
+    await send(alice, hello);
+    await from(alice, 'You', hello);
+    await groupChat(bob); // his device received it before he opened the chat
+    await Promise.all([from(bob, 'Alice', hello), from(carol, 'Alice', hello)]);
+    const thanks = say('Thanks, glad to be here');
+    await carol.page.getByLabel('Message', { exact: true }).fill(thanks);
+    await alice.page.getByRole('region', { name: 'Chat with E2E Club' }).getByText('Carol is typing…').waitFor({ timeout: 15_000 });
+    await carol.page.getByRole('button', { name: 'Send message', exact: true }).click();
+    await Promise.all([from(alice, 'Carol', thanks), from(bob, 'Carol', thanks)]);
+    await Promise.all([alice.shot('group-chat'), carol.shot('group-chat')]);
+    await bob.page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await bob.page.getByRole('region', { name: 'Chat with E2E Club' }).getByRole('link', { name: 'Back to chats' }).waitFor();
+      expect(await overflowingIn(bob.page), 'the group chat scrolls sideways').toEqual([]);
+      await bob.shot('phone-group-chat');
+    } finally {
+      await bob.page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await groups(alice);
+    await alice.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · / }).click();
+    await expect.poll(() => members.getByRole('listitem').count(), { timeout: 30_000 }).toBe(3);
+    await groups(carol);
 
     // Carol leaves; Alice's open group screen drops her.
     await carol.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · 3 members/ }).click();

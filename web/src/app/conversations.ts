@@ -1,6 +1,7 @@
-// Direct conversations of this device: one protocol Session per peer (sender chain, wraps to
-// every registered unrevoked device of both accounts), message history, delivery state and
-// typing, all kept in IndexedDB so a reload continues where it left off. The Go client
+// Conversations of this device: one protocol Session per conversation key — a peer's address
+// (direct: wraps to every registered unrevoked device of both accounts) or group:<uuid> (a
+// group: every device of its members, at the group's epoch) — message history, delivery state
+// and typing, all kept in IndexedDB so a reload continues where it left off. The Go client
 // (internal/client) is the reference for what goes on the wire: text messages are the UTF-8 text
 // itself, so the terminal chat reads them.
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -24,7 +25,7 @@ import {
   type SessionState,
 } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
-import { RelayClosedError, RelayError, type DeviceRef, type PushedEnvelope, type RelayClient } from './relay.js';
+import { RelayClosedError, RelayError, type ConversationTarget, type DeviceRef, type PushedEnvelope, type RelayClient } from './relay.js';
 
 /** Where a message of mine is: sealing and sending, durable at the relay, on a peer device, read; or failed. */
 export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -36,7 +37,7 @@ export type MessageBody = { kind: 'text'; text: string } | { kind: 'tip'; txHash
 export interface ChatMessage {
   /** The envelope's CID once sealed; a local id ("local:…") before. */
   key: string;
-  /** The other account, lowercase. */
+  /** The conversation's key: the other account, lowercase, or group:<uuid> (see groupKey). */
   peer: string;
   /** Whether this account sent it (from any of its devices). */
   mine: boolean;
@@ -56,7 +57,7 @@ export interface ChatMessage {
 
 /** A conversation as the list shows it. */
 export interface ConversationSummary {
-  /** The other account, lowercase. */
+  /** The conversation's key: the other account, lowercase, or group:<uuid>. */
   peer: string;
   /** The last message, if any. */
   last?: ChatMessage;
@@ -66,7 +67,7 @@ export interface ConversationSummary {
   typing: boolean;
 }
 
-/** Direct conversations: the interface screens use (ConversationStore below implements it). */
+/** Conversations, each named by its key (a peer's address or group:<uuid>): the interface screens use (ConversationStore below implements it). */
 export interface ConversationStore {
   /** Conversations with at least one message, newest first. */
   list(): ConversationSummary[];
@@ -80,8 +81,10 @@ export interface ConversationStore {
   typing(peer: string): void;
   /** Marks everything received from peer as read and tells peer's devices (ephemeral receipt). */
   markRead(peer: string): void;
-  /** Whether peer is typing right now. */
+  /** Whether someone in the conversation is typing right now. */
   isTyping(peer: string): boolean;
+  /** Who is typing in the conversation right now (lowercase accounts). */
+  typers(peer: string): string[];
   /** Fetches envelopes this device lacks that peer's messages link to (/ipfs/{cid}, verified), up to limit. */
   loadOlder(peer: string, limit?: number): Promise<number>;
   /** Calls fn after any change (a message, a state, typing); returns a function that stops it. */
@@ -96,6 +99,31 @@ export function directConversationId(a: string, b: string): Uint8Array {
   let y = fromHex(b);
   if (compare(x, y) > 0) [x, y] = [y, x];
   return sha256(concat(utf8('parley/direct/v1'), x, y));
+}
+
+/** The group conversation id: SHA-256("parley/group/v1" || the group UUID's 16 bytes) (wire.GroupConversationID). */
+export function groupConversationId(group: string): Uint8Array {
+  const hex = group.replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`${group} is not a group id`);
+  return sha256(concat(utf8('parley/group/v1'), fromHex(hex)));
+}
+
+const groupPrefix = 'group:';
+
+/** The conversation key of a group: group:<uuid>, lowercase. */
+export function groupKey(group: string): string {
+  return `${groupPrefix}${group.toLowerCase()}`;
+}
+
+/** The group id of a conversation key, or undefined for a direct one (a peer's address). */
+export function groupOf(key: string): string | undefined {
+  return key.startsWith(groupPrefix) ? key.slice(groupPrefix.length) : undefined;
+}
+
+/** The id of the conversation key names, as account me sees it. */
+export function conversationId(me: string, key: string): Uint8Array {
+  const group = groupOf(key);
+  return group ? groupConversationId(group) : directConversationId(me, key);
 }
 
 /** The ephemeral frames this app sends (JSON, ≤ 1 KiB): typing, delivered and read receipts. */
@@ -171,6 +199,7 @@ export interface ConversationDeps {
 }
 
 interface Conv {
+  /** The conversation key. */
   peer: string;
   id: Uint8Array;
   session: Session;
@@ -190,7 +219,8 @@ export class IndexedConversations implements ConversationStore {
   private readonly me: string;
   private readonly convs = new Map<string, Promise<Conv>>();
   private readonly history = new Map<string, ChatMessage[]>();
-  private readonly typingUntil = new Map<string, number>();
+  /** Conversation key → typing account → until when. */
+  private readonly typingUntil = new Map<string, Map<string, number>>();
   private readonly lastTypingSent = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
@@ -255,7 +285,12 @@ export class IndexedConversations implements ConversationStore {
   }
 
   isTyping(peer: string): boolean {
-    return (this.typingUntil.get(peer.toLowerCase()) ?? 0) > this.now();
+    return this.typers(peer).length > 0;
+  }
+
+  typers(peer: string): string[] {
+    const now = this.now();
+    return [...(this.typingUntil.get(peer.toLowerCase()) ?? [])].filter(([, until]) => until > now).map(([who]) => who);
   }
 
   send(peer: string, body: MessageBody): Promise<ChatMessage> {
@@ -321,9 +356,9 @@ export class IndexedConversations implements ConversationStore {
     if (e.cid && (await db.getKey('messages', e.cid))) return;
     const env = decodeEnvelope(e.envelope);
     if (env.kind !== KindMessage) return;
-    const peer = await this.peerOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
+    const peer = await this.keyOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
+    if (!peer) return; // none of my conversations
     const conv = await this.conversation(peer);
-    if (toHex(conv.id) !== toHex(env.conversation)) return; // not this pair's conversation
     let msg: Message;
     try {
       msg = await this.openIn(conv, e.envelope);
@@ -376,12 +411,12 @@ export class IndexedConversations implements ConversationStore {
       await this.saveSession(conv);
       for (let refreshed = 0; ; ) {
         try {
-          await this.deps.relay.send(conv.peer, conv.to, envelope);
+          await this.deps.relay.send(this.target(conv.peer), conv.to, envelope);
           break;
         } catch (err) {
           if (err instanceof RelayClosedError) continue; // the relay client reconnects; send the same envelope again
           if (err instanceof RelayError && err.code === 'duplicate') break;
-          if (err instanceof RelayError && err.code === 'devices_mismatch' && refreshed < 2) {
+          if (err instanceof RelayError && (err.code === 'devices_mismatch' || err.code === 'stale_epoch') && refreshed < 2) {
             refreshed++;
             await this.refresh(conv);
             ({ envelope, cid } = await conv.session.seal(plaintext));
@@ -414,20 +449,24 @@ export class IndexedConversations implements ConversationStore {
     const conv = await this.conversation(peer);
     const env = await conv.session.sealFrame(utf8(JSON.stringify(body)));
     await this.saveSession(conv);
-    this.deps.relay.sendFrame(peer, env);
+    this.deps.relay.sendFrame(this.target(peer), env);
   }
 
   /** Opens a typing or receipt frame and applies it. */
   private async receiveFrame(b: Uint8Array): Promise<void> {
     const env = decodeEnvelope(b);
-    const peer = await this.peerOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
+    const peer = await this.keyOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
+    if (!peer) return;
     const conv = await this.conversation(peer);
     const msg = await this.openIn(conv, b);
     if (env.wraps.length > 0) await this.saveSession(conv);
     const frame = JSON.parse(new TextDecoder().decode(msg.plaintext)) as FrameBody;
-    const fromMe = hexAddress(msg.sender) === this.me;
+    const from = hexAddress(msg.sender);
+    const fromMe = from === this.me;
     if (frame.t === 'typing' && !fromMe) {
-      this.typingUntil.set(peer, this.now() + typingHint);
+      let typing = this.typingUntil.get(peer);
+      if (!typing) this.typingUntil.set(peer, (typing = new Map()));
+      typing.set(from, this.now() + typingHint);
       setTimeout(() => this.changed(), typingHint + 50);
     } else if (frame.t === 'delivered' || frame.t === 'read') {
       const cids = new Set(frame.cids);
@@ -447,18 +486,32 @@ export class IndexedConversations implements ConversationStore {
     this.changed();
   }
 
-  /** Finds the peer of an envelope: the sender, or for my own other device the other account named by the wraps or a known conversation. */
-  private async peerOf(sender: Uint8Array, wrapAccounts: Uint8Array[], conversation: Uint8Array): Promise<string> {
-    const s = hexAddress(sender);
-    if (s !== this.me) return s;
+  /**
+   * Finds the key of an envelope's conversation id: a known conversation, the direct one with the
+   * sender or an account it is wrapped to (my own other device), else one of my groups (GET
+   * /v1/groups); undefined when it is none of them.
+   */
+  private async keyOf(sender: Uint8Array, wrapAccounts: Uint8Array[], conversation: Uint8Array): Promise<string | undefined> {
     const id = toHex(conversation);
-    for (const [peer, c] of this.convs) if (toHex(directConversationId(this.me, peer)) === id) return (await c).peer;
-    for (const peer of this.history.keys()) if (toHex(directConversationId(this.me, peer)) === id) return peer;
-    for (const a of wrapAccounts) {
-      const other = hexAddress(a);
-      if (other !== this.me) return other;
-    }
-    return this.me;
+    const is = (key: string) => {
+      try {
+        return toHex(conversationId(this.me, key)) === id;
+      } catch {
+        return false; // not a conversation key (a stray history entry)
+      }
+    };
+    const known = [...this.convs.keys(), ...this.history.keys()].find(is);
+    if (known) return known;
+    const direct = [sender, ...wrapAccounts].map(hexAddress).find(is);
+    if (direct) return direct;
+    const { groups } = await this.deps.api.get<{ groups: { id: string }[] }>('/v1/groups');
+    return groups.map((g) => groupKey(g.id)).find(is);
+  }
+
+  /** The relay's address of a conversation: the peer, or the group. */
+  private target(key: string): ConversationTarget {
+    const group = groupOf(key);
+    return group ? { group } : key;
   }
 
   /** Returns the conversation with peer: its saved session, or a new one over the current devices. */
@@ -473,7 +526,7 @@ export class IndexedConversations implements ConversationStore {
   }
 
   private async load(peer: string): Promise<Conv> {
-    const id = directConversationId(this.me, peer);
+    const id = conversationId(this.me, peer);
     const base = { conversationId: id, account: fromHex(this.me), deviceId: this.deps.deviceId, device: this.deps.device };
     const saved = await (await this.db).get('sessions', peer);
     if (saved) {
@@ -482,14 +535,22 @@ export class IndexedConversations implements ConversationStore {
       await this.refresh(conv); // devices may have changed while the page was closed
       return conv;
     }
-    const members = await this.members(peer);
-    const session = await Session.create({ ...base, epoch: 0n, members });
-    return { peer, id, session, epoch: 0n, to: this.recipients(members), sending: Promise.resolve() };
+    const { epoch, members } = await this.members(peer);
+    const session = await Session.create({ ...base, epoch, members });
+    return { peer, id, session, epoch, to: this.recipients(members), sending: Promise.resolve() };
   }
 
-  private async members(peer: string): Promise<Member[]> {
-    const accounts = peer === this.me ? [this.me] : [this.me, peer];
-    return (await Promise.all(accounts.map((a) => fetchMembers(this.deps.api, a)))).flat();
+  /** The devices of the conversation's accounts — this one and the peer, or the group's members — and the group's epoch (0 for a direct one). */
+  private async members(key: string): Promise<{ epoch: bigint; members: Member[] }> {
+    const group = groupOf(key);
+    let epoch = 0n;
+    let accounts = key === this.me ? [this.me] : [this.me, key];
+    if (group) {
+      const g = await this.deps.api.get<{ epoch: number; members: { address: string }[] }>(`/v1/groups/${encodeURIComponent(group)}`);
+      epoch = BigInt(g.epoch);
+      accounts = g.members.map((m) => m.address.toLowerCase());
+    }
+    return { epoch, members: (await Promise.all(accounts.map((a) => fetchMembers(this.deps.api, a)))).flat() };
   }
 
   private recipients(members: Member[]): DeviceRef[] {
@@ -498,10 +559,10 @@ export class IndexedConversations implements ConversationStore {
       .map((m) => ({ account: getAddress(hexAddress(m.account)), device: m.deviceId }));
   }
 
-  /** Re-reads both accounts' devices; the next seal starts a chain wrapped to the new set. */
+  /** Re-reads the members' devices (and a group's epoch; a direct conversation's counts the changes); the next seal starts a chain wrapped to the new set. */
   private async refresh(conv: Conv): Promise<void> {
-    const members = await this.members(conv.peer);
-    conv.epoch++;
+    const { epoch, members } = await this.members(conv.peer);
+    conv.epoch = groupOf(conv.peer) ? epoch : conv.epoch + 1n;
     await conv.session.setMembers(conv.epoch, members);
     conv.to = this.recipients(members);
     await this.saveSession(conv);
@@ -516,7 +577,7 @@ export class IndexedConversations implements ConversationStore {
     let h = this.history.get(m.peer);
     if (!h) this.history.set(m.peer, (h = []));
     h.push(m);
-    if (!m.mine) this.typingUntil.delete(m.peer);
+    if (!m.mine) this.typingUntil.get(m.peer)?.delete(m.sender);
     this.changed();
   }
 

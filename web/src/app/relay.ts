@@ -68,6 +68,7 @@ export interface WireFrame {
   type: 'hello' | 'send' | 'sent' | 'envelope' | 'ack' | 'frame' | 'notification' | 'chain' | 'error';
   id?: string;
   peer?: string;
+  group?: string;
   to?: DeviceRef[];
   envelope?: string;
   cid?: string;
@@ -80,6 +81,14 @@ export interface WireFrame {
   message?: string;
   missing?: DeviceRef[];
   stale?: DeviceRef[];
+}
+
+/** Where a send or frame goes: a peer's address (direct conversation) or a group by its id. */
+export type ConversationTarget = string | { group: string };
+
+/** The frame fields naming a conversation: peer, or group instead of it. */
+function target(to: ConversationTarget): Pick<WireFrame, 'peer' | 'group'> {
+  return typeof to === 'string' ? { peer: to } : { group: to.group };
 }
 
 /** A frame the relay rejected; code is a wire.Code* value (devices_mismatch, duplicate, not_member, …). */
@@ -229,21 +238,21 @@ export class RelayClient {
   }
 
   /**
-   * Sends an envelope to the direct conversation with peer, addressed to the devices in to, and
-   * resolves with its CID once the relay made it durable. Rejects with RelayError (the relay
-   * refused) or RelayClosedError (the socket ended first; send again).
+   * Sends an envelope to a conversation (a peer's address, or { group } for a group's), addressed
+   * to the devices in to, and resolves with its CID once the relay made it durable. Rejects with
+   * RelayError (the relay refused) or RelayClosedError (the socket ended first; send again).
    */
-  async send(peer: string, to: DeviceRef[], envelope: Uint8Array): Promise<string> {
+  async send(to: ConversationTarget, devices: DeviceRef[], envelope: Uint8Array): Promise<string> {
     await this.whenOpen();
     const id = String(++this.nextId);
     const answer = new Promise<string>((resolve, reject) => this.waiters.set(id, { resolve, reject }));
-    this.write({ type: 'send', id, peer, to, envelope: toBase64(envelope) });
+    this.write({ type: 'send', id, ...target(to), to: devices, envelope: toBase64(envelope) });
     return answer;
   }
 
   /** Relays an ephemeral frame envelope to the conversation's online devices; dropped when offline. */
-  sendFrame(peer: string, envelope: Uint8Array): void {
-    if (this.current === 'open') this.write({ type: 'frame', peer, envelope: toBase64(envelope) });
+  sendFrame(to: ConversationTarget, envelope: Uint8Array): void {
+    if (this.current === 'open') this.write({ type: 'frame', ...target(to), envelope: toBase64(envelope) });
   }
 
   private emit<K extends keyof RelayEvents>(event: K, v: RelayEvents[K]): void {

@@ -1,10 +1,11 @@
-// Chats: the conversation list and one conversation, laid out like ChatGPT's: the history
+// Chats: the conversation list and one conversation (with a person, or a group: key group:<id>), laid out like ChatGPT's: the history
 // scrolls up from the input at the bottom, my messages on the right with their delivery state,
 // theirs on the left, a typing line, read receipts, older history loaded from IPFS.
 import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { groupOf } from '../app/conversations.js';
 import type { AppContext, ChatMessage, DeliveryState, TipButtonProps, TipStatusProps } from '../app/context.js';
-import { Avatar, ErrorText, nameOf, short, useProfile } from './common.js';
+import { Avatar, ErrorText, Name, nameOf, short, useProfile } from './common.js';
 import { useContacts } from './Contacts.js';
 import { features } from './routes.js';
 
@@ -32,16 +33,61 @@ function useTips(): Tips {
   return tips;
 }
 
-function Bubble({ app, m, peerName, TipStatus }: { app: AppContext; m: ChatMessage; peerName: string; TipStatus: Tips['TipStatus'] }) {
+const groupNames = new Map<string, Promise<string>>();
+
+/** The name of a group (GET /v1/groups/{id}, once per page); undefined until loaded or when it cannot be read. */
+function useGroupName(app: AppContext, group: string | undefined): string | undefined {
+  const [name, setName] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    setName(undefined);
+    if (!group) return;
+    let p = groupNames.get(group);
+    if (!p) {
+      p = app.api.get<{ name: string }>(`/v1/groups/${encodeURIComponent(group)}`).then((g) => g.name);
+      groupNames.set(group, p);
+      p.catch(() => groupNames.delete(group));
+    }
+    p.then((n) => live && setName(n), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [app, group]);
+  return name;
+}
+
+/** A conversation's title and avatar: the person's profile, or the group's name. */
+function useTitle(app: AppContext, key: string) {
+  const group = groupOf(key);
+  const profile = useProfile(app.api, group ? undefined : key);
+  const groupName = useGroupName(app, group);
+  const title = group ? (groupName ?? 'Group') : nameOf(profile, key);
+  const avatar = group ? (
+    <span class="avatar initials group" aria-hidden="true">
+      #
+    </span>
+  ) : (
+    <Avatar profile={profile} address={key} size={36} />
+  );
+  return { group, title, avatar };
+}
+
+function Bubble({ app, m, peerName, group, TipStatus }: { app: AppContext; m: ChatMessage; peerName: string; group: boolean; TipStatus: Tips['TipStatus'] }) {
   const time = new Date(m.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const who = m.mine ? 'You' : peerName;
+  const sender = useProfile(app.api, group && !m.mine ? m.sender : undefined);
+  const who = m.mine ? 'You' : group ? nameOf(sender, m.sender) : peerName;
   return (
     <li class={`msg ${m.mine ? 'mine' : 'theirs'} ${m.state}`} aria-label={`${who}, ${time}`}>
+      {group && !m.mine && (
+        <p class="sender" title={m.sender}>
+          {who}
+        </p>
+      )}
       {m.body.kind === 'text' ? (
         <p class="text">{m.body.text}</p>
       ) : (
         <p class="text tip">
-          {TipStatus ? <TipStatus app={app} message={m} /> : <>{m.mine ? 'You sent a tip' : `${peerName} sent you a tip`}: {m.body.amount} wei</>}
+          {TipStatus ? <TipStatus app={app} message={m} /> : <>{m.mine ? 'You sent a tip' : `${who} sent you a tip`}: {m.body.amount} wei</>}
           {m.body.note && <> — {m.body.note}</>}{' '}
           <code title={m.body.txHash}>{short(m.body.txHash)}</code>
         </p>
@@ -66,15 +112,15 @@ function Bubble({ app, m, peerName, TipStatus }: { app: AppContext; m: ChatMessa
 /** One conversation. */
 function Conversation({ app, peer }: { app: AppContext; peer: string }) {
   useStore(app);
-  const profile = useProfile(app.api, peer);
-  const peerName = nameOf(profile, peer);
+  const { group, title: peerName, avatar } = useTitle(app, peer);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
   const [older, setOlder] = useState('');
   const log = useRef<HTMLDivElement>(null);
   const { TipButton, TipStatus } = useTips();
   const messages = app.conversations.messages(peer);
-  const hasSafety = features.some((f) => f.name === 'safety');
+  const hasSafety = !group && features.some((f) => f.name === 'safety'); // safety numbers and tips are per person
+  const typers = app.conversations.typers(peer);
 
   useEffect(() => void app.conversations.open(peer), [peer]);
 
@@ -107,11 +153,11 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
         <a href="/chat" class="back" aria-label="Back to chats">
           ‹
         </a>
-        <Avatar profile={profile} address={peer} size={36} />
+        {avatar}
         <h2>{peerName}</h2>
         <div class="conv-actions">
           {hasSafety && <a href={`/safety/${peer}`}>Safety number</a>}
-          {TipButton && <TipButton app={app} peer={peer} lastCid={[...messages].reverse().find((m) => !m.key.startsWith('local:'))?.key} />}
+          {TipButton && !group && <TipButton app={app} peer={peer} lastCid={[...messages].reverse().find((m) => !m.key.startsWith('local:'))?.key} />}
         </div>
       </header>
       <div class="log" role="log" aria-label="Conversation history" ref={log}>
@@ -131,14 +177,23 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
           </button>
           <span role="status">{older}</span>
         </li>
-        {messages.length === 0 && <li class="empty">No messages yet. Say hello — only you and {peerName} can read this chat.</li>}
+        {messages.length === 0 && (
+          <li class="empty">No messages yet. Say hello — only {group ? `the members of ${peerName}` : `you and ${peerName}`} can read this chat.</li>
+        )}
         {messages.map((m) => (
-          <Bubble app={app} m={m} peerName={peerName} TipStatus={TipStatus} key={m.key} />
+          <Bubble app={app} m={m} peerName={peerName} group={!!group} TipStatus={TipStatus} key={m.key} />
         ))}
         </ol>
       </div>
       <p class="typing" aria-live="polite">
-        {app.conversations.isTyping(peer) ? `${peerName} is typing…` : ''}
+        {group
+          ? typers.map((a, i) => (
+              <span key={a}>
+                {i > 0 && ' '}
+                <Name api={app.api} address={a} /> is typing…
+              </span>
+            ))
+          : typers.length > 0 && `${peerName} is typing…`}
       </p>
       <ErrorText error={error} />
       <form class="composer" onSubmit={send}>
@@ -167,15 +222,14 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
 }
 
 function ConvItem({ app, peer, active }: { app: AppContext; peer: string; active: boolean }) {
-  const p = useProfile(app.api, peer);
-  const name = nameOf(p, peer);
+  const { title: name, avatar } = useTitle(app, peer);
   const last = app.conversations.messages(peer).at(-1) ?? app.conversations.list().find((c) => c.peer === peer)?.last;
   const unread = app.conversations.list().find((c) => c.peer === peer)?.unread ?? 0;
   const preview = last ? (last.body.kind === 'text' ? last.body.text : 'Tip') : '';
   return (
     <li>
       <a href={`/chat/${peer}`} aria-current={active ? 'page' : undefined} aria-label={`Chat with ${name}`} class="conv-item">
-        <Avatar profile={p} address={peer} size={36} />
+        {avatar}
         <span class="grow">
           <span class="conv-name">{name}</span>
           <span class="conv-preview">{app.conversations.isTyping(peer) ? 'typing…' : preview}</span>
@@ -212,10 +266,10 @@ export function Chat({ app, peer }: { app: AppContext; peer?: string }) {
         </ul>
       </aside>
       {active ? (
-        /^0x[0-9a-f]{40}$/.test(active) ? (
+        /^(0x[0-9a-f]{40}|group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(active) ? (
           <Conversation app={app} peer={active} key={active} />
         ) : (
-          <p role="alert">That is not an account address.</p>
+          <p role="alert">That is not an account address or a group.</p>
         )
       ) : (
         <section class="conversation empty-state">

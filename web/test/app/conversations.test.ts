@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeBody, directConversationId, encodeBody, type MessageBody } from '../../src/app/conversations.js';
+import { conversationId, decodeBody, directConversationId, encodeBody, groupConversationId, groupKey, groupOf, type MessageBody } from '../../src/app/conversations.js';
 import { toHex } from '../../src/protocol/index.js';
 
 describe('message bodies', () => {
@@ -28,5 +28,31 @@ describe('directConversationId', () => {
       .digest('hex');
     expect(toHex(directConversationId(a, b))).toBe(want);
     expect(toHex(directConversationId(b, a))).toBe(want);
+  });
+});
+
+describe('group conversations', () => {
+  const group = '6f1c2b7e-3d4a-4e5f-9a8b-0c1d2e3f4a5b';
+  // wire.GroupConversationID(uuid.MustParse(group)), printed by the Go code.
+  const fromGo = 'b7f9e5f111a7acdfa6e73c7829bda19a735bb1d839b5a17716de53a1009c76cd';
+  const me = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
+
+  it('has the id wire.GroupConversationID gives: SHA-256 of the domain and the UUID bytes', () => {
+    expect(toHex(groupConversationId(group))).toBe(fromGo);
+    expect(toHex(groupConversationId(group.toUpperCase()))).toBe(fromGo);
+  });
+
+  it('is keyed group:<uuid>, lowercase, beside the direct keys (a peer address)', () => {
+    const key = groupKey(group.toUpperCase());
+    expect(key).toBe(`group:${group}`);
+    expect(groupOf(key)).toBe(group);
+    expect(groupOf(me)).toBeUndefined();
+    expect(toHex(conversationId(me, key))).toBe(fromGo);
+    const peer = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
+    expect(toHex(conversationId(me, peer))).toBe(toHex(directConversationId(me, peer)));
+  });
+
+  it('refuses a group id that is not a UUID', () => {
+    expect(() => groupConversationId('not-a-uuid')).toThrow(/not a group id/);
   });
 });

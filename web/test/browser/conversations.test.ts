@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient, type Fetch } from '../../src/app/api.js';
 import { toBase64 } from '../../src/app/base64.js';
-import { IndexedConversations } from '../../src/app/conversations.js';
+import { groupKey, IndexedConversations } from '../../src/app/conversations.js';
 import { RelayClient, type SocketLike, type WireFrame } from '../../src/app/relay.js';
-import { Device, envelopeCID, toHex } from '../../src/protocol/index.js';
+import { decodeEnvelope, Device, envelopeCID, toHex } from '../../src/protocol/index.js';
 
 const randomAddress = () => `0x${toHex(crypto.getRandomValues(new Uint8Array(20)))}`;
 
@@ -31,6 +31,8 @@ class LoopbackRelay {
   readonly dropNext = new Set<string>();
   /** Every frame written by a device, by account. */
   readonly written = new Map<string, WireFrame[]>();
+  /** Groups by id: their epoch and member accounts (the API's tables). */
+  readonly groups = new Map<string, { epoch: number; members: string[] }>();
 
   open(account: string): SocketLike {
     const relay = this;
@@ -61,8 +63,10 @@ class LoopbackRelay {
 
   private receive(from: string, f: WireFrame, socket: { push(f: WireFrame): void }) {
     (this.written.get(from) ?? this.written.set(from, []).get(from)!).push(f);
+    const group = f.group === undefined ? undefined : this.groups.get(f.group);
     if (f.type === 'send') {
       const bytes = Uint8Array.from(atob(f.envelope!), (c) => c.charCodeAt(0));
+      if (group && decodeEnvelope(bytes).epoch < BigInt(group.epoch)) return socket.push({ type: 'error', id: f.id!, code: 'stale_epoch' });
       const cid = envelopeCID(bytes).toString();
       this.blocks.set(cid, bytes);
       for (const to of new Set(f.to!.map((d) => d.account.toLowerCase()))) {
@@ -75,7 +79,7 @@ class LoopbackRelay {
     } else if (f.type === 'ack') {
       this.queues.set(from, (this.queues.get(from) ?? []).filter((q) => !f.seqs!.includes(q.seq)));
     } else if (f.type === 'frame') {
-      this.sockets.get(f.peer!.toLowerCase())?.push({ type: 'frame', envelope: f.envelope! });
+      for (const to of group ? group.members.filter((m) => m !== from) : [f.peer!.toLowerCase()]) this.sockets.get(to)?.push({ type: 'frame', envelope: f.envelope! });
     }
   }
 
@@ -94,6 +98,10 @@ function directory(devices: Map<string, Device>, relay: LoopbackRelay): Fetch {
       const raw = new Headers(init?.headers).get('accept') === 'application/vnd.ipld.raw';
       return b && raw ? new Response(b.slice()) : new Response('not acceptable', { status: raw ? 404 : 406 });
     }
+    if (path === '/v1/groups') return Response.json({ groups: [...relay.groups.keys()].map((id) => ({ id })) });
+    const g = /^\/v1\/groups\/([0-9a-f-]{36})$/.exec(path);
+    const group = g && relay.groups.get(g[1]!);
+    if (group) return Response.json({ id: g[1], name: 'Club', epoch: group.epoch, members: group.members.map((address) => ({ address, role: 'member' })) });
     const m = /^\/v1\/users\/(0x[0-9a-f]{40})\/devices$/.exec(path);
     const d = m && devices.get(m[1]!);
     if (!d) return new Response(JSON.stringify({ code: 'not_found' }), { status: 404 });
@@ -186,5 +194,37 @@ describe('conversation store (IndexedDB, browser only)', () => {
     a.client.stop();
     b.client.stop();
     await Promise.all([a.store.close(), b.store.close()]);
+  });
+
+  it('talks in a group: found by its conversation id, sender shown, typing by member, a new epoch resealed after stale_epoch', async () => {
+    const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
+    const carol = randomAddress();
+    devices.set(carol, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32))));
+    const c = await user(carol, devices.get(carol)!, relay, fetchFn);
+    const id = crypto.randomUUID();
+    const key = groupKey(id);
+    relay.groups.set(id, { epoch: 1, members: [alice, bob] });
+
+    const hello = await a.store.send(key, { kind: 'text', text: 'hello group' });
+    const frame = relay.written.get(alice)!.find((f) => f.type === 'send');
+    expect([frame?.group, frame?.peer]).toEqual([id, undefined]);
+    await until(() => b.store.messages(key).some((m) => m.key === hello.key));
+    expect(b.store.messages(key)[0]).toMatchObject({ peer: key, mine: false, sender: alice });
+    expect(b.store.list().map((x) => x.peer)).toEqual([key]);
+    b.store.typing(key);
+    await until(() => a.store.isTyping(key));
+    expect(a.store.typers(key)).toEqual([bob]);
+
+    // Carol joins: a new epoch. Alice's send is refused as stale, she re-reads the members and reseals.
+    relay.groups.set(id, { epoch: 2, members: [alice, bob, carol] });
+    const again = await a.store.send(key, { kind: 'text', text: 'welcome carol' });
+    expect(again.state).toBe('sent');
+    expect(relay.written.get(alice)!.filter((f) => f.type === 'send')).toHaveLength(3); // hello, the stale one, the resealed one
+    await until(() => c.store.messages(key).some((m) => m.key === again.key) && b.store.messages(key).some((m) => m.key === again.key));
+    const reply = await c.store.send(key, { kind: 'text', text: 'thanks' });
+    await until(() => a.store.messages(key).some((m) => m.key === reply.key && m.sender === carol));
+
+    for (const u of [a, b, c]) u.client.stop();
+    await Promise.all([a.store.close(), b.store.close(), c.store.close()]);
   });
 });

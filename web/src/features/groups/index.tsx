@@ -121,6 +121,13 @@ function GroupDetail({ app, id, onLeft }: { app: AppContext; id: string; onLeft:
       <p>
         {group.members.length} of {group.maxMembers} members · epoch {group.epoch}
       </p>
+      {myRole && (
+        <p>
+          <a href={`/chat/group:${group.id.toLowerCase()}`}>
+            Open chat
+          </a>
+        </p>
+      )}
       <h4>Members</h4>
       <ul class="plain" aria-label="Group members">
         {group.members.map((m) => (

@@ -375,10 +375,11 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 	}
 	switch r.Message.Kind {
 	case protocol.KindMessage:
-		if m.shown(r.CID) { // already in the history the chat opened with
-			return nil
+		// The history the chat opened with may hold it already (the client records a message as
+		// it hands it over); it is shown once, and read now either way.
+		if !m.shown(r.CID) {
+			m.lines = append(m.lines, historyLine(r, mine))
 		}
-		m.lines = append(m.lines, historyLine(r, mine))
 		if mine { // sent from another device of mine
 			return nil
 		}

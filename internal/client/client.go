@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -504,6 +505,7 @@ func (c *Client) serve(ctx context.Context, conn *Conn) error {
 			if f.Notification == nil {
 				break
 			}
+			c.groupChanged(ctx, f.Notification)
 			select {
 			case c.notifications <- *f.Notification:
 			default:
@@ -521,6 +523,38 @@ func (c *Client) serve(ctx context.Context, conn *Conn) error {
 			}
 			acks = acks[:0]
 		}
+	}
+}
+
+// groupChanged moves a group conversation to the group's new epoch when the API announces a
+// membership change (a group_epoch notification), in the background: the next send or frame
+// then goes out on a chain for the new members instead of being refused as stale first.
+func (c *Client) groupChanged(ctx context.Context, n *wire.Notification) {
+	if n.Kind != "group_epoch" {
+		return
+	}
+	var d struct {
+		GroupID uuid.UUID `json:"groupId"`
+		Epoch   uint64    `json:"epoch"`
+	}
+	if json.Unmarshal(n.Data, &d) != nil {
+		return
+	}
+	c.mu.Lock()
+	conv := c.convs[wire.GroupConversationID(d.GroupID)]
+	c.mu.Unlock()
+	if conv == nil {
+		return
+	}
+	conv.mu.Lock()
+	behind := conv.epoch < d.Epoch
+	conv.mu.Unlock()
+	if behind {
+		go func() {
+			if err := c.refresh(ctx, conv); err != nil {
+				c.log.Warn("re-read a changed group", "group", d.GroupID, "err", err)
+			}
+		}()
 	}
 }
 

@@ -13,7 +13,8 @@
 //   - Client: one protocol.Session per conversation, direct (Send, History) or a group's
 //     (SendGroup, GroupHistory; members and epoch from Config.Groups, the API's groups; a send
 //     the relay finds stale after a membership change re-reads them and goes out on a new
-//     chain; an envelope of an unknown conversation is matched against this account's groups);
+//     chain, as does a group_epoch notification; an envelope of an unknown conversation is
+//     matched against this account's groups);
 //     Run keeps a Conn up and reconnects with capped backoff; Send seals and resends the same envelope across
 //     reconnects until the relay acks it (a duplicate answer or an internal error is retried
 //     with the same bytes, so the same CID); received envelopes are deduplicated by CID,

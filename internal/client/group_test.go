@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/parleychat/parley/internal/client"
+	"github.com/parleychat/parley/internal/protocol"
 )
 
 // apiCall sends a JSON request as a's account and decodes the answer into out (when not nil).
@@ -61,7 +62,8 @@ func expectGroup(t *testing.T, c *client.Client, group uuid.UUID, from common.Ad
 // TestGroupMessages runs three clients against the real API and relay: a group created through
 // the API, messages both ways reaching every other member (the receivers learn the group from
 // the API), then a member removed: the next send finds its chain stale, re-reads the members,
-// goes out on a new chain, and the removed member gets nothing more.
+// goes out on a new chain, the others' sessions follow the API's notification (their frames
+// keep arriving), and the removed member gets nothing more.
 func TestGroupMessages(t *testing.T) {
 	t.Parallel()
 	s := newChatServer(t)
@@ -95,6 +97,21 @@ func TestGroupMessages(t *testing.T) {
 		t.Fatalf("alice's send after the membership change: %v", err)
 	}
 	expectGroup(t, bob.c, g.ID, aliceID.Account, "carol left")
+	// Bob has not sent since the change: the API's group_epoch notification moved his session to
+	// the new epoch, so his ephemeral frames are not refused as stale.
+	deadline := time.After(10 * time.Second)
+	for got := false; !got; {
+		if err := bob.c.SendGroupFrame(t.Context(), g.ID, []byte(`{"t":"typing"}`)); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case r := <-alice.c.Received():
+			got = r.Group == g.ID && r.Message.Sender == bobID.Account && r.Message.Kind == protocol.KindFrame
+		case <-time.After(200 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("bob's typing frame never reached alice after the membership change")
+		}
+	}
 	s.drained(t)
 	select {
 	case r := <-carol.c.Received():

@@ -25,7 +25,7 @@ import {
   type SessionState,
 } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
-import { RelayClosedError, RelayError, type ConversationTarget, type DeviceRef, type PushedEnvelope, type RelayClient } from './relay.js';
+import { RelayClosedError, RelayError, type ConversationTarget, type DeviceRef, type Notification, type PushedEnvelope, type RelayClient } from './relay.js';
 
 /** Where a message of mine is: sealing and sending, durable at the relay, on a peer device, read; or failed. */
 export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -239,6 +239,7 @@ export class IndexedConversations implements ConversationStore {
       },
     });
     deps.relay.on('frame', (b) => void this.receiveFrame(b).catch(() => undefined));
+    deps.relay.on('notification', (n) => void this.groupChanged(n).catch(() => undefined));
   }
 
   /** Loads every conversation's messages (for the list); call once after construction. */
@@ -560,6 +561,21 @@ export class IndexedConversations implements ConversationStore {
   }
 
   /** Re-reads the members' devices (and a group's epoch; a direct conversation's counts the changes); the next seal starts a chain wrapped to the new set. */
+  /**
+   * Moves a group's open session to the group's new epoch when the API announces a membership
+   * change (group_epoch), so the next message or frame needs no stale_epoch round first.
+   */
+  private async groupChanged(n: Notification): Promise<void> {
+    if (n.kind !== 'group_epoch') return;
+    const { groupId, epoch } = (n.data ?? {}) as { groupId?: string; epoch?: number };
+    const c = groupId === undefined ? undefined : this.convs.get(groupKey(groupId));
+    if (!c || epoch === undefined) return;
+    const conv = await c;
+    if (conv.epoch >= BigInt(epoch)) return;
+    await this.refresh(conv);
+    this.changed();
+  }
+
   private async refresh(conv: Conv): Promise<void> {
     const { epoch, members } = await this.members(conv.peer);
     conv.epoch = groupOf(conv.peer) ? epoch : conv.epoch + 1n;

@@ -32,7 +32,7 @@ class LoopbackRelay {
   /** Every frame written by a device, by account. */
   readonly written = new Map<string, WireFrame[]>();
   /** Groups by id: their epoch and member accounts (the API's tables). */
-  readonly groups = new Map<string, { epoch: number; members: string[] }>();
+  readonly groups = new Map<string, { epoch: number; members: string[]; read?: boolean }>();
 
   open(account: string): SocketLike {
     const relay = this;
@@ -83,6 +83,11 @@ class LoopbackRelay {
     }
   }
 
+  /** Pushes an API notification to a connected account. */
+  notify(to: string, kind: string, data: unknown) {
+    this.sockets.get(to)?.push({ type: 'notification', notification: { id: ++this.seq, kind, data, created_at: new Date().toISOString() } });
+  }
+
   /** Pushes an envelope again (a redelivery after a lost ack). */
   redeliver(to: string, cid: string, envelope: Uint8Array) {
     this.sockets.get(to)?.push({ type: 'envelope', seq: ++this.seq, cid, envelope: toBase64(envelope) });
@@ -101,7 +106,10 @@ function directory(devices: Map<string, Device>, relay: LoopbackRelay): Fetch {
     if (path === '/v1/groups') return Response.json({ groups: [...relay.groups.keys()].map((id) => ({ id })) });
     const g = /^\/v1\/groups\/([0-9a-f-]{36})$/.exec(path);
     const group = g && relay.groups.get(g[1]!);
-    if (group) return Response.json({ id: g[1], name: 'Club', epoch: group.epoch, members: group.members.map((address) => ({ address, role: 'member' })) });
+    if (group) {
+      group.read = true; // this epoch's members were read
+      return Response.json({ id: g[1], name: 'Club', epoch: group.epoch, members: group.members.map((address) => ({ address, role: 'member' })) });
+    }
     const m = /^\/v1\/users\/(0x[0-9a-f]{40})\/devices$/.exec(path);
     const d = m && devices.get(m[1]!);
     if (!d) return new Response(JSON.stringify({ code: 'not_found' }), { status: 404 });
@@ -196,7 +204,7 @@ describe('conversation store (IndexedDB, browser only)', () => {
     await Promise.all([a.store.close(), b.store.close()]);
   });
 
-  it('talks in a group: found by its conversation id, sender shown, typing by member, a new epoch resealed after stale_epoch', async () => {
+  it('talks in a group: found by its conversation id, sender shown, typing by member, a new epoch resealed after stale_epoch or taken from the notification', async () => {
     const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
     const carol = randomAddress();
     devices.set(carol, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32))));
@@ -223,6 +231,19 @@ describe('conversation store (IndexedDB, browser only)', () => {
     await until(() => c.store.messages(key).some((m) => m.key === again.key) && b.store.messages(key).some((m) => m.key === again.key));
     const reply = await c.store.send(key, { kind: 'text', text: 'thanks' });
     await until(() => a.store.messages(key).some((m) => m.key === reply.key && m.sender === carol));
+
+    // Carol leaves: the API's group_epoch notification moves Alice's session on before she sends
+    // (the store announces a change once it re-read the group at the new epoch).
+    relay.groups.set(id, { epoch: 3, members: [alice, bob] });
+    let changes = 0;
+    const off = a.store.subscribe(() => relay.groups.get(id)!.read && changes++);
+    relay.notify(alice, 'group_epoch', { groupId: id, epoch: 3, reason: 'left' });
+    await until(() => changes > 0);
+    off();
+    const sends = relay.written.get(alice)!.filter((f) => f.type === 'send').length;
+    const bye = await a.store.send(key, { kind: 'text', text: 'bye carol' });
+    expect(relay.written.get(alice)!.filter((f) => f.type === 'send')).toHaveLength(sends + 1); // no stale round
+    await until(() => b.store.messages(key).some((m) => m.key === bye.key));
 
     for (const u of [a, b, c]) u.client.stop();
     await Promise.all([a.store.close(), b.store.close(), c.store.close()]);

@@ -363,11 +363,7 @@ func (c *Client) send(ctx context.Context, conv *conversation, plaintext []byte)
 		conv.mu.Lock()
 		to := conv.to
 		conv.mu.Unlock()
-		if conv.group != uuid.Nil {
-			_, err = conn.SendGroup(ctx, conv.group, to, env)
-		} else {
-			_, err = conn.Send(ctx, conv.peer, to, env)
-		}
+		_, err = conn.send(ctx, conv.address(&wire.Frame{Type: wire.TypeSend, To: to, Envelope: env}))
 		switch {
 		case err == nil || errors.Is(err, ErrDuplicate):
 			conv.record(Received{Peer: conv.peer, Group: conv.group, CID: id.String(), At: time.Now(), Message: &protocol.Message{
@@ -427,10 +423,18 @@ func (c *Client) sendFrame(ctx context.Context, peer common.Address, group uuid.
 	if err != nil {
 		return err
 	}
-	if group != uuid.Nil {
-		return conn.write(&wire.Frame{Type: wire.TypeFrame, Group: group.String(), Envelope: env})
+	return conn.write(conv.address(&wire.Frame{Type: wire.TypeFrame, Envelope: env}))
+}
+
+// address names conv on f, the peer of a direct conversation or the group of a group's, and
+// returns f.
+func (conv *conversation) address(f *wire.Frame) *wire.Frame {
+	if conv.group != uuid.Nil {
+		f.Group = conv.group.String()
+	} else {
+		f.Peer = &conv.peer
 	}
-	return conn.SendFrame(peer, env)
+	return f
 }
 
 // History returns the last HistoryLimit messages sent and received in the direct conversation
@@ -632,7 +636,7 @@ func (c *Client) conversationOf(ctx context.Context, env *protocol.Envelope) (*c
 	}
 	peer := env.SenderAccount()
 	if peer == c.cfg.Identity.Account {
-		peer, _ = c.peerOf(env) // not found: a group of this account, or nothing
+		peer = c.wrappedPeer(env)
 	}
 	group := uuid.Nil
 	if want := wire.DirectConversationID(c.cfg.Identity.Account, peer); !bytes.Equal(env.Conversation, want[:]) {
@@ -659,24 +663,15 @@ func (c *Client) conversationOf(ctx context.Context, env *protocol.Envelope) (*c
 	return conv, nil
 }
 
-// peerOf finds the peer of an envelope from this account's other device: from a known
-// conversation, else from the key wraps of a chain's first envelope (the peer's devices are
-// recipients; a note to self has only this account's).
-func (c *Client) peerOf(env *protocol.Envelope) (common.Address, error) {
-	c.mu.Lock()
-	conv := c.convs[[32]byte(env.Conversation)]
-	c.mu.Unlock()
-	if conv != nil {
-		return conv.peer, nil
-	}
-	if len(env.Wraps) == 0 {
-		return common.Address{}, errors.New("client: envelope from another own device in an unknown conversation")
-	}
+// wrappedPeer guesses the peer of a direct conversation's envelope from this account's other
+// device: the first other account its key wraps name (a chain's first envelope wraps to the
+// peer's devices; a note to self, or an envelope without wraps, names this account only).
+func (c *Client) wrappedPeer(env *protocol.Envelope) common.Address {
 	self := c.cfg.Identity.Account
 	for _, w := range env.Wraps {
 		if a := common.BytesToAddress(w.Account); a != self {
-			return a, nil
+			return a
 		}
 	}
-	return self, nil
+	return self
 }

@@ -195,7 +195,12 @@ func (c *Conn) Submit(peer common.Address, to []wire.DeviceRef, envelope []byte)
 // Send sends an envelope to the direct conversation with peer, addressed to the devices in to,
 // and waits until the relay made it durable; it returns the envelope's CID.
 func (c *Conn) Send(ctx context.Context, peer common.Address, to []wire.DeviceRef, envelope []byte) (string, error) {
-	wait, err := c.Submit(peer, to, envelope)
+	return c.send(ctx, &wire.Frame{Type: wire.TypeSend, Peer: &peer, To: to, Envelope: envelope})
+}
+
+// send writes a send frame and waits for the relay's answer.
+func (c *Conn) send(ctx context.Context, f *wire.Frame) (string, error) {
+	wait, err := c.request(f)
 	if err != nil {
 		return "", err
 	}
@@ -235,17 +240,7 @@ func (c *Conn) request(f *wire.Frame) (func(context.Context) (string, error), er
 // SendGroup sends an envelope to the conversation of the group with id group, addressed to
 // the devices in to, and waits until the relay made it durable; it returns the envelope's CID.
 func (c *Conn) SendGroup(ctx context.Context, group uuid.UUID, to []wire.DeviceRef, envelope []byte) (string, error) {
-	wait, err := c.request(&wire.Frame{Type: wire.TypeSend, Group: group.String(), To: to, Envelope: envelope})
-	if err != nil {
-		return "", err
-	}
-	return wait(ctx)
-}
-
-// SendFrame relays an ephemeral frame envelope to the conversation's online devices. A
-// rejection arrives on Incoming as an error frame.
-func (c *Conn) SendFrame(peer common.Address, envelope []byte) error {
-	return c.write(&wire.Frame{Type: wire.TypeFrame, Peer: &peer, Envelope: envelope})
+	return c.send(ctx, &wire.Frame{Type: wire.TypeSend, Group: group.String(), To: to, Envelope: envelope})
 }
 
 // Ack tells the relay that pushed envelopes are safely handled, so it deletes them.

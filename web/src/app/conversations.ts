@@ -218,6 +218,8 @@ const typingHint = 5_000;
 export class IndexedConversations implements ConversationStore {
   private readonly me: string;
   private readonly convs = new Map<string, Promise<Conv>>();
+  /** Conversation key → hex conversation id (see idOf), so matching an envelope hashes nothing twice. */
+  private readonly ids = new Map<string, string>();
   private readonly history = new Map<string, ChatMessage[]>();
   /** Conversation key → typing account → until when. */
   private readonly typingUntil = new Map<string, Map<string, number>>();
@@ -494,19 +496,27 @@ export class IndexedConversations implements ConversationStore {
    */
   private async keyOf(sender: Uint8Array, wrapAccounts: Uint8Array[], conversation: Uint8Array): Promise<string | undefined> {
     const id = toHex(conversation);
-    const is = (key: string) => {
-      try {
-        return toHex(conversationId(this.me, key)) === id;
-      } catch {
-        return false; // not a conversation key (a stray history entry)
-      }
-    };
+    const is = (key: string) => this.idOf(key) === id;
     const known = [...this.convs.keys(), ...this.history.keys()].find(is);
     if (known) return known;
     const direct = [sender, ...wrapAccounts].map(hexAddress).find(is);
     if (direct) return direct;
     const { groups } = await this.deps.api.get<{ groups: { id: string }[] }>('/v1/groups');
     return groups.map((g) => groupKey(g.id)).find(is);
+  }
+
+  /** The hex conversation id of a key, computed once per key; '' for what is not a conversation key (a stray history entry). */
+  private idOf(key: string): string {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      try {
+        id = toHex(conversationId(this.me, key));
+      } catch {
+        id = '';
+      }
+      this.ids.set(key, id);
+    }
+    return id;
   }
 
   /** The relay's address of a conversation: the peer, or the group. */

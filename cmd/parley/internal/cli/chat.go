@@ -217,12 +217,16 @@ type chatModel struct {
 	peer      common.Address
 	group     uuid.UUID // the group chatted in (-group), uuid.Nil in a direct chat
 	peerReady bool      // the peer has a device (or this is a group): sends need no check
-	lines     []chatLine
-	receipts  map[string]string // marks for CIDs whose send has not returned yet
-	typing    time.Time         // the peer is typing until then
-	typed     time.Time         // when my last typing frame went out
-	vp        viewport.Model
-	in        textinput.Model
+	with      string    // who the header says I chat with: the peer or the group
+	// post sends a message and hint an ephemeral frame to the conversation (peer or group).
+	post     func(text []byte) (string, error)
+	hint     func(frame []byte) error
+	lines    []chatLine
+	receipts map[string]string // marks for CIDs whose send has not returned yet
+	typing   time.Time         // the peer is typing until then
+	typed    time.Time         // when my last typing frame went out
+	vp       viewport.Model
+	in       textinput.Model
 }
 
 var (
@@ -248,8 +252,12 @@ func newChatModel(ctx context.Context, c *client.Client, api *client.API, me cli
 	vp.KeyMap = viewport.KeyMap{PageUp: key.NewBinding(key.WithKeys("pgup")), PageDown: key.NewBinding(key.WithKeys("pgdown"))}
 	in.Width = 77
 	m := &chatModel{ctx: ctx, c: c, api: api, me: me, peer: peer, group: group, peerReady: group != uuid.Nil, in: in, vp: vp, receipts: map[string]string{}}
+	m.with, m.post, m.hint = short(peer), func(b []byte) (string, error) { return c.Send(ctx, peer, b) },
+		func(b []byte) error { return c.SendFrame(ctx, peer, b) }
 	with, history := peer.Hex(), c.History(peer)
 	if group != uuid.Nil {
+		m.with, m.post, m.hint = "group "+group.String()[:8], func(b []byte) (string, error) { return c.SendGroup(ctx, group, b) },
+			func(b []byte) error { return c.SendGroupFrame(ctx, group, b) }
 		with, history = "group "+group.String(), c.GroupHistory(group)
 	}
 	m.notice(fmt.Sprintf("you are %s (device %d); chatting with %s", me.Account.Hex(), me.DeviceID, with))
@@ -408,12 +416,7 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 func (m *chatModel) sendFrame(f frameBody) tea.Cmd {
 	return func() tea.Msg {
 		b, _ := json.Marshal(f)
-		// A hint: a lost one only leaves a mark at ✓ or no "typing…".
-		if m.group != uuid.Nil {
-			_ = m.c.SendGroupFrame(m.ctx, m.group, b)
-		} else {
-			_ = m.c.SendFrame(m.ctx, m.peer, b)
-		}
+		_ = m.hint(b) // a hint: a lost one only leaves a mark at ✓ or no "typing…"
 		return nil
 	}
 }
@@ -471,11 +474,7 @@ func (m *chatModel) submit() tea.Cmd {
 				return sentMsg{idx: idx, err: errNoPeerDevice}
 			}
 		}
-		send := func() (string, error) { return m.c.Send(m.ctx, m.peer, []byte(text)) }
-		if m.group != uuid.Nil {
-			send = func() (string, error) { return m.c.SendGroup(m.ctx, m.group, []byte(text)) }
-		}
-		cid, err := send()
+		cid, err := m.post([]byte(text))
 		return sentMsg{idx: idx, cid: cid, err: err}
 	}
 }
@@ -512,11 +511,7 @@ func (m *chatModel) View() string {
 	if time.Now().Before(m.typing) {
 		typing = "· typing… "
 	}
-	with := short(m.peer)
-	if m.group != uuid.Nil {
-		with = "group " + m.group.String()[:8]
-	}
-	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s %s", short(m.me.Account), with, typing))
+	header := styleHeader.Render(fmt.Sprintf(" parley chat · %s ↔ %s %s", short(m.me.Account), m.with, typing))
 	help := styleHelp.Render(lipgloss.NewStyle().MaxWidth(m.vp.Width).Render(chatHelp))
 	return header + "\n" + m.vp.View() + "\n" + m.in.View() + "\n" + help
 }

@@ -302,16 +302,14 @@ func (c *Client) recipients(members []protocol.Member) []wire.DeviceRef {
 }
 
 // refresh re-reads the members' devices (and a group's epoch) after the relay said they
-// changed; the next Seal starts a new chain. A direct conversation's epoch counts the changes.
+// changed; the next Seal starts a new chain. A direct conversation stays at epoch 0: no one
+// keeps an epoch both sides share, and a receiver refuses new chains of an epoch below its own.
 func (c *Client) refresh(ctx context.Context, conv *conversation) error {
 	epoch, members, err := c.members(ctx, conv.peer, conv.group)
 	if err != nil {
 		return err
 	}
 	conv.mu.Lock()
-	if conv.group == uuid.Nil {
-		epoch = conv.epoch + 1
-	}
 	conv.epoch = epoch
 	err = conv.sess.SetMembers(conv.epoch, members)
 	if err == nil {

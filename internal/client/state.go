@@ -334,7 +334,11 @@ func (c *Client) restore(st *savedState) error {
 				return fmt.Errorf("client: saved group %q: %w: %w", sc.Group, protocol.ErrMalformed, err)
 			}
 		}
-		conv, err := c.newConversation(sc.Peer, group, sc.Epoch, sc.Members)
+		epoch := sc.Epoch
+		if group == uuid.Nil {
+			epoch = 0 // older clients counted a direct conversation's changes, refusing the peer's chains
+		}
+		conv, err := c.newConversation(sc.Peer, group, epoch, sc.Members)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 // Node-only files stay out: anvil (test/app/registry, test/features/{tips,link}) and node:crypto
 // (test/app/conversations); scripts/test-web.sh runs them in the Node suite.
 export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   server: { fs: { allow: ['..'] } },
   test: {
     include: ['test/protocol/**/*.test.ts', 'test/app/{wallets,siwe,chain,api,relay,sessionstate}.test.ts', 'test/generated.test.ts', 'test/features/{qr,backup,room}.test.ts', 'test/browser/**/*.test.ts'],

@@ -283,12 +283,16 @@ describe('two people', () => {
     };
     const from = (p: Person, who: string, text: string) =>
       p.page.getByRole('log', { name: 'Conversation history' }).getByRole('listitem', { name: new RegExp(`^${who}, `) }).filter({ hasText: text }).waitFor({ timeout: 30_000 });
+    const receipt = (text: string, label: string) =>
+      alice.page.getByRole('log', { name: 'Conversation history' }).getByRole('listitem').filter({ hasText: text }).getByLabel(`Delivery: ${label}`, { exact: true }).waitFor({ timeout: 30_000 });
     await Promise.all([groupChat(alice), groupChat(carol)]);
     const hello = say('Welcome to the club, Carol');
     await send(alice, hello);
     await from(alice, 'You', hello);
+    await receipt(hello, 'Read by 1 of 2'); // Carol has the chat open; Bob not yet
     await groupChat(bob); // his device received it before he opened the chat
     await Promise.all([from(bob, 'Alice', hello), from(carol, 'Alice', hello)]);
+    await receipt(hello, 'Read by everyone');
     const thanks = say('Thanks, glad to be here');
     await carol.page.getByLabel('Message', { exact: true }).fill(thanks);
     await alice.page.getByRole('region', { name: 'Chat with E2E Club' }).getByText('Carol is typing…').waitFor({ timeout: 15_000 });

@@ -25,10 +25,10 @@ import {
   type SessionState,
 } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
+import { applyReceipt, type DeliveryState, type GroupReceipts, type ReceiptKind } from './receipts.js';
 import { RelayClosedError, RelayError, type ConversationTarget, type DeviceRef, type Notification, type PushedEnvelope, type RelayClient } from './relay.js';
 
-/** Where a message of mine is: sealing and sending, durable at the relay, on a peer device, read; or failed. */
-export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type { DeliveryState, GroupReceipts } from './receipts.js';
 
 /** What a message says: text, or a tip announcement (the tips feature sends it). */
 export type MessageBody = { kind: 'text'; text: string } | { kind: 'tip'; txHash: string; amount: string; token?: string; note?: string };
@@ -51,6 +51,8 @@ export interface ChatMessage {
   state: DeliveryState;
   /** Why sending failed, for state 'failed'. */
   error?: string;
+  /** Who of the members has my group message and has read it (messages of mine in a group). */
+  receipts?: GroupReceipts;
   /** The CIDs of the envelopes it links as prev (received messages), for loading older history. */
   links?: string[];
 }
@@ -399,6 +401,7 @@ export class IndexedConversations implements ConversationStore {
       state: mine ? 'sent' : 'delivered',
       links: msg.prev.map((c) => c.toString()),
     };
+    if (mine) Object.assign(m, this.receiptsOf(conv));
     const state = await conv.session.snapshot();
     const db = await this.db;
     const tx = db.transaction(['messages', 'sessions'], 'readwrite');
@@ -429,7 +432,7 @@ export class IndexedConversations implements ConversationStore {
           throw err;
         }
       }
-      const sent: ChatMessage = { ...local, key: cid.toString(), state: 'sent' };
+      const sent: ChatMessage = { ...local, key: cid.toString(), state: 'sent', ...this.receiptsOf(conv) };
       const db = await this.db;
       const tx = db.transaction('messages', 'readwrite');
       await Promise.all([tx.store.delete(local.key), tx.store.put(sent), tx.done]);
@@ -471,22 +474,40 @@ export class IndexedConversations implements ConversationStore {
       if (!typing) this.typingUntil.set(peer, (typing = new Map()));
       typing.set(from, this.now() + typingHint);
       setTimeout(() => this.changed(), typingHint + 50);
-    } else if (frame.t === 'delivered' || frame.t === 'read') {
-      const cids = new Set(frame.cids);
-      const order: DeliveryState[] = ['sending', 'sent', 'delivered', 'read'];
-      for (const m of this.messages(peer)) {
-        if (!cids.has(m.key)) continue;
-        if (fromMe && frame.t === 'read' && !m.mine) await this.update(m, { state: 'read' }); // read on my other device
-        if (!fromMe && m.mine && order.indexOf(frame.t) > order.indexOf(m.state)) await this.update(m, { state: frame.t });
-      }
-      if (frame.t === 'read' && !fromMe) {
-        // read up to the newest receipted message: earlier ones are read too
-        const h = this.messages(peer);
-        const last = h.findLastIndex((m) => cids.has(m.key));
-        for (const m of h.slice(0, last + 1)) if (m.mine && m.state !== 'read' && m.state !== 'failed' && m.state !== 'sending') await this.update(m, { state: 'read' });
-      }
+    } else if ((frame.t === 'delivered' || frame.t === 'read') && Array.isArray(frame.cids)) {
+      await this.receipt(peer, frame.t, new Set(frame.cids), from);
     }
     this.changed();
+  }
+
+  /**
+   * Applies a receipt from account from to the conversation's messages: from another device of
+   * mine, a read receipt marks received messages read; from someone else it moves my messages it
+   * names forward (a read one also my earlier messages: they were read up to it), per member in a
+   * group. The new states are computed and shown at once, so receipts arriving together all count.
+   */
+  private async receipt(peer: string, kind: ReceiptKind, cids: Set<string>, from: string): Promise<void> {
+    const db = await this.db;
+    const h = this.messages(peer);
+    const last = kind === 'read' ? h.findLastIndex((m) => cids.has(m.key)) : -1;
+    const changed: ChatMessage[] = [];
+    h.forEach((m, i) => {
+      let patch: Partial<ChatMessage> | undefined;
+      if (from === this.me) patch = kind === 'read' && !m.mine && m.state !== 'read' && cids.has(m.key) ? { state: 'read' } : undefined;
+      else if (m.mine && (cids.has(m.key) || i <= last)) patch = applyReceipt(m, kind, from);
+      if (patch) changed.push({ ...m, ...patch });
+    });
+    if (changed.length === 0) return;
+    for (const m of changed) this.replace(m.key, m);
+    const tx = db.transaction('messages', 'readwrite');
+    await Promise.all([...changed.map((m) => tx.store.put(m)), tx.done]);
+  }
+
+  /** The receipts a new message of mine starts with: in a group, none yet from the other accounts it is encrypted to. */
+  private receiptsOf(conv: Conv): { receipts?: GroupReceipts } {
+    if (!groupOf(conv.peer)) return {};
+    const audience = [...new Set(conv.to.map((d) => d.account.toLowerCase()))].filter((a) => a !== this.me);
+    return { receipts: { audience, delivered: [], read: [] } };
   }
 
   /**

@@ -4,13 +4,11 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { groupOf } from '../app/conversations.js';
-import type { AppContext, ChatMessage, DeliveryState, TipButtonProps, TipStatusProps } from '../app/context.js';
+import type { AppContext, ChatMessage, TipButtonProps, TipStatusProps } from '../app/context.js';
 import { Avatar, ErrorText, Name, nameOf, short, useProfile } from './common.js';
 import { useContacts } from './Contacts.js';
+import { Delivery } from './Delivery.js';
 import { features } from './routes.js';
-
-const stateLabel: Record<DeliveryState, string> = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
-const stateMark: Record<DeliveryState, string> = { sending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
 
 /** Re-renders on every change of the conversation store. */
 function useStore(app: AppContext): void {
@@ -92,14 +90,10 @@ function Bubble({ app, m, peerName, group, TipStatus }: { app: AppContext; m: Ch
           <code title={m.body.txHash}>{short(m.body.txHash)}</code>
         </p>
       )}
-      <p class="meta">
+      <div class="meta">
         <time dateTime={new Date(m.at).toISOString()}>{time}</time>
-        {m.mine && (
-          <span class={`state state-${m.state}`} title={m.error} aria-label={`Delivery: ${stateLabel[m.state]}`}>
-            {stateMark[m.state]} {stateLabel[m.state]}
-          </span>
-        )}
-      </p>
+        {m.mine && <Delivery api={app.api} m={m} />}
+      </div>
       {m.state === 'failed' && m.mine && m.body.kind === 'text' && (
         <button type="button" class="link" onClick={() => void app.conversations.send(m.peer, m.body).catch(() => undefined)}>
           Send again

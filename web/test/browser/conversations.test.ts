@@ -1,9 +1,12 @@
+import { h, render } from 'preact';
 import { describe, expect, it } from 'vitest';
 import { ApiClient, type Fetch } from '../../src/app/api.js';
 import { toBase64 } from '../../src/app/base64.js';
 import { groupKey, IndexedConversations } from '../../src/app/conversations.js';
 import { RelayClient, type SocketLike, type WireFrame } from '../../src/app/relay.js';
 import { decodeEnvelope, Device, envelopeCID, toHex } from '../../src/protocol/index.js';
+import { short } from '../../src/ui/common.js';
+import { Delivery } from '../../src/ui/Delivery.js';
 
 const randomAddress = () => `0x${toHex(crypto.getRandomValues(new Uint8Array(20)))}`;
 
@@ -229,6 +232,20 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(again.state).toBe('sent');
     expect(relay.written.get(alice)!.filter((f) => f.type === 'send')).toHaveLength(3); // hello, the stale one, the resealed one
     await until(() => c.store.messages(key).some((m) => m.key === again.key) && b.store.messages(key).some((m) => m.key === again.key));
+
+    // Read receipts per member: Bob's counts for him alone, Carol's then completes it.
+    const line = document.createElement('div');
+    const shown = () => {
+      render(h(Delivery, { api: new ApiClient(fetchFn), m: a.store.messages(key).find((m) => m.key === again.key)! }), line);
+      return line.querySelector('[aria-label^="Delivery: "]')?.getAttribute('aria-label');
+    };
+    b.store.markRead(key);
+    await until(() => shown() === 'Delivery: Read by 1 of 2');
+    await until(() => line.querySelector('ul[aria-label="Receipts"]')?.textContent === `${short(bob)}: read${short(carol)}: delivered`);
+    c.store.markRead(key);
+    await until(() => shown() === 'Delivery: Read by everyone');
+    expect(a.store.messages(key).find((m) => m.key === again.key)?.state).toBe('read');
+    render(null, line);
     const reply = await c.store.send(key, { kind: 'text', text: 'thanks' });
     await until(() => a.store.messages(key).some((m) => m.key === reply.key && m.sender === carol));
 

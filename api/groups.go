@@ -52,8 +52,9 @@ func (s *Server) mayJoin(ctx context.Context, q *appdb.Queries, by, who string) 
 	return nil
 }
 
-// addMembers adds accounts to a locked group within its size limit and bumps the epoch.
-func (s *Server) addMembers(ctx context.Context, q *appdb.Queries, group uuid.UUID, accounts []string, role gen.Role, reason string, now time.Time) error {
+// addMembers adds accounts to a locked group within its size limit, settles their pending
+// join requests as approved by by, and bumps the epoch.
+func (s *Server) addMembers(ctx context.Context, q *appdb.Queries, group uuid.UUID, accounts []string, role gen.Role, by, reason string, now time.Time) error {
 	g, err := q.LockGroup(ctx, pgUUID(group))
 	if err != nil {
 		return fmt.Errorf("lock group: %w", err)
@@ -67,6 +68,10 @@ func (s *Server) addMembers(ctx context.Context, q *appdb.Queries, group uuid.UU
 	}
 	if int(n) != len(accounts) {
 		return ErrConflict.with("already a member", nil)
+	}
+	err = q.SettleJoinRequests(ctx, appdb.SettleJoinRequestsParams{GroupID: pgUUID(group), Accounts: accounts, Now: ts(now), DecidedBy: ptrText(by)})
+	if err != nil {
+		return fmt.Errorf("settle join requests: %w", err)
 	}
 	_, err = q.BumpEpoch(ctx, appdb.BumpEpochParams{GroupID: pgUUID(group), Reason: reason, Now: ts(now)})
 	return wrap("bump epoch", err)
@@ -176,13 +181,16 @@ func (s *Server) AddGroupMember(c echo.Context, group uuid.UUID) error {
 		if err != nil {
 			return err
 		}
-		if !isAdmin(mine) {
+		switch {
+		case !isAdmin(mine):
 			return ErrNotAdmin
+		case role == gen.RoleAdmin && mine != gen.RoleOwner:
+			return ErrNotAdmin.with("only the owner may make admins", nil)
 		}
 		if err := s.mayJoin(ctx, q, me, who); err != nil {
 			return err
 		}
-		if err := s.addMembers(ctx, q, group, []string{who}, role, "member_added", now); err != nil {
+		if err := s.addMembers(ctx, q, group, []string{who}, role, me, "member_added", now); err != nil {
 			return err
 		}
 		if err := notify(ctx, q, who, "group_added", map[string]any{"groupId": group, "by": me}, now); err != nil {
@@ -322,7 +330,7 @@ func (s *Server) DecideJoinRequest(c echo.Context, group uuid.UUID, id uuid.UUID
 		}
 		out = joinRequestOf(appdb.InsertJoinRequestRow(r))
 		if status == "approved" {
-			if err := s.addMembers(ctx, q, group, []string{r.Account}, gen.RoleMember, "member_joined", now); err != nil {
+			if err := s.addMembers(ctx, q, group, []string{r.Account}, gen.RoleMember, me, "member_joined", now); err != nil {
 				return err
 			}
 		}
@@ -375,7 +383,8 @@ func (s *Server) CreateInvite(c echo.Context) error {
 }
 
 // RedeemInvite uses one of an invite's uses: a chat invite makes caller and creator mutual
-// contacts with consent allowed; a group invite files a join request the members decide.
+// contacts with consent allowed; a group invite, while its creator is still an admin of the
+// group, files a join request the members decide.
 func (s *Server) RedeemInvite(c echo.Context, token string) error {
 	ctx, me, now := c.Request().Context(), account(c), s.now()
 	var out gen.Redemption
@@ -401,6 +410,11 @@ func (s *Server) RedeemInvite(c echo.Context, token string) error {
 			}
 			out = gen.Redemption{Kind: gen.RedemptionKindContact, Contact: &inv.Creator}
 			return notify(ctx, q, inv.Creator, "invite_redeemed", map[string]any{"by": me}, now)
+		}
+		// Under the group's lock, so a concurrent add either comes first (and this conflicts)
+		// or settles the request filed here.
+		if _, err := q.LockGroup(ctx, inv.GroupID); err != nil {
+			return fmt.Errorf("lock group: %w", err)
 		}
 		if _, err := memberRole(ctx, q, inv.GroupID.Bytes, me); err == nil {
 			return ErrConflict.with("you are already a member", nil)

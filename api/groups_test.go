@@ -177,3 +177,89 @@ func TestInvites(t *testing.T) {
 	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: "/v1/invites/short/redeem", token: dave.tokens.AccessToken})
 	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: "/v1/invites", token: dave.tokens.AccessToken, body: `{"maxUses":0}`})
 }
+
+// TestGroupAdminsCannotMakeAdmins: promotion is the owner's; an admin adding someone as an
+// admin would hand out a role only the owner may grant.
+func TestGroupAdminsCannotMakeAdmins(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	owner, admin, newcomer := e.login(), e.login(), e.login()
+	var g gen.Group
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken, body: gen.GroupInput{Name: "g", Members: []string{admin.address}}}).decode(t, &g)
+	gp := "/v1/groups/" + g.Id.String()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"admin"}`})
+
+	asAdmin := gen.MemberInput{Address: newcomer.address, Role: ptr(gen.MemberInputRoleAdmin)}
+	if p := e.must(http.StatusForbidden, request{method: http.MethodPost, path: gp + "/members", token: admin.tokens.AccessToken, body: asAdmin}).problem(t); p.Code != "not_group_admin" {
+		t.Fatalf("problem %+v", p)
+	}
+	e.must(http.StatusOK, request{method: http.MethodGet, path: gp, token: owner.tokens.AccessToken}).decode(t, &g)
+	if len(g.Members) != 2 || g.Epoch != 1 {
+		t.Fatalf("refused add changed the group: %+v", g)
+	}
+	// The admin still adds plain members, the owner admins.
+	e.must(http.StatusOK, request{method: http.MethodPost, path: gp + "/members", token: admin.tokens.AccessToken, body: gen.MemberInput{Address: newcomer.address}})
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: gp + "/members/" + newcomer.address, token: owner.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodPost, path: gp + "/members", token: owner.tokens.AccessToken, body: asAdmin}).decode(t, &g)
+	roles := map[string]gen.Role{}
+	for _, m := range g.Members {
+		roles[m.Address] = m.Role
+	}
+	if roles[newcomer.address] != gen.RoleAdmin {
+		t.Fatalf("owner's add as admin: %+v", g.Members)
+	}
+}
+
+// TestGroupInviteDiesWithItsCreatorsRole: a group invite is an admin's; once its creator is
+// no longer an admin of the group (removed or demoted), the link files no more join requests.
+func TestGroupInviteDiesWithItsCreatorsRole(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	owner, admin, carol, dave := e.login(), e.login(), e.login(), e.login()
+	var g gen.Group
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken, body: gen.GroupInput{Name: "g", Members: []string{admin.address}}}).decode(t, &g)
+	gp := "/v1/groups/" + g.Id.String()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"admin"}`})
+	var inv gen.Invite
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: admin.tokens.AccessToken, body: gen.InviteInput{GroupId: &g.Id, MaxUses: ptr(10)}}).decode(t, &inv)
+	redeem := "/v1/invites/" + inv.Token + "/redeem"
+	e.must(http.StatusOK, request{method: http.MethodPost, path: redeem, token: carol.tokens.AccessToken})
+
+	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"member"}`})
+	e.must(http.StatusNotFound, request{method: http.MethodPost, path: redeem, token: dave.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"admin"}`})
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodPost, path: redeem, token: dave.tokens.AccessToken})
+
+	var reqs struct{ Requests []gen.JoinRequest }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: gp + "/join-requests", token: owner.tokens.AccessToken}).decode(t, &reqs)
+	if len(reqs.Requests) != 1 || reqs.Requests[0].Address != carol.address {
+		t.Fatalf("join requests %+v", reqs)
+	}
+}
+
+// TestJoinRequestSettledByMembership: a pending join request is settled when its requester
+// becomes a member another way, so approving it after the member was removed cannot bring
+// them back.
+func TestJoinRequestSettledByMembership(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	owner, member, mallory := e.login(), e.login(), e.login()
+	var g gen.Group
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken, body: gen.GroupInput{Name: "g", Members: []string{member.address}}}).decode(t, &g)
+	gp := "/v1/groups/" + g.Id.String()
+	var inv gen.Invite
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: owner.tokens.AccessToken, body: gen.InviteInput{GroupId: &g.Id}}).decode(t, &inv)
+	var red gen.Redemption
+	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: mallory.tokens.AccessToken}).decode(t, &red)
+
+	e.must(http.StatusOK, request{method: http.MethodPost, path: gp + "/members", token: owner.tokens.AccessToken, body: gen.MemberInput{Address: mallory.address}})
+	var reqs struct{ Requests []gen.JoinRequest }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: gp + "/join-requests", token: member.tokens.AccessToken}).decode(t, &reqs)
+	if len(reqs.Requests) != 0 {
+		t.Fatalf("pending after joining: %+v", reqs)
+	}
+	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: gp + "/members/" + mallory.address, token: owner.tokens.AccessToken})
+	e.must(http.StatusConflict, request{method: http.MethodPost, path: gp + "/join-requests/" + red.JoinRequest.Id.String() + "/approve", token: member.tokens.AccessToken})
+	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp, token: mallory.tokens.AccessToken})
+}

@@ -457,9 +457,35 @@ func (q *Queries) SetMemberRole(ctx context.Context, arg SetMemberRoleParams) (i
 	return result.RowsAffected(), nil
 }
 
+const settleJoinRequests = `-- name: SettleJoinRequests :exec
+UPDATE group_join_requests SET status = 'approved', decided_at = $1, decided_by = $2
+WHERE group_id = $3 AND account = ANY ($4::text[]) AND status = 'pending'
+`
+
+type SettleJoinRequestsParams struct {
+	Now       pgtype.Timestamptz
+	DecidedBy pgtype.Text
+	GroupID   pgtype.UUID
+	Accounts  []string
+}
+
+// Marks the pending join requests of accounts that just became members approved.
+func (q *Queries) SettleJoinRequests(ctx context.Context, arg SettleJoinRequestsParams) error {
+	_, err := q.db.Exec(ctx, settleJoinRequests,
+		arg.Now,
+		arg.DecidedBy,
+		arg.GroupID,
+		arg.Accounts,
+	)
+	return err
+}
+
 const useInvite = `-- name: UseInvite :one
 UPDATE invites SET uses = uses + 1
 WHERE token_hash = $1 AND expires_at > $2::timestamptz AND uses < max_uses
+  AND (group_id IS NULL OR EXISTS (
+    SELECT 1 FROM group_members m
+    WHERE m.group_id = invites.group_id AND m.account = invites.creator AND m.role IN ('owner', 'admin')))
 RETURNING creator, group_id
 `
 
@@ -473,7 +499,8 @@ type UseInviteRow struct {
 	GroupID pgtype.UUID
 }
 
-// Counts one use of a live invite with uses left.
+// Counts one use of a live invite with uses left; a group invite lives only while its creator
+// is still the group's owner or an admin.
 func (q *Queries) UseInvite(ctx context.Context, arg UseInviteParams) (UseInviteRow, error) {
 	row := q.db.QueryRow(ctx, useInvite, arg.TokenHash, arg.Now)
 	var i UseInviteRow

@@ -61,6 +61,11 @@ UPDATE group_join_requests SET status = $3, decided_at = sqlc.arg(now), decided_
 WHERE id = $1 AND group_id = $2 AND status = 'pending'
 RETURNING id, group_id, account, status, created_at;
 
+-- name: SettleJoinRequests :exec
+-- Marks the pending join requests of accounts that just became members approved.
+UPDATE group_join_requests SET status = 'approved', decided_at = sqlc.arg(now), decided_by = sqlc.arg(decided_by)
+WHERE group_id = sqlc.arg(group_id) AND account = ANY (sqlc.arg(accounts)::text[]) AND status = 'pending';
+
 -- name: JoinRequestExists :one
 SELECT EXISTS (SELECT 1 FROM group_join_requests WHERE id = $1 AND group_id = $2) AS present;
 
@@ -68,9 +73,13 @@ SELECT EXISTS (SELECT 1 FROM group_join_requests WHERE id = $1 AND group_id = $2
 INSERT INTO invites (token_hash, creator, group_id, max_uses, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: UseInvite :one
--- Counts one use of a live invite with uses left.
+-- Counts one use of a live invite with uses left; a group invite lives only while its creator
+-- is still the group's owner or an admin.
 UPDATE invites SET uses = uses + 1
 WHERE token_hash = $1 AND expires_at > sqlc.arg(now)::timestamptz AND uses < max_uses
+  AND (group_id IS NULL OR EXISTS (
+    SELECT 1 FROM group_members m
+    WHERE m.group_id = invites.group_id AND m.account = invites.creator AND m.role IN ('owner', 'admin')))
 RETURNING creator, group_id;
 
 -- name: DeleteGroup :exec

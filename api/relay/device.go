@@ -124,9 +124,19 @@ func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n 
 	if err := r.notify(ctx, chanConn, key.payload()+":"+c.id+":"+strconv.FormatInt(c.connected.UnixNano(), 10)); err != nil {
 		c.logger().Warn("announce socket", "err", err)
 	}
-	if err := c.hello(ctx); err != nil {
-		c.logger().Warn("hello", "err", err)
+	// Checked once registered: a revocation announced from now on closes the socket
+	// (chainEvent), one made before is seen here, even with the session still live.
+	switch revoked, err := r.revoked(ctx, key); {
+	case err != nil:
+		c.logger().Warn("check the device", "err", err)
 		c.close("internal error")
+	case revoked:
+		c.close("device revoked")
+	default:
+		if err := c.hello(ctx); err != nil {
+			c.logger().Warn("hello", "err", err)
+			c.close("internal error")
+		}
 	}
 	c.socket.mu.Lock()
 	c.ready, c.wanted = true, true // drain the queue from its start

@@ -8,7 +8,8 @@
 //
 //   - GET /v1/ws: one socket per device. Deps.Authenticate must return a Principal whose session
 //     is bound to a device (the API's device challenge, a device-key signature over a server
-//     nonce). Browsers must come from Config.AllowedOrigins.
+//     nonce). Browsers must come from Config.AllowedOrigins. A device the registry revoked is
+//     closed before its hello, even while its session lives.
 //   - GET /v1/rooms/{id}/ws: no login; frames go to the room's other sockets, nothing is stored.
 //
 // # Delivery

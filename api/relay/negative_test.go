@@ -216,13 +216,27 @@ func TestSocketAdmission(t *testing.T) {
 		rawDial(t, in.wsURL(), h) // an allowlisted origin gets in
 	})
 
+	t.Run("revoked device closed before hello", func(t *testing.T) {
+		// Its session may still be live: the relay itself refuses the socket.
+		ws, _, err := websocket.DefaultDialer.Dial(in.wsURL(), header(revoked))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		_, b, err := ws.ReadMessage()
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseNormalClosure || ce.Text != "device revoked" {
+			t.Fatalf("revoked device read %q, %v; want close 1000 device revoked", b, err)
+		}
+	})
+
 	t.Run("device not allowed to send", func(t *testing.T) {
 		tests := []struct {
 			name string
 			id   client.Identity
 			code string
 		}{
-			{"revoked device", revoked, wire.CodeRevokedDevice},
 			{"unregistered device", unregistered, wire.CodeUnknownDevice},
 		}
 		for _, tc := range tests {

@@ -93,7 +93,8 @@ func (s *Server) PutMyProfile(c echo.Context) error {
 	return jsonOr(c, http.StatusOK, profileOf(appdb.GetProfileRow(row)), err)
 }
 
-// GetUser answers a profile by address or username, hidden when either side blocked the other.
+// GetUser answers a profile by address or username, hidden (as if there were none) when either
+// side blocked the other.
 func (s *Server) GetUser(c echo.Context, handle string) error {
 	ctx, handle := c.Request().Context(), strings.ToLower(handle)
 	row, err := s.q.FindProfile(ctx, appdb.FindProfileParams{Handle: handle, Viewer: account(c)})
@@ -109,21 +110,14 @@ func (s *Server) GetUser(c echo.Context, handle string) error {
 }
 
 // bareProfile answers an address without a profile as the address alone (every address can
-// be written to, and a wallet's profile is optional); an unknown username, or anyone hidden by
-// a block either way, is not found.
+// be written to, and a wallet's profile is optional); an unknown username is not found. A
+// profile hidden by a block either way answers the same, so a block cannot be told from
+// having no profile.
 func (s *Server) bareProfile(c echo.Context, handle string) error {
 	if !isAddress(handle) {
 		return ErrNotFound.with("no such user", nil)
 	}
-	ctx := c.Request().Context()
-	blocked, err := s.q.BlockedEitherWay(ctx, appdb.BlockedEitherWayParams{A: account(c), B: handle})
-	if err != nil {
-		return fmt.Errorf("check blocks: %w", err)
-	}
-	if blocked {
-		return ErrNotFound.with("no such user", nil)
-	}
-	return c.JSON(http.StatusOK, gen.Profile{Address: handle, EnsName: s.ensName(ctx, handle)})
+	return c.JSON(http.StatusOK, gen.Profile{Address: handle, EnsName: s.ensName(c.Request().Context(), handle)})
 }
 
 // ListInterests answers the curated taxonomy.

@@ -50,10 +50,22 @@ func TestProfiles(t *testing.T) {
 	if p := e.must(http.StatusConflict, request{method: http.MethodPut, path: "/v1/me/profile", token: bob.tokens.AccessToken, body: taken}).problem(t); p.Code != "conflict" {
 		t.Fatalf("problem %+v", p)
 	}
+	// Hidden means looking like an address without a profile (or an unknown username): a 404
+	// for an address would tell bob he is blocked, since every other address answers.
 	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + bob.address, token: alice.tokens.AccessToken})
 	e.must(http.StatusNotFound, request{method: http.MethodGet, path: "/v1/users/alice_1", token: bob.tokens.AccessToken})
+	for _, pair := range [][2]user{{bob, alice}, {alice, bob}} {
+		var hidden gen.Profile
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/" + pair[1].address, token: pair[0].tokens.AccessToken}).decode(t, &hidden)
+		if hidden != (gen.Profile{Address: pair[1].address}) {
+			t.Fatalf("blocked profile shown: %+v", hidden)
+		}
+	}
 	e.must(http.StatusNoContent, request{method: http.MethodPut, path: "/v1/blocks/" + bare, token: bob.tokens.AccessToken})
-	e.must(http.StatusNotFound, request{method: http.MethodGet, path: "/v1/users/" + bare, token: bob.tokens.AccessToken})
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/" + bare, token: bob.tokens.AccessToken}).decode(t, &got)
+	if got != (gen.Profile{Address: bare}) {
+		t.Fatalf("blocked bare address %+v", got)
+	}
 	e.must(http.StatusNoContent, request{method: http.MethodDelete, path: "/v1/blocks/" + bob.address, token: alice.tokens.AccessToken})
 	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/alice_1", token: bob.tokens.AccessToken})
 

@@ -249,6 +249,21 @@ func TestNotificationsArePushed(t *testing.T) {
 	if got.Type != wire.TypeNotification || got.Notification == nil || got.Notification.Kind != "chat_request" || string(got.Notification.Data) != `{"from":"0xb0b"}` {
 		t.Fatalf("got %+v (%+v), want the chat_request notification", got, got.Notification)
 	}
+	// More rows than one read returns, announced once (Postgres folds a transaction's equal
+	// notifications into one): every one is pushed, in order.
+	if _, err := f.pool.Exec(t.Context(), `WITH n AS (INSERT INTO notifications (account, kind, data, created_at)
+		SELECT lower($1), 'tip', '{}', now() FROM generate_series(1, 150) RETURNING account)
+		SELECT pg_notify('parley_notifications', account) FROM n`, aliceAddr.Hex()); err != nil {
+		t.Fatal(err)
+	}
+	last := got.Notification.ID
+	for i := range 150 {
+		got := readFrame(t, ws)
+		if got.Type != wire.TypeNotification || got.Notification == nil || got.Notification.ID <= last {
+			t.Fatalf("notification %d of the burst: got %+v (%+v) after id %d", i+1, got, got.Notification, last)
+		}
+		last = got.Notification.ID
+	}
 }
 
 // TestChainEvents forwards the indexer's notifications to the account's sockets and closes the

@@ -319,18 +319,28 @@ func (c *deviceConn) takeOffered() []pushRow {
 
 func (c *deviceConn) accountText() string { return strings.ToLower(c.key.account.Hex()) }
 
-// pushNotifications pushes the account's notifications newer than the last one pushed.
+// notificationsPage is the LIMIT of relaydb's NotificationsAfter.
+const notificationsPage = 100
+
+// pushNotifications pushes the account's notifications newer than the last one pushed, a page
+// at a time: one announcement may stand for many rows.
 func (c *deviceConn) pushNotifications(ctx context.Context) error {
-	rows, err := c.r.q.NotificationsAfter(ctx, relaydb.NotificationsAfterParams{Account: c.accountText(), After: c.notified})
-	if err != nil {
-		return fmt.Errorf("notifications after %d: %w", c.notified, err)
+	for {
+		rows, err := c.r.q.NotificationsAfter(ctx, relaydb.NotificationsAfterParams{Account: c.accountText(), After: c.notified})
+		if err != nil {
+			return fmt.Errorf("notifications after %d: %w", c.notified, err)
+		}
+		for _, n := range rows {
+			if !c.sendFrame(&wire.Frame{Type: wire.TypeNotification, Notification: &wire.Notification{
+				ID: n.ID, Kind: n.Kind, Data: n.Data, CreatedAt: n.CreatedAt.Time}}) {
+				return nil // closed
+			}
+			c.notified = n.ID
+		}
+		if len(rows) < notificationsPage {
+			return nil
+		}
 	}
-	for _, n := range rows {
-		c.sendFrame(&wire.Frame{Type: wire.TypeNotification, Notification: &wire.Notification{
-			ID: n.ID, Kind: n.Kind, Data: n.Data, CreatedAt: n.CreatedAt.Time}})
-		c.notified = n.ID
-	}
-	return nil
 }
 
 // commitLoop hands checked sends to the commit pipeline in the order they were read, so one

@@ -126,8 +126,10 @@ type apiDevice struct {
 }
 
 // Devices is a Directory backed by GET /v1/users/{address}/devices: the account's valid,
-// unrevoked devices. Suite 2 (X-Wing) devices need their full public key, which the registry
-// only commits to; they are skipped until the API serves it.
+// unrevoked devices as indexed from the registry. Gasless registrations still pending are
+// skipped: the chain has not confirmed their keys, and the relay refuses them as recipients.
+// Suite 2 (X-Wing) devices need their full public key, which the registry only commits to;
+// they are skipped until the API serves it.
 func (a *API) Devices(ctx context.Context, account common.Address) ([]protocol.Member, error) {
 	var out struct {
 		Devices []apiDevice `json:"devices"`
@@ -137,7 +139,7 @@ func (a *API) Devices(ctx context.Context, account common.Address) ([]protocol.M
 	}
 	var members []protocol.Member
 	for _, d := range out.Devices {
-		if !d.Valid || d.Revoked || protocol.Suite(d.Suite) != protocol.SuiteX25519 {
+		if !d.Valid || d.Revoked || d.State != "confirmed" || protocol.Suite(d.Suite) != protocol.SuiteX25519 {
 			continue
 		}
 		sk, err1 := hexutil.Decode(d.SigningKey)

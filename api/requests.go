@@ -99,8 +99,12 @@ func (s *Server) CreateChatRequest(c echo.Context) error {
 	return jsonOr(c, http.StatusCreated, chatRequestOf(out), err)
 }
 
-// mayRequest applies the anti-spam rules of CreateChatRequest.
+// mayRequest applies the anti-spam rules of CreateChatRequest, holding the sender's lock until
+// the transaction ends so that concurrent requests cannot all pass the quota.
 func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to string, now time.Time) error {
+	if err := q.LockChatRequests(ctx, from); err != nil {
+		return fmt.Errorf("lock chat requests: %w", err)
+	}
 	blocked, err := q.BlockedEitherWay(ctx, appdb.BlockedEitherWayParams{A: from, B: to})
 	if err != nil {
 		return fmt.Errorf("blocked either way: %w", err)

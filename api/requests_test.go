@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,4 +160,37 @@ func TestRooms(t *testing.T) {
 		})
 	}
 	e.must(http.StatusBadRequest, request{method: http.MethodGet, path: "/v1/rooms/NOT-A-ROOM"})
+}
+
+// TestChatRequestQuotaConcurrent: the daily quota holds for requests sent at once.
+func TestChatRequestQuotaConcurrent(t *testing.T) {
+	t.Parallel()
+	const quota, sent = 3, 12
+	e := newEnv(t, func(c *Config, _ *Deps) { c.RequestsPerDay = quota })
+	spammer := e.login()
+	to := make([]user, sent)
+	for i := range to {
+		to[i] = e.login()
+	}
+	statuses := make([]int, sent)
+	var wg sync.WaitGroup
+	for i, u := range to {
+		wg.Go(func() {
+			statuses[i] = e.do(request{method: http.MethodPost, path: "/v1/chat-requests", token: spammer.tokens.AccessToken, body: gen.ChatRequestInput{To: u.address}}).status
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, s := range statuses {
+		switch s {
+		case http.StatusCreated:
+			created++
+		case http.StatusTooManyRequests:
+		default:
+			t.Fatalf("status %d", s)
+		}
+	}
+	if created != quota {
+		t.Fatalf("%d requests created at once, quota %d (statuses %v)", created, quota, statuses)
+	}
 }

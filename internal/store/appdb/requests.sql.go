@@ -358,6 +358,16 @@ func (q *Queries) ListOutgoingRequests(ctx context.Context, sender string) ([]Ch
 	return items, nil
 }
 
+const lockChatRequests = `-- name: LockChatRequests :exec
+SELECT pg_advisory_xact_lock(hashtext('parley.requests.' || $1::text))
+`
+
+// Serializes the anti-spam checks and insert of one sender's chat requests.
+func (q *Queries) LockChatRequests(ctx context.Context, sender string) error {
+	_, err := q.db.Exec(ctx, lockChatRequests, sender)
+	return err
+}
+
 const setConsent = `-- name: SetConsent :exec
 INSERT INTO contacts (owner, peer, consent, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (owner, peer) DO UPDATE SET consent = excluded.consent

@@ -15,6 +15,10 @@ SELECT EXISTS (
 SELECT max(decided_at)::timestamptz AS declined_at FROM chat_requests
 WHERE sender = $1 AND recipient = $2 AND status = 'declined';
 
+-- name: LockChatRequests :exec
+-- Serializes the anti-spam checks and insert of one sender's chat requests.
+SELECT pg_advisory_xact_lock(hashtext('parley.requests.' || sqlc.arg(sender)::text));
+
 -- name: CountRecentRequests :one
 SELECT count(*) FROM chat_requests WHERE sender = $1 AND created_at > sqlc.arg(since)::timestamptz;
 

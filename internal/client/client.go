@@ -565,13 +565,18 @@ func (c *Client) groupChanged(ctx context.Context, n *wire.Notification) {
 var errTransient = errors.New("client: receive failed for now")
 
 // receive opens one pushed envelope or frame and delivers it unless it was seen before. A
-// message counts as delivered only once the application's channel took it.
+// message counts as delivered only once the application's channel took it. Messages are known
+// by their envelope's own CID, never by the one the relay names.
 func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
-	c.mu.Lock()
-	_, dup := c.seen[f.CID]
-	c.mu.Unlock()
-	if dup && f.Type == wire.TypeEnvelope {
-		return nil
+	var id string
+	if f.Type == wire.TypeEnvelope {
+		id = protocol.EnvelopeCID(f.Envelope).String()
+		c.mu.Lock()
+		_, dup := c.seen[id]
+		c.mu.Unlock()
+		if dup {
+			return nil
+		}
 	}
 	env, err := protocol.DecodeEnvelope(f.Envelope)
 	if err != nil {
@@ -595,10 +600,10 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	if err != nil {
 		return err
 	}
-	r := Received{Peer: conv.peer, Group: conv.group, CID: f.CID, Message: msg, At: time.Now()}
+	r := Received{Peer: conv.peer, Group: conv.group, CID: id, Message: msg, At: time.Now()}
 	message := msg.Kind == protocol.KindMessage
 	if message && conv.deliveredBefore(msg) {
-		c.markSeen(f.CID)
+		c.markSeen(id)
 		return nil // delivered before this client restarted
 	}
 	select {
@@ -608,7 +613,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 		return fmt.Errorf("%w: %w", errTransient, ctx.Err())
 	}
 	if message {
-		c.markSeen(f.CID)
+		c.markSeen(id)
 		conv.markDelivered(msg, f.Envelope)
 		c.dirty.Store(true)
 		conv.record(r, c.cfg.HistoryLimit)

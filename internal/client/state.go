@@ -319,8 +319,8 @@ func (c *Client) persist() error {
 }
 
 // restore rebuilds the saved conversations: sessions with the saved members and epoch, and
-// receiver chains replayed from their first envelopes. A chain that no longer opens (its
-// sender was removed, its key expired) is dropped.
+// receiver chains replayed from their first envelopes, and knows the history's CIDs as seen. A
+// chain that no longer opens (its sender was removed, its key expired) is dropped.
 func (c *Client) restore(st *savedState) error {
 	if st.Account != c.cfg.Identity.Account || st.DeviceID != c.cfg.Identity.DeviceID {
 		return fmt.Errorf("client: state of %s/%d for device %s/%d: %w", st.Account.Hex(), st.DeviceID,
@@ -358,6 +358,7 @@ func (c *Client) restore(st *savedState) error {
 			}
 			conv.record(Received{Peer: sc.Peer, Group: group, CID: m.CID, At: m.At, Message: &protocol.Message{
 				Sender: m.Sender, DeviceID: m.Device, Kind: protocol.KindMessage, Plaintext: m.Text, CID: id}}, c.cfg.HistoryLimit)
+			c.seen[m.CID] = struct{}{} // a replay of a chain the state cannot rebuild is still known
 		}
 		c.convs[conv.id] = conv
 	}

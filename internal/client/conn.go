@@ -76,7 +76,8 @@ var dialer = &websocket.Dialer{
 }
 
 // Dial opens a socket (header carries the credentials, e.g. Authorization) and waits for the
-// relay's hello. Frames are CBOR when the relay agrees to wire.SubprotocolCBOR, else JSON.
+// relay's hello, at most until ctx ends. Frames are CBOR when the relay agrees to
+// wire.SubprotocolCBOR, else JSON.
 func Dial(ctx context.Context, url string, header http.Header) (*Conn, error) {
 	ws, resp, err := dialer.DialContext(ctx, url, header)
 	if err != nil {
@@ -88,7 +89,11 @@ func Dial(ctx context.Context, url string, header http.Header) (*Conn, error) {
 	ws.SetReadLimit(wire.MaxFrameSize)
 	codec := wire.CodecFor(ws.Subprotocol())
 	var f wire.Frame
+	stop := context.AfterFunc(ctx, func() { ws.Close() })
 	kind, b, err := ws.ReadMessage()
+	if !stop() { // ctx ended and closed the socket
+		err = errors.Join(err, ctx.Err())
+	}
 	if err == nil {
 		err = codec.Unmarshal(kind, b, &f)
 	}

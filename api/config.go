@@ -94,6 +94,9 @@ type Config struct {
 	// (PARLEY_SMTP_USERNAME, PARLEY_SMTP_PASSWORD).
 	SMTPUsername string
 	SMTPPassword string
+	// MailPerDay caps the mails (email verification and invitations) the server sends for
+	// one account in 24 hours (PARLEY_API_MAIL_PER_DAY, default 10).
+	MailPerDay int
 	// EmailLinkTTL is how long an email verification link stays valid (PARLEY_API_EMAIL_LINK_TTL, default 24h).
 	EmailLinkTTL time.Duration
 	// ENSRegistry is the ENS registry on the chain of Deps.Chain, for primary names on
@@ -152,6 +155,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	for name, n := range map[string]*int{
 		"PARLEY_API_MAX_GROUP_SIZE": &cfg.MaxGroupSize, "PARLEY_API_SEARCH_WINDOW": &cfg.SearchWindow,
 		"PARLEY_API_RELAY_MAX_PENDING": &cfg.RelayMaxPending, "PARLEY_API_RELAY_PER_DAY": &cfg.RelayPerDay,
+		"PARLEY_API_MAIL_PER_DAY": &cfg.MailPerDay,
 	} {
 		if v := getenv(name); v != "" {
 			var err error
@@ -215,6 +219,7 @@ func (c Config) withDefaults() (Config, error) {
 	c.RelayPerDay = cmp.Or(c.RelayPerDay, 5)
 	c.RelayMaxDeadline = cmp.Or(c.RelayMaxDeadline, time.Hour)
 	c.EmailLinkTTL = cmp.Or(c.EmailLinkTTL, 24*time.Hour)
+	c.MailPerDay = cmp.Or(c.MailPerDay, 10)
 	c.ENSRegistry = cmp.Or(c.ENSRegistry, mainnetENSRegistry)
 	c.ENSCacheTTL = cmp.Or(c.ENSCacheTTL, time.Hour)
 	if c.ENSRegistry != "off" && !common.IsHexAddress(c.ENSRegistry) {
@@ -278,6 +283,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("%w: token alg %q: want HS256 or EdDSA", ErrConfig, c.TokenAlg)
 	case c.AccessTTL < time.Second || c.RefreshTTL < c.AccessTTL:
 		return c, fmt.Errorf("%w: access ttl %s and refresh ttl %s", ErrConfig, c.AccessTTL, c.RefreshTTL)
+	case c.MailPerDay < 1:
+		return c, fmt.Errorf("%w: mail per day %d below 1", ErrConfig, c.MailPerDay)
 	case c.SearchWindow < 1:
 		return c, fmt.Errorf("%w: search window %d below 1", ErrConfig, c.SearchWindow)
 	case c.MaxGroupSize < 2:

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
 	"net/url"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,6 +17,25 @@ import (
 	"github.com/parleychat/parley/api/gen"
 	"github.com/parleychat/parley/internal/store/appdb"
 )
+
+// ErrMailQuota refuses mail beyond an account's daily quota (Config.MailPerDay).
+var ErrMailQuota = &Problem{Status: http.StatusTooManyRequests, Code: "mail_quota", Detail: "too many emails sent for this account today"}
+
+// countMail counts one mail sent for account against its daily quota; q must be in a
+// transaction, which holds the account's lock until it ends.
+func (s *Server) countMail(ctx context.Context, q *appdb.Queries, account string, now time.Time) error {
+	if err := q.LockAccountMail(ctx, account); err != nil {
+		return fmt.Errorf("lock account mail: %w", err)
+	}
+	n, err := q.CountMail(ctx, appdb.CountMailParams{Account: account, Now: ts(now), Since: ts(now.Add(-24 * time.Hour)), Quota: int32(s.cfg.MailPerDay)})
+	switch {
+	case err != nil:
+		return fmt.Errorf("count mail: %w", err)
+	case n == 0:
+		return ErrMailQuota.with(fmt.Sprintf("at most %d emails per account in 24 hours", s.cfg.MailPerDay), nil)
+	}
+	return nil
+}
 
 // emailOf answers a stored email.
 func emailOf(email string, verifiedAt pgtype.Timestamptz) gen.Email {
@@ -47,7 +68,7 @@ func (s *Server) GetMyEmail(c echo.Context) error {
 }
 
 // SetMyEmail stores my email and mails a signed, expiring verification link unless the address
-// is already verified.
+// is already verified; over the mail quota nothing changes.
 func (s *Server) SetMyEmail(c echo.Context) error {
 	var in gen.EmailInput
 	if err := bindJSON(c, &in); err != nil {
@@ -57,11 +78,20 @@ func (s *Server) SetMyEmail(c echo.Context) error {
 		return err
 	}
 	ctx, me, now := c.Request().Context(), account(c), s.now()
-	row, err := s.q.SetEmail(ctx, appdb.SetEmailParams{Account: me, Email: in.Email, Now: ts(now)})
+	var out gen.Email
+	err := s.inTx(ctx, func(q *appdb.Queries) error {
+		row, err := q.SetEmail(ctx, appdb.SetEmailParams{Account: me, Email: in.Email, Now: ts(now)})
+		if err != nil {
+			return fmt.Errorf("set email: %w", err)
+		}
+		if out = emailOf(row.Email, row.VerifiedAt); out.Verified {
+			return nil
+		}
+		return s.countMail(ctx, q, me, now)
+	})
 	if err != nil {
-		return fmt.Errorf("set email: %w", err)
+		return err
 	}
-	out := emailOf(row.Email, row.VerifiedAt)
 	if out.Verified {
 		return c.JSON(http.StatusAccepted, out)
 	}

@@ -253,6 +253,48 @@ func TestEmailInvite(t *testing.T) {
 	e.must(http.StatusBadRequest, request{method: http.MethodPost, path: "/v1/invites", token: alice.tokens.AccessToken, body: map[string]any{"email": "a..b@x.org"}})
 }
 
+// TestMailQuota: one account makes the server send at most MailPerDay mails in 24 hours,
+// verification and invitation mail together, so nobody can mail-bomb an address through it.
+func TestMailQuota(t *testing.T) {
+	t.Parallel()
+	sink := startSMTP(t)
+	e := newEnv(t, withSMTP(sink), func(c *Config, _ *Deps) { c.MailPerDay = 2 })
+	mallory, other := e.login(), e.login()
+	setEmail := func(u user) request {
+		return request{method: http.MethodPut, path: "/v1/me/email", token: u.tokens.AccessToken, body: gen.EmailInput{Email: "victim@example.org"}}
+	}
+	invite := func(u user) request {
+		return request{method: http.MethodPost, path: "/v1/invites", token: u.tokens.AccessToken, body: map[string]any{"email": "victim@example.org"}}
+	}
+	e.must(http.StatusAccepted, setEmail(mallory))
+	sink.next(t)
+	e.must(http.StatusCreated, invite(mallory))
+	sink.next(t)
+	for _, r := range []request{setEmail(mallory), invite(mallory)} {
+		if p := e.must(http.StatusTooManyRequests, r).problem(t); p.Code != "mail_quota" {
+			t.Fatalf("%s %s over quota: %+v", r.method, r.path, p)
+		}
+	}
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: mallory.tokens.AccessToken, body: `{}`})
+	e.must(http.StatusAccepted, setEmail(other))
+	sink.next(t)
+	select {
+	case extra := <-sink.msgs:
+		t.Fatalf("mail over quota to %v", extra.to)
+	default:
+	}
+
+	e.clock.advance(24*time.Hour + time.Second)
+	e.srv.purge(t.Context())
+	var counted int
+	if err := e.srv.db.QueryRow(t.Context(), "SELECT count(*) FROM sent_mails").Scan(&counted); err != nil || counted != 0 {
+		t.Fatalf("mail counts after a day and a purge: %d, %v", counted, err)
+	}
+	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/auth/refresh", body: gen.RefreshRequest{RefreshToken: mallory.tokens.RefreshToken}}).decode(t, &mallory.tokens)
+	e.must(http.StatusAccepted, setEmail(mallory))
+	sink.next(t)
+}
+
 func TestEmailDelivery(t *testing.T) {
 	t.Parallel()
 	sink := startSMTP(t)

@@ -368,6 +368,9 @@ func (s *Server) CreateInvite(c echo.Context) error {
 		ExpiresAt: now.Add(time.Duration(cmpInt(in.TtlSeconds, 604800)) * time.Second).UTC()}
 	// The mail goes first: an invite whose mail failed is never stored.
 	if in.Email != nil {
+		if err := s.inTx(ctx, func(q *appdb.Queries) error { return s.countMail(ctx, q, me, now) }); err != nil {
+			return err
+		}
 		link := s.cfg.PublicURL + "/invite?token=" + url.QueryEscape(token)
 		body := fmt.Sprintf("%s invites you to Parley, an end-to-end encrypted messenger for Ethereum accounts.\r\n\r\n"+
 			"Open this link to accept (valid until %s):\r\n%s\r\n", me, out.ExpiresAt.Format("2006-01-02 15:04 MST"), link)

@@ -241,8 +241,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// purge deletes expired nonces, challenges and rooms, and sessions dead for longer than a
-// refresh lifetime.
+// purge deletes expired nonces, challenges and rooms, sessions dead for longer than a refresh
+// lifetime, and mail counts older than the quota's day.
 func (s *Server) purge(ctx context.Context) {
 	now := ts(s.now())
 	for what, del := range map[string]func() (int64, error){
@@ -250,6 +250,7 @@ func (s *Server) purge(ctx context.Context) {
 		"device_challenges": func() (int64, error) { return s.q.PurgeExpiredDeviceChallenges(ctx, now) },
 		"rooms":             func() (int64, error) { return s.q.PurgeExpiredRooms(ctx, now) },
 		"sessions":          func() (int64, error) { return s.q.PurgeDeadSessions(ctx, ts(now.Time.Add(-s.cfg.RefreshTTL))) },
+		"sent_mails":        func() (int64, error) { return s.q.PurgeSentMails(ctx, ts(now.Time.Add(-24*time.Hour))) },
 	} {
 		n, err := del()
 		if err != nil {

@@ -11,6 +11,33 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const countMail = `-- name: CountMail :execrows
+INSERT INTO sent_mails (account, sent_at)
+SELECT $1, $2::timestamptz
+WHERE (SELECT count(*) FROM sent_mails WHERE account = $1 AND sent_at > $3::timestamptz) < $4::int
+`
+
+type CountMailParams struct {
+	Account string
+	Now     pgtype.Timestamptz
+	Since   pgtype.Timestamptz
+	Quota   int32
+}
+
+// Counts one mail for the account unless it sent quota mails since sqlc.arg(since).
+func (q *Queries) CountMail(ctx context.Context, arg CountMailParams) (int64, error) {
+	result, err := q.db.Exec(ctx, countMail,
+		arg.Account,
+		arg.Now,
+		arg.Since,
+		arg.Quota,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const deleteEmail = `-- name: DeleteEmail :execrows
 DELETE FROM account_emails WHERE account = $1
 `
@@ -37,6 +64,28 @@ func (q *Queries) GetEmail(ctx context.Context, account string) (GetEmailRow, er
 	var i GetEmailRow
 	err := row.Scan(&i.Email, &i.VerifiedAt)
 	return i, err
+}
+
+const lockAccountMail = `-- name: LockAccountMail :exec
+SELECT pg_advisory_xact_lock(hashtext('parley.mail.' || $1::text))
+`
+
+// Serializes the mail quota check and count of one account.
+func (q *Queries) LockAccountMail(ctx context.Context, account string) error {
+	_, err := q.db.Exec(ctx, lockAccountMail, account)
+	return err
+}
+
+const purgeSentMails = `-- name: PurgeSentMails :execrows
+DELETE FROM sent_mails WHERE sent_at <= $1::timestamptz
+`
+
+func (q *Queries) PurgeSentMails(ctx context.Context, cutoff pgtype.Timestamptz) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeSentMails, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const setEmail = `-- name: SetEmail :one

@@ -19,3 +19,16 @@ DELETE FROM account_emails WHERE account = sqlc.arg(account);
 UPDATE account_emails SET verified_at = COALESCE(verified_at, sqlc.arg(now)::timestamptz)
 WHERE account = sqlc.arg(account) AND email = sqlc.arg(email)
 RETURNING email, verified_at;
+
+-- name: LockAccountMail :exec
+-- Serializes the mail quota check and count of one account.
+SELECT pg_advisory_xact_lock(hashtext('parley.mail.' || sqlc.arg(account)::text));
+
+-- name: CountMail :execrows
+-- Counts one mail for the account unless it sent quota mails since sqlc.arg(since).
+INSERT INTO sent_mails (account, sent_at)
+SELECT sqlc.arg(account), sqlc.arg(now)::timestamptz
+WHERE (SELECT count(*) FROM sent_mails WHERE account = sqlc.arg(account) AND sent_at > sqlc.arg(since)::timestamptz) < sqlc.arg(quota)::int;
+
+-- name: PurgeSentMails :execrows
+DELETE FROM sent_mails WHERE sent_at <= sqlc.arg(cutoff)::timestamptz;

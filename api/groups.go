@@ -386,7 +386,7 @@ func (s *Server) CreateInvite(c echo.Context) error {
 }
 
 // RedeemInvite uses one of an invite's uses: a chat invite makes caller and creator mutual
-// contacts with consent allowed; a group invite, while its creator is still an admin of the
+// contacts with consent allowed (refused when the creator denied the caller); a group invite, while its creator is still an admin of the
 // group, files a join request the members decide.
 func (s *Server) RedeemInvite(c echo.Context, token string) error {
 	ctx, me, now := c.Request().Context(), account(c), s.now()
@@ -406,6 +406,13 @@ func (s *Server) RedeemInvite(c echo.Context, token string) error {
 			return err
 		}
 		if !inv.GroupID.Valid {
+			consent, err := q.GetContactConsent(ctx, appdb.GetContactConsentParams{Owner: inv.Creator, Peer: me})
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("consent: %w", err)
+			}
+			if consent == string(gen.Denied) {
+				return ErrNotAllowed
+			}
 			for _, pair := range [][2]string{{me, inv.Creator}, {inv.Creator, me}} {
 				if err := q.SetConsent(ctx, appdb.SetConsentParams{Owner: pair[0], Peer: pair[1], Consent: string(gen.Allowed), Now: ts(now)}); err != nil {
 					return fmt.Errorf("set consent: %w", err)

@@ -263,3 +263,22 @@ func TestJoinRequestSettledByMembership(t *testing.T) {
 	e.must(http.StatusConflict, request{method: http.MethodPost, path: gp + "/join-requests/" + red.JoinRequest.Id.String() + "/approve", token: member.tokens.AccessToken})
 	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp, token: mallory.tokens.AccessToken})
 }
+
+// TestChatInviteKeepsDeniedConsent: redeeming someone's chat invite cannot turn the consent
+// they denied me back to allowed.
+func TestChatInviteKeepsDeniedConsent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, mallory := e.login(), e.login()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/contacts/" + mallory.address, token: alice.tokens.AccessToken, body: gen.ContactInput{Nickname: "no", Consent: ptr(gen.Denied)}})
+	var inv gen.Invite
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: alice.tokens.AccessToken, body: gen.InviteInput{MaxUses: ptr(100)}}).decode(t, &inv)
+	if p := e.must(http.StatusForbidden, request{method: http.MethodPost, path: "/v1/invites/" + inv.Token + "/redeem", token: mallory.tokens.AccessToken}).problem(t); p.Code != "not_allowed" {
+		t.Fatalf("problem %+v", p)
+	}
+	var list struct{ Contacts []gen.Contact }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/contacts", token: alice.tokens.AccessToken}).decode(t, &list)
+	if len(list.Contacts) != 1 || list.Contacts[0].Consent != gen.Denied {
+		t.Fatalf("alice's contacts %+v", list.Contacts)
+	}
+}

@@ -591,7 +591,6 @@ export class IndexedConversations implements ConversationStore {
       .map((m) => ({ account: getAddress(hexAddress(m.account)), device: m.deviceId }));
   }
 
-  /** Re-reads the members' devices (and a group's epoch; a direct conversation's counts the changes); the next seal starts a chain wrapped to the new set. */
   /**
    * Moves a group's open session to the group's new epoch when the API announces a membership
    * change (group_epoch), so the next message or frame needs no stale_epoch round first.
@@ -607,9 +606,15 @@ export class IndexedConversations implements ConversationStore {
     this.changed();
   }
 
+  /**
+   * Re-reads the members' devices and a group's epoch; the next seal starts a chain wrapped to the
+   * new set. A direct conversation stays at epoch 0 (docs/protocol.md §4): a count of one side's
+   * changes would make the other side's new chains look stale. A session saved by a version that
+   * counted them returns to 0 here.
+   */
   private async refresh(conv: Conv): Promise<void> {
     const { epoch, members } = await this.members(conv.peer);
-    conv.epoch = groupOf(conv.peer) ? epoch : conv.epoch + 1n;
+    conv.epoch = epoch;
     await conv.session.setMembers(conv.epoch, members);
     conv.to = this.recipients(members);
     await this.saveSession(conv);

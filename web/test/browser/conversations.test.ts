@@ -191,6 +191,31 @@ describe('conversation store (IndexedDB, browser only)', () => {
     await Promise.all([a.store.close(), b.store.close()]);
   });
 
+  it('opens the peer\'s new chain after reloads: a direct conversation stays at epoch 0 (docs/protocol.md §4)', async () => {
+    const { alice, bob, devices, relay, fetchFn, ...rest } = await pair();
+    let { a, b } = rest;
+    const hi = await b.store.send(alice, { kind: 'text', text: 'hi' });
+    await until(() => b.store.messages(alice).some((m) => m.key === hi.key && m.state === 'delivered'));
+    /** Reloads a page; its saved session re-reads the devices when the conversation is next used (here by loadOlder). */
+    const reload = async (u: typeof a, account: string, peer: string) => {
+      u.client.stop();
+      await u.store.close();
+      const next = await user(account, devices.get(account)!, relay, fetchFn);
+      await next.store.loadOlder(peer);
+      return next;
+    };
+    b = await reload(b, bob, alice);
+    b = await reload(b, bob, alice);
+    a = await reload(a, alice, bob);
+    // Alice's next message starts a new sender chain; Bob must not refuse it as being from an older epoch.
+    const answer = await a.store.send(bob, { kind: 'text', text: 'hello after our reloads' });
+    await until(() => b.store.messages(alice).some((m) => m.key === answer.key));
+
+    a.client.stop();
+    b.client.stop();
+    await Promise.all([a.store.close(), b.store.close()]);
+  });
+
   it('shows typing until the message arrives, and again while the next one is typed', async () => {
     const { alice, bob, a, b } = await pair();
     a.store.typing(bob);

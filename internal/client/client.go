@@ -56,6 +56,9 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxBackoff caps the wait between reconnects (default 2s).
 	MaxBackoff time.Duration
+	// Heartbeat is how often Run pings the relay; a connection silent for two heartbeats is
+	// given up and dialed again (default 30s).
+	Heartbeat time.Duration
 	// State, when set, keeps the conversations (members, receiver chains, delivered counters)
 	// on disk, saved before every ack: a new Client on the same file keeps decrypting. It also
 	// keeps each conversation's history (saved after every send and before every ack).
@@ -124,6 +127,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("client: config needs an identity, a directory and a dialer")
 	}
 	cfg.MaxBackoff = cmp.Or(cfg.MaxBackoff, 2*time.Second)
+	cfg.Heartbeat = cmp.Or(cfg.Heartbeat, 30*time.Second)
 	cfg.HistoryLimit = cmp.Or(cfg.HistoryLimit, 1000)
 	log := cmp.Or(cfg.Logger, slog.Default()).With("component", "client", "account", cfg.Identity.Account.Hex(), "device", cfg.Identity.DeviceID)
 	c := &Client{cfg: cfg, log: log, received: make(chan Received, 1024), notifications: make(chan wire.Notification, 64), ready: make(chan struct{}),
@@ -161,6 +165,7 @@ func (c *Client) Run(ctx context.Context) error {
 		if d := conn.Hello().Dropped; d > 0 {
 			c.log.Warn("the relay dropped envelopes for this device (TTL or cap)", "dropped", d)
 		}
+		go conn.keepAlive(c.cfg.Heartbeat)
 		c.mu.Lock()
 		c.conn = conn
 		close(c.ready)

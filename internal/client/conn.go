@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
@@ -63,6 +65,8 @@ type Conn struct {
 
 	wmu sync.Mutex // serializes writes
 
+	idle atomic.Int64 // keepAlive's read timeout in nanoseconds; 0: none
+
 	mu      sync.Mutex
 	err     error
 	nextID  uint64
@@ -102,8 +106,34 @@ func Dial(ctx context.Context, url string, header http.Header) (*Conn, error) {
 		return nil, fmt.Errorf("relay hello: type %q: %w", f.Type, errors.Join(err, ErrConnClosed))
 	}
 	c := &Conn{ws: ws, codec: codec, hello: *f.Hello, incoming: make(chan *wire.Frame, 256), done: make(chan struct{}), waiters: map[string]chan *wire.Frame{}}
+	ws.SetPongHandler(func(string) error { c.extendRead(); return nil })
 	go c.readLoop()
 	return c, nil
+}
+
+// extendRead moves the read deadline keepAlive set past the frame or pong just read.
+func (c *Conn) extendRead() {
+	if d := c.idle.Load(); d > 0 {
+		_ = c.ws.SetReadDeadline(time.Now().Add(time.Duration(d)))
+	}
+}
+
+// keepAlive pings the relay every interval until the socket ends, and ends it when nothing (a
+// frame, a pong) arrived for two intervals: a connection that died silently, which would
+// hold every send and receive, is given up so that Run dials again.
+func (c *Conn) keepAlive(interval time.Duration) {
+	c.idle.Store(int64(2 * interval))
+	c.extendRead()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-t.C:
+			_ = c.ws.WriteControl(websocket.PingMessage, nil, deadline())
+		}
+	}
 }
 
 // Hello is what the relay said on connect: limits and the count of dropped envelopes.
@@ -153,6 +183,7 @@ func (c *Conn) readLoop() {
 			err = rerr
 			return
 		}
+		c.extendRead()
 		if derr := c.codec.Unmarshal(kind, b, &f); derr != nil {
 			err = fmt.Errorf("relay sent a bad frame: %w", derr)
 			c.ws.Close()

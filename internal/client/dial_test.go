@@ -2,15 +2,20 @@ package client_test
 
 import (
 	"context"
+	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/gorilla/websocket"
 
 	"github.com/parleychat/parley/internal/client"
+	"github.com/parleychat/parley/internal/client/wire"
+	"github.com/parleychat/parley/internal/protocol"
 )
 
 // TestDialGivesUpWithItsContext checks that a relay which accepts the socket but never says
@@ -45,5 +50,53 @@ func TestDialGivesUpWithItsContext(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Dial still waits for the hello 10 s after its context ended")
+	}
+}
+
+// TestSilentConnectionIsReplaced plays a relay that says hello and then nothing, not even
+// pongs, as a connection that died without a close looks: Run gives it up after two
+// heartbeats and dials again.
+func TestSilentConnectionIsReplaced(t *testing.T) {
+	t.Parallel()
+	var dials atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		dials.Add(1)
+		if ws.WriteJSON(wire.Frame{Type: wire.TypeHello, Hello: &wire.Hello{}}) != nil {
+			return
+		}
+		select { // never reads, so never answers a ping
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	dev, err := protocol.NewDevice(rand.Reader, protocol.SuiteX25519)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(client.Config{Identity: client.Identity{Account: common.HexToAddress("0xa11ce"), DeviceID: 1, Device: dev},
+		Directory: func(context.Context, common.Address) ([]protocol.Member, error) { return nil, nil },
+		Dial: func(ctx context.Context) (*client.Conn, error) {
+			return client.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+		},
+		Heartbeat: 100 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { _ = c.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(10 * time.Second); dials.Load() < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the silent connection was kept for 10 s (100 ms heartbeats)")
+		}
 	}
 }

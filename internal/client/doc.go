@@ -15,7 +15,8 @@
 //     the relay finds stale after a membership change re-reads them and goes out on a new
 //     chain, as does a group_epoch notification; an envelope of an unknown conversation is
 //     matched against this account's groups);
-//     Run keeps a Conn up and reconnects with capped backoff; Send seals and resends the same envelope across
+//     Run keeps a Conn up (pinging it every Config.Heartbeat, giving up a connection silent for
+//     two) and reconnects with capped backoff; Send seals and resends the same envelope across
 //     reconnects until the relay acks it (a duplicate answer or an internal error is retried
 //     with the same bytes, so the same CID); received envelopes are deduplicated by CID,
 //     opened, delivered on Received, then acked.

@@ -7,7 +7,8 @@
 //   - API: HTTP calls (nonce, SIWE verify, device challenge and proof, device lists, gasless
 //     device registration through POST /v1/devices/relayed, safety numbers).
 //   - Start: sign in, load the device from the key store or register a new one and wait until
-//     the API lists it as confirmed, bind the session, and build a Client dialing /v1/ws.
+//     the API lists it as confirmed, bind the session, and build a Client dialing /v1/ws whose
+//     directory keeps only the API's devices the registry confirms (Registry.Check).
 //   - Conn: one relay WebSocket speaking the frames of package wire; its reader goroutine
 //     answers Send calls by request id and queues pushes on Incoming.
 //   - Client: one protocol.Session per conversation, direct (Send, History) or a group's

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
@@ -30,6 +31,31 @@ type Registry struct {
 	Backend bind.ContractBackend
 	// Address is the registry contract.
 	Address common.Address
+}
+
+// Check returns a Directory of the devices dir lists that the registry holds as active with
+// the same keys and suite, so the API cannot make this client trust or encrypt to a key the
+// chain never saw; a device the chain does not confirm (yet) is left out.
+func (r Registry) Check(dir Directory) Directory {
+	abi := deviceregistry.NewDeviceRegistry()
+	contract := abi.Instance(r.Backend, r.Address)
+	return func(ctx context.Context, account common.Address) ([]protocol.Member, error) {
+		listed, err := dir(ctx, account)
+		if err != nil {
+			return nil, err
+		}
+		var out []protocol.Member
+		for _, m := range listed {
+			d, err := bind.Call(contract, &bind.CallOpts{Context: ctx}, abi.PackDevice(account, m.DeviceID), abi.UnpackDevice)
+			if err != nil {
+				return nil, fmt.Errorf("client: registry device %s/%d: %w", account.Hex(), m.DeviceID, err)
+			}
+			if d.Active && d.SigningKey == m.Keys.SigningKey && protocol.Suite(d.Suite) == m.Keys.Suite && bytes.Equal(d.KeyAgreementKey[:], m.Keys.KEMPublicKey) {
+				out = append(out, m)
+			}
+		}
+		return out, nil
+	}
 }
 
 // addDeviceTypedData is the EIP-712 AddDevice message the wallet signs for addDeviceFor.

@@ -26,7 +26,8 @@ type SessionConfig struct {
 	API *API
 	// Key is the wallet's private key.
 	Key *ecdsa.PrivateKey
-	// Registry is where a new device registers.
+	// Registry is where a new device registers, and where the client confirms the keys of
+	// the devices the API lists (Registry.Check).
 	Registry Registry
 	// StorePath is the device key store; created with a new registered device when missing.
 	StorePath string
@@ -71,7 +72,7 @@ func Start(ctx context.Context, cfg SessionConfig) (*Client, Identity, error) {
 		return nil, Identity{}, err
 	}
 	wsURL := "ws" + strings.TrimPrefix(strings.TrimSuffix(a.BaseURL, "/"), "http") + "/v1/ws"
-	c, err := New(Config{Identity: id, Directory: a.Devices, Groups: a, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff, State: state,
+	c, err := New(Config{Identity: id, Directory: cfg.Registry.Check(a.Devices), Groups: a, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff, State: state,
 		Dial: func(ctx context.Context) (*Conn, error) { return Dial(ctx, wsURL, a.Header()) }})
 	return c, id, err
 }

@@ -1,10 +1,13 @@
 package client_test
 
 import (
+	"bytes"
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,6 +68,31 @@ func TestStartRegistersAndReloads(t *testing.T) {
 	nb, err2 := bobAPI.SafetyNumber(t.Context(), aliceID.Account)
 	if err := errors.Join(err1, err2); err != nil || na != nb || len(na) != 71 {
 		t.Fatalf("safety numbers %q and %q (%v), want equal 60 digits", na, nb, err)
+	}
+
+	// A device only the API's tables hold (a lying indexer or API): the API lists it, the
+	// registry does not confirm it, so the client's directory leaves it out.
+	fake := must(protocol.NewDevice(rand.Reader, protocol.SuiteX25519)).Keys()
+	kak := fake.KeyAgreementKey()
+	if _, err := pool.Exec(t.Context(), `INSERT INTO device_added (chain_id, tx_hash, log_index, block_number, block_hash,
+		account, device_id, signing_key, key_agreement_key, suite, seq, device_sig, sig_valid)
+		VALUES ($1, $2, 0, 1, $2, $3, 77, $4, $5, 1, 77, '\x00', true)`, chain.ChainID.Int64(), bytes.Repeat([]byte{0xfa}, 32),
+		bobID.Account.Bytes(), fake.SigningKey[:], kak[:]); err != nil {
+		t.Fatal(err)
+	}
+	listed := func(members []protocol.Member, err error) []uint32 {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []uint32
+		for _, m := range members {
+			ids = append(ids, m.DeviceID)
+		}
+		return ids
+	}
+	registry := client.Registry{Backend: chain.Client, Address: dep.DeviceRegistry}
+	if raw, checked := listed(aliceAPI.Devices(t.Context(), bobID.Account)), listed(registry.Check(aliceAPI.Devices)(t.Context(), bobID.Account)); len(raw) != 2 || !slices.Equal(checked, []uint32{bobID.DeviceID}) {
+		t.Fatalf("bob's devices: the API lists %v, the checked directory %v; want the fake 77 listed, then only %d", raw, checked, bobID.DeviceID)
 	}
 
 	restarts := []struct {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,6 +179,41 @@ func TestSiweNonceSingleUseAndExpiry(t *testing.T) {
 	e.must(http.StatusUnauthorized, request{method: http.MethodPost, path: "/v1/auth/verify", body: gen.SiweVerifyRequest{Message: msg, Signature: personalSign(t, key, msg)}})
 }
 
+// TestSiweNonceSingleUseConcurrently: one signed message sent many times at once opens one
+// session.
+func TestSiweNonceSingleUseConcurrently(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	key := newKey(t)
+	msg := e.siweMessage(crypto.PubkeyToAddress(key.PublicKey).Hex(), e.nonce(), nil)
+	body := gen.SiweVerifyRequest{Message: msg, Signature: personalSign(t, key, msg)}
+	statuses := concurrently(8, func() int {
+		return e.do(request{method: http.MethodPost, path: "/v1/auth/verify", body: body}).status
+	})
+	if n := statuses[http.StatusOK]; n != 1 || statuses[http.StatusUnauthorized] != 7 {
+		t.Fatalf("statuses %v, want one 200 and 401s", statuses)
+	}
+}
+
+// concurrently runs f n times at once and counts its results.
+func concurrently(n int, f func() int) map[int]int {
+	var (
+		mu     sync.Mutex
+		counts = map[int]int{}
+		wg     sync.WaitGroup
+	)
+	for range n {
+		wg.Go(func() {
+			r := f()
+			mu.Lock()
+			defer mu.Unlock()
+			counts[r]++
+		})
+	}
+	wg.Wait()
+	return counts
+}
+
 func TestSiweMalformedAndOversize(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -237,6 +273,34 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	v := e.login()
 	e.clock.advance(31 * 24 * time.Hour)
 	e.must(http.StatusUnauthorized, request{method: http.MethodPost, path: "/v1/auth/refresh", body: gen.RefreshRequest{RefreshToken: v.tokens.RefreshToken}})
+}
+
+// TestRefreshConcurrentReuse: the same refresh token presented several times at once rotates
+// once; the others are reuses, which revoke the session, so no second token family survives.
+func TestRefreshConcurrentReuse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.login()
+	var (
+		mu    sync.Mutex
+		pairs []gen.TokenPair
+	)
+	statuses := concurrently(6, func() int {
+		resp := e.do(request{method: http.MethodPost, path: "/v1/auth/refresh", body: gen.RefreshRequest{RefreshToken: u.tokens.RefreshToken}})
+		if resp.status == http.StatusOK {
+			var p gen.TokenPair
+			resp.decode(t, &p)
+			mu.Lock()
+			defer mu.Unlock()
+			pairs = append(pairs, p)
+		}
+		return resp.status
+	})
+	if statuses[http.StatusOK] != 1 || statuses[http.StatusUnauthorized] != 5 {
+		t.Fatalf("statuses %v, want one 200 and 401s", statuses)
+	}
+	e.must(http.StatusUnauthorized, request{method: http.MethodGet, path: "/v1/sessions", token: pairs[0].AccessToken})
+	e.must(http.StatusUnauthorized, request{method: http.MethodPost, path: "/v1/auth/refresh", body: gen.RefreshRequest{RefreshToken: pairs[0].RefreshToken}})
 }
 
 func TestAccessTokenExpiry(t *testing.T) {

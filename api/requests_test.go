@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -168,29 +167,14 @@ func TestChatRequestQuotaConcurrent(t *testing.T) {
 	const quota, sent = 3, 12
 	e := newEnv(t, func(c *Config, _ *Deps) { c.RequestsPerDay = quota })
 	spammer := e.login()
-	to := make([]user, sent)
-	for i := range to {
-		to[i] = e.login()
+	next := make(chan user, sent)
+	for range sent {
+		next <- e.login()
 	}
-	statuses := make([]int, sent)
-	var wg sync.WaitGroup
-	for i, u := range to {
-		wg.Go(func() {
-			statuses[i] = e.do(request{method: http.MethodPost, path: "/v1/chat-requests", token: spammer.tokens.AccessToken, body: gen.ChatRequestInput{To: u.address}}).status
-		})
-	}
-	wg.Wait()
-	created := 0
-	for _, s := range statuses {
-		switch s {
-		case http.StatusCreated:
-			created++
-		case http.StatusTooManyRequests:
-		default:
-			t.Fatalf("status %d", s)
-		}
-	}
-	if created != quota {
-		t.Fatalf("%d requests created at once, quota %d (statuses %v)", created, quota, statuses)
+	statuses := concurrently(sent, func() int {
+		return e.do(request{method: http.MethodPost, path: "/v1/chat-requests", token: spammer.tokens.AccessToken, body: gen.ChatRequestInput{To: (<-next).address}}).status
+	})
+	if statuses[http.StatusCreated] != quota || statuses[http.StatusTooManyRequests] != sent-quota {
+		t.Fatalf("statuses %v, want %d created and the rest over quota", statuses, quota)
 	}
 }

@@ -87,6 +87,8 @@ export interface ConversationStore {
   isTyping(peer: string): boolean;
   /** Who is typing in the conversation right now (lowercase accounts). */
   typers(peer: string): string[];
+  /** The devices of the conversation with peer, this one included: the keys its messages are encrypted to and verified against (for safety numbers). */
+  devices(peer: string): Promise<Member[]>;
   /** Fetches envelopes this device lacks that peer's messages link to (/ipfs/{cid}, verified), up to limit. */
   loadOlder(peer: string, limit?: number): Promise<number>;
   /** Calls fn after any change (a message, a state, typing); returns a function that stops it. */
@@ -324,6 +326,12 @@ export class IndexedConversations implements ConversationStore {
     if (unread.length === 0) return;
     void Promise.all(unread.map((m) => this.update(m, { state: 'read' }))).then(() => this.changed());
     void this.sendFrame(p, { t: 'read', cids: unread.map((m) => m.key).slice(-32) });
+  }
+
+  async devices(peer: string): Promise<Member[]> {
+    const conv = await this.conversation(peer.toLowerCase());
+    const self: Member = { account: fromHex(this.me), deviceId: this.deps.deviceId, keys: this.deps.device.keys };
+    return [self, ...(await conv.session.devices())];
   }
 
   async loadOlder(peer: string, limit = 20): Promise<number> {

@@ -248,10 +248,9 @@ export class Session {
   /** Returns a copy of the state after every earlier call, for restore after a reload. */
   snapshot(): Promise<SessionState> {
     return this.serial(async () => {
-      const members = [...this.members.values()].map(({ account, deviceId, keys }) => ({ account, deviceId, keys }));
       const data: SavedFields = {
         epoch: this.cfg.epoch,
-        members,
+        members: this.memberList(),
         send: this.send,
         rotateDue: this.rotateDue,
         recv: this.recv,
@@ -260,6 +259,15 @@ export class Session {
       };
       return { format: 1, data: structuredClone(data) };
     });
+  }
+
+  /** The other member devices after every earlier call: the ones chains are wrapped to and envelopes verified against. */
+  devices(): Promise<Member[]> {
+    return this.serial(async () => this.memberList());
+  }
+
+  private memberList(): Member[] {
+    return [...this.members.values()].map(({ account, deviceId, keys }) => ({ account, deviceId, keys }));
   }
 
   /** Runs fn after every earlier call has finished, so awaits inside a call never interleave. */

@@ -4,7 +4,8 @@ import { ApiClient, type Fetch } from '../../src/app/api.js';
 import { toBase64 } from '../../src/app/base64.js';
 import { groupKey, IndexedConversations } from '../../src/app/conversations.js';
 import { RelayClient, type SocketLike, type WireFrame } from '../../src/app/relay.js';
-import { decodeEnvelope, Device, envelopeCID, toHex } from '../../src/protocol/index.js';
+import { conversationSafetyNumber } from '../../src/features/safety/compare.js';
+import { decodeEnvelope, Device, envelopeCID, fromHex, safetyNumber, toHex } from '../../src/protocol/index.js';
 import { short } from '../../src/ui/common.js';
 import { Delivery } from '../../src/ui/Delivery.js';
 
@@ -214,6 +215,31 @@ describe('conversation store (IndexedDB, browser only)', () => {
     a.client.stop();
     b.client.stop();
     await Promise.all([a.store.close(), b.store.close()]);
+  });
+
+  it('shows the safety number of the keys the conversation encrypts to, also when the directory lies only once', async () => {
+    const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
+    const seed = () => crypto.getRandomValues(new Uint8Array(32));
+    const mallory = await Device.fromSeeds(1, seed(), seed());
+    // Alice's page reloads; the directory swaps in a key of Mallory's for Bob while her conversation reads his devices, then tells the truth.
+    a.client.stop();
+    await a.store.close();
+    let lie = true;
+    const lying: Fetch = (path, init) => (lie && path === `/v1/users/${bob}/devices` ? directory(new Map([[bob, mallory]]), relay)(path, init) : fetchFn(path, init));
+    const a2 = await user(alice, devices.get(alice)!, relay, lying);
+    await a2.store.send(bob, { kind: 'text', text: 'for bob, sealed for mallory' });
+    lie = false;
+
+    const truth = safetyNumber({ account: fromHex(alice), devices: [devices.get(alice)!.keys] }, { account: fromHex(bob), devices: [devices.get(bob)!.keys] });
+    expect((await conversationSafetyNumber(b.store, bob, alice)).digits).toBe(truth.digits);
+    // Alice's number shows the key her messages went to, so comparing with Bob's reveals the swap.
+    const seen = await conversationSafetyNumber(a2.store, alice, bob);
+    expect(seen.digits).toBe(safetyNumber({ account: fromHex(alice), devices: [devices.get(alice)!.keys] }, { account: fromHex(bob), devices: [mallory.keys] }).digits);
+    expect(seen.digits).not.toBe(truth.digits);
+
+    a2.client.stop();
+    b.client.stop();
+    await Promise.all([a2.store.close(), b.store.close()]);
   });
 
   it('shows typing until the message arrives, and again while the next one is typed', async () => {

@@ -1,3 +1,20 @@
+import type { ConversationStore } from '../../app/conversations.js';
+import { equal, fromHex, safetyNumber } from '../../protocol/index.js';
+
+/**
+ * The safety number of account me and peer from the device keys our conversation encrypts to and
+ * verifies against, not from a fresh directory read (which a lying server could answer honestly
+ * while the conversation uses a key it swapped in).
+ */
+export async function conversationSafetyNumber(store: ConversationStore, me: string, peer: string): Promise<{ digits: string; qr: Uint8Array }> {
+  const devices = await store.devices(peer);
+  const party = (account: string) => {
+    const a = fromHex(account);
+    return { account: a, devices: devices.filter((d) => equal(d.account, a)).map((d) => d.keys) };
+  };
+  return safetyNumber(party(me), party(peer));
+}
+
 /** The result of comparing a scanned safety-number QR code with this device's own (docs/protocol.md §7). */
 export type SafetyComparison =
   /** Byte for byte the same: both sides see the same device keys. */

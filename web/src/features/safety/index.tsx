@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { isAddress } from 'viem';
-import { fetchMembers } from '../../app/conversations.js';
-import type { AppContext, FeatureProps } from '../../app/context.js';
-import { fromHex, safetyNumber } from '../../protocol/index.js';
+import type { FeatureProps } from '../../app/context.js';
 import '../features.css';
 import { QRImage, QRScanner } from '../qr/components.js';
-import { compareSafetyQR, type SafetyComparison } from './compare.js';
+import { compareSafetyQR, conversationSafetyNumber, type SafetyComparison } from './compare.js';
 
 const verdicts: Record<SafetyComparison, { text: string; ok: boolean }> = {
   match: { text: 'Safety numbers match. Nobody is in the middle, as long as this code came from their screen.', ok: true },
@@ -13,12 +11,6 @@ const verdicts: Record<SafetyComparison, { text: string; ok: boolean }> = {
   'other-pair': { text: 'That code is for two other people, not for you and this contact.', ok: false },
   'not-safety-code': { text: 'That QR code is not a Parley safety number.', ok: false },
 };
-
-/** The safety number of me and peer from the device lists this app encrypts to. */
-async function compute(app: AppContext, peer: string) {
-  const [mine, theirs] = await Promise.all([fetchMembers(app.api, app.account), fetchMembers(app.api, peer)]);
-  return safetyNumber({ account: fromHex(app.account), devices: mine.map((m) => m.keys) }, { account: fromHex(peer), devices: theirs.map((m) => m.keys) });
-}
 
 /** The verdict of the last comparison, announced to screen readers. */
 function Verdict({ result }: { result: SafetyComparison | undefined }) {
@@ -44,7 +36,7 @@ export default function SafetyScreen({ app, params }: FeatureProps) {
     if (!app || !isAddress(peer)) return;
     setNumber(undefined);
     setResult(undefined);
-    compute(app, peer).then(setNumber, (err: Error) => setError(`Could not load the devices: ${err.message}`));
+    conversationSafetyNumber(app.conversations, app.account, peer).then(setNumber, (err: Error) => setError(`Could not load the devices: ${err.message}`));
   }, [app, peer]);
 
   if (!app) return <p role="alert">Sign in to see safety numbers.</p>;

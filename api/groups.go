@@ -37,19 +37,13 @@ func memberRole(ctx context.Context, q *appdb.Queries, group uuid.UUID, who stri
 
 func isAdmin(r gen.Role) bool { return r == gen.RoleOwner || r == gen.RoleAdmin }
 
-// mayJoin checks that who exists and that neither who nor by blocked the other.
+// mayJoin checks that who exists and accepts by: neither blocked the other and who did not
+// deny by consent (as for chat requests).
 func (s *Server) mayJoin(ctx context.Context, q *appdb.Queries, by, who string) error {
 	if _, err := s.resolve(ctx, who); err != nil {
 		return err
 	}
-	blocked, err := q.BlockedEitherWay(ctx, appdb.BlockedEitherWayParams{A: by, B: who})
-	if err != nil {
-		return fmt.Errorf("blocked either way: %w", err)
-	}
-	if blocked {
-		return ErrNotAllowed.with(who+" cannot be added by you", nil)
-	}
-	return nil
+	return accepts(ctx, q, who, by)
 }
 
 // addMembers adds accounts to a locked group within its size limit, settles their pending
@@ -385,8 +379,9 @@ func (s *Server) CreateInvite(c echo.Context) error {
 	return c.JSON(http.StatusCreated, out)
 }
 
-// RedeemInvite uses one of an invite's uses: a chat invite makes caller and creator mutual
-// contacts with consent allowed (refused when the creator denied the caller); a group invite, while its creator is still an admin of the
+// RedeemInvite uses one of an invite's uses (refused when the creator blocked or denied the
+// caller, or the caller blocked the creator): a chat invite makes caller and creator mutual
+// contacts with consent allowed; a group invite, while its creator is still an admin of the
 // group, files a join request the members decide.
 func (s *Server) RedeemInvite(c echo.Context, token string) error {
 	ctx, me, now := c.Request().Context(), account(c), s.now()
@@ -402,17 +397,10 @@ func (s *Server) RedeemInvite(c echo.Context, token string) error {
 		if inv.Creator == me && !inv.GroupID.Valid {
 			return ErrInvalidRequest.with("this is your own invite", nil)
 		}
-		if err := s.mayJoin(ctx, q, inv.Creator, me); err != nil {
+		if err := accepts(ctx, q, inv.Creator, me); err != nil {
 			return err
 		}
 		if !inv.GroupID.Valid {
-			consent, err := q.GetContactConsent(ctx, appdb.GetContactConsentParams{Owner: inv.Creator, Peer: me})
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("consent: %w", err)
-			}
-			if consent == string(gen.Denied) {
-				return ErrNotAllowed
-			}
 			for _, pair := range [][2]string{{me, inv.Creator}, {inv.Creator, me}} {
 				if err := q.SetConsent(ctx, appdb.SetConsentParams{Owner: pair[0], Peer: pair[1], Consent: string(gen.Allowed), Now: ts(now)}); err != nil {
 					return fmt.Errorf("set consent: %w", err)

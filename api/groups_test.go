@@ -282,3 +282,26 @@ func TestChatInviteKeepsDeniedConsent(t *testing.T) {
 		t.Fatalf("alice's contacts %+v", list.Contacts)
 	}
 }
+
+// TestGroupAddRespectsDeniedConsent: someone who denied me (without blocking) is not added to
+// my groups, as they would not get my chat requests.
+func TestGroupAddRespectsDeniedConsent(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, mallory := e.login(), e.login()
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/contacts/" + mallory.address, token: alice.tokens.AccessToken, body: gen.ContactInput{Nickname: "", Consent: ptr(gen.Denied)}})
+	if p := e.must(http.StatusForbidden, request{method: http.MethodPost, path: "/v1/groups", token: mallory.tokens.AccessToken, body: gen.GroupInput{Name: "spam", Members: []string{alice.address}}}).problem(t); p.Code != "not_allowed" {
+		t.Fatalf("problem %+v", p)
+	}
+	var g gen.Group
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: mallory.tokens.AccessToken, body: gen.GroupInput{Name: "spam", Members: []string{}}}).decode(t, &g)
+	e.must(http.StatusForbidden, request{method: http.MethodPost, path: "/v1/groups/" + g.Id.String() + "/members", token: mallory.tokens.AccessToken, body: gen.MemberInput{Address: alice.address}})
+	var mine struct{ Groups []gen.GroupSummary }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/groups", token: alice.tokens.AccessToken}).decode(t, &mine)
+	if len(mine.Groups) != 0 {
+		t.Fatalf("alice was added to %+v", mine.Groups)
+	}
+	// Allowing mallory again lets her add alice.
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/contacts/" + mallory.address, token: alice.tokens.AccessToken, body: gen.ContactInput{Nickname: "", Consent: ptr(gen.Unknown)}})
+	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/groups/" + g.Id.String() + "/members", token: mallory.tokens.AccessToken, body: gen.MemberInput{Address: alice.address}})
+}

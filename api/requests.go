@@ -99,12 +99,9 @@ func (s *Server) CreateChatRequest(c echo.Context) error {
 	return jsonOr(c, http.StatusCreated, chatRequestOf(out), err)
 }
 
-// mayRequest applies the anti-spam rules of CreateChatRequest, holding the sender's lock until
-// the transaction ends so that concurrent requests cannot all pass the quota.
-func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to string, now time.Time) error {
-	if err := q.LockChatRequests(ctx, from); err != nil {
-		return fmt.Errorf("lock chat requests: %w", err)
-	}
+// accepts refuses (ErrNotAllowed) when to and from blocked each other either way or to denied
+// from consent.
+func accepts(ctx context.Context, q *appdb.Queries, to, from string) error {
 	blocked, err := q.BlockedEitherWay(ctx, appdb.BlockedEitherWayParams{A: from, B: to})
 	if err != nil {
 		return fmt.Errorf("blocked either way: %w", err)
@@ -115,6 +112,18 @@ func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to stri
 	}
 	if blocked || consent == string(gen.Denied) {
 		return ErrNotAllowed
+	}
+	return nil
+}
+
+// mayRequest applies the anti-spam rules of CreateChatRequest, holding the sender's lock until
+// the transaction ends so that concurrent requests cannot all pass the quota.
+func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to string, now time.Time) error {
+	if err := q.LockChatRequests(ctx, from); err != nil {
+		return fmt.Errorf("lock chat requests: %w", err)
+	}
+	if err := accepts(ctx, q, to, from); err != nil {
+		return err
 	}
 	declined, err := q.LastDeclinedAt(ctx, appdb.LastDeclinedAtParams{Sender: from, Recipient: to})
 	if err != nil {

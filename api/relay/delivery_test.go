@@ -312,3 +312,46 @@ func TestChainEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestHelloComesFirst connects a device again and again while its peer sends it typing
+// frames: the hello is always the socket's first frame, whatever arrives while it is made.
+func TestHelloComesFirst(t *testing.T) {
+	f := newFixture(t)
+	in := f.start(t, "")
+	alice, bob := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 7)
+	s := session(t, f, bob, aliceAddr)
+	typing := must(s.SealFrame([]byte("typing")))
+	ws := rawDial(t, in.wsURL(), header(bob))
+	stop := make(chan struct{})
+	flooding := make(chan struct{})
+	go func() {
+		defer close(flooding)
+		tick := time.NewTicker(2 * time.Millisecond) // within the frame rate limit
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			if ws.WriteJSON(wire.Frame{Type: wire.TypeFrame, Peer: &aliceAddr, Envelope: typing}) != nil {
+				return
+			}
+		}
+	}()
+	defer func() { close(stop); <-flooding }()
+	go func() { // bob's socket answers nothing, but its reads keep it open
+		for {
+			if _, _, err := ws.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	for i := range 100 {
+		c, err := client.Dial(t.Context(), in.wsURL(), header(alice))
+		if err != nil {
+			t.Fatalf("dial %d: %v", i, err)
+		}
+		c.Close()
+	}
+}

@@ -80,6 +80,18 @@ func (c *deviceConn) sendFrame(f *wire.Frame) bool {
 	return c.enqueue(kind, b)
 }
 
+// sendEvent queues a pushed event (an ephemeral frame, a chain event) once the hello went out,
+// so that the hello is always the socket's first frame; earlier events are dropped, as for a
+// socket not yet open.
+func (c *deviceConn) sendEvent(f *wire.Frame) {
+	c.socket.mu.Lock()
+	ready := c.ready
+	c.socket.mu.Unlock()
+	if ready {
+		c.sendFrame(f)
+	}
+}
+
 func (c *deviceConn) sendError(id, code, msg string) {
 	c.sendFrame(&wire.Frame{Type: wire.TypeError, ID: id, Code: code, Message: msg})
 }

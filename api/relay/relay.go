@@ -308,7 +308,7 @@ func (r *Relay) chainEvent(payload string) {
 	}
 	r.mu.Unlock()
 	for _, c := range conns {
-		c.sendFrame(&wire.Frame{Type: wire.TypeChain, Chain: &ev})
+		c.sendEvent(&wire.Frame{Type: wire.TypeChain, Chain: &ev})
 		if ev.Kind == "device_revoked" && c.key.device == ev.DeviceID {
 			c.close("device revoked")
 		}
@@ -495,6 +495,6 @@ func (r *Relay) deliverFrame(payload string) {
 	}
 	r.mu.Unlock()
 	for _, c := range targets {
-		c.sendFrame(&wire.Frame{Type: wire.TypeFrame, Envelope: n.Envelope})
+		c.sendEvent(&wire.Frame{Type: wire.TypeFrame, Envelope: n.Envelope})
 	}
 }

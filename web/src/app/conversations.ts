@@ -350,7 +350,7 @@ export class IndexedConversations implements ConversationStore {
         continue;
       }
       if (envelopeCID(bytes).toString() !== cid) continue; // not what the link names
-      const msg = await this.openIn(conv, bytes).catch(() => undefined);
+      const msg = await this.openIn(conv, bytes, decodeEnvelope(bytes).epoch).catch(() => undefined);
       if (!msg) continue;
       const stored = await this.store(conv, msg, cid);
       loaded++;
@@ -374,7 +374,7 @@ export class IndexedConversations implements ConversationStore {
     const conv = await this.conversation(peer);
     let msg: Message;
     try {
-      msg = await this.openIn(conv, e.envelope);
+      msg = await this.openIn(conv, e.envelope, env.epoch);
     } catch (err) {
       if (isProtocolError(err, 'ErrDuplicate')) return;
       throw err;
@@ -384,8 +384,13 @@ export class IndexedConversations implements ConversationStore {
     if (!stored.mine) void this.sendFrame(peer, { t: 'delivered', cids: [cid] });
   }
 
-  /** Opens an envelope, re-reading the members once when the sender device is new. */
-  private async openIn(conv: Conv, bytes: Uint8Array): Promise<Message> {
+  /**
+   * Opens an envelope of the given epoch, re-reading the members first when it is a group's newer
+   * epoch (the membership changed: a removed member must not count as one until a notification
+   * arrives) and once when the sender device is new.
+   */
+  private async openIn(conv: Conv, bytes: Uint8Array, epoch: bigint): Promise<Message> {
+    if (groupOf(conv.peer) && epoch > conv.epoch) await this.refresh(conv);
     try {
       return await conv.session.open(bytes);
     } catch (err) {
@@ -472,7 +477,7 @@ export class IndexedConversations implements ConversationStore {
     const peer = await this.keyOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
     if (!peer) return;
     const conv = await this.conversation(peer);
-    const msg = await this.openIn(conv, b);
+    const msg = await this.openIn(conv, b, env.epoch);
     if (env.wraps.length > 0) await this.saveSession(conv);
     const frame = JSON.parse(new TextDecoder().decode(msg.plaintext)) as FrameBody;
     const from = hexAddress(msg.sender);

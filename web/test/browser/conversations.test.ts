@@ -242,6 +242,29 @@ describe('conversation store (IndexedDB, browser only)', () => {
     await Promise.all([a2.store.close(), b.store.close()]);
   });
 
+  it('refuses a removed member\'s message sealed for a newer epoch than the group had when it was last read', async () => {
+    const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
+    const carol = randomAddress();
+    devices.set(carol, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32))));
+    const c = await user(carol, devices.get(carol)!, relay, fetchFn);
+    const id = crypto.randomUUID();
+    const key = groupKey(id);
+    relay.groups.set(id, { epoch: 1, members: [alice, bob, carol] });
+    const hi = await c.store.send(key, { kind: 'text', text: 'hi all' });
+    await until(() => a.store.messages(key).some((m) => m.key === hi.key));
+
+    // Carol is removed at epoch 2 and Alice hears nothing of it; the relay still passes on what
+    // Carol seals for epoch 2 (her own reading of the group moves her session there).
+    relay.groups.set(id, { epoch: 2, members: [alice, bob] });
+    const sneaky = await c.store.send(key, { kind: 'text', text: 'still here' });
+    const after = await b.store.send(key, { kind: 'text', text: 'after' });
+    await until(() => a.store.messages(key).some((m) => m.key === after.key)); // envelopes are handled in order
+    expect(a.store.messages(key).some((m) => m.key === sneaky.key)).toBe(false);
+
+    for (const u of [a, b, c]) u.client.stop();
+    await Promise.all([a.store.close(), b.store.close(), c.store.close()]);
+  });
+
   it('shows typing until the message arrives, and again while the next one is typed', async () => {
     const { alice, bob, a, b } = await pair();
     a.store.typing(bob);

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum"
@@ -116,7 +118,7 @@ func (r *ensResolver) lookup(ctx context.Context, addr common.Address) (string, 
 		return "", err
 	}
 	name := v.(string)
-	if name == "" || len(name) > 255 || !utf8.ValidString(name) {
+	if !plainENSName(name) {
 		return "", nil
 	}
 	forward := namehash(name)
@@ -130,6 +132,22 @@ func (r *ensResolver) lookup(ctx context.Context, addr common.Address) (string, 
 		return "", nil
 	}
 	return name, nil
+}
+
+// plainENSName accepts a name only when it cannot pass for another on screen: at most 255
+// bytes of UTF-8, no empty label, and no control, format (bidi overrides, zero-width), space
+// or separator character and no uppercase letter, all of which ENSIP-15 disallows or maps
+// away. Full ENSIP-15 normalization (confusable scripts) is not applied.
+func plainENSName(name string) bool {
+	if name == "" || len(name) > 255 || !utf8.ValidString(name) || slices.Contains(strings.Split(name, "."), "") {
+		return false
+	}
+	for _, r := range name {
+		if r == utf8.RuneError || unicode.IsUpper(r) || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Z) {
+			return false
+		}
+	}
+	return true
 }
 
 // ensName answers address's verified primary ENS name from the cache or the chain; nil when

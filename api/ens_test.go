@@ -159,6 +159,29 @@ func TestENSNames(t *testing.T) {
 	}
 }
 
+// TestENSNamesShownOnlyWhenPlain: a name that resolves back to its owner is still not shown
+// when it could pass for another on screen: a right-to-left override, a zero-width or control
+// character, a space, an uppercase letter or an empty label (ENSIP-15 disallows or maps all).
+func TestENSNamesShownOnlyWhenPlain(t *testing.T) {
+	t.Parallel()
+	ens := deployTestENS(t)
+	e := newEnv(t, func(c *Config, d *Deps) {
+		c.ENSRegistry = ens.addr.Hex()
+		d.Chain = ens.backend.Client()
+	})
+	viewer := e.login()
+	for _, name := range []string{"\u202ehte.kilativ", "vitalik\u200b.eth", "vitalik.eth\n", "vitalik .eth", "Vitalik.eth", "vitalik..eth", "ok-name.eth"} {
+		u := e.login()
+		addr := common.HexToAddress(u.address)
+		ens.claim(addr, name, &addr)
+		var p gen.Profile
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/" + u.address, token: viewer.tokens.AccessToken}).decode(t, &p)
+		if shown := p.EnsName != nil; shown != (name == "ok-name.eth") {
+			t.Errorf("name %q shown %v (%v)", name, shown, p.EnsName)
+		}
+	}
+}
+
 // TestENSAbsent: on chains without an ENS registry (anvil, a bare simulated chain) profiles
 // are served without names.
 func TestENSAbsent(t *testing.T) {

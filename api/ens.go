@@ -135,19 +135,31 @@ func (r *ensResolver) lookup(ctx context.Context, addr common.Address) (string, 
 }
 
 // plainENSName accepts a name only when it cannot pass for another on screen: at most 255
-// bytes of UTF-8, no empty label, and no control, format (bidi overrides, zero-width), space
-// or separator character and no uppercase letter, all of which ENSIP-15 disallows or maps
+// bytes of UTF-8, no empty label, and no control, format (bidi overrides, zero-width; a
+// joiner only inside an emoji sequence), space or separator character and no uppercase letter, all of which ENSIP-15 disallows or maps
 // away. Full ENSIP-15 normalization (confusable scripts) is not applied.
 func plainENSName(name string) bool {
 	if name == "" || len(name) > 255 || !utf8.ValidString(name) || slices.Contains(strings.Split(name, "."), "") {
 		return false
 	}
-	for _, r := range name {
+	runes := []rune(name)
+	for i, r := range runes {
+		if r == zeroWidthJoiner && i > 0 && i < len(runes)-1 && isEmojiPart(runes[i-1]) && unicode.Is(unicode.So, runes[i+1]) {
+			continue // inside an emoji sequence, which ENSIP-15 allows
+		}
 		if r == utf8.RuneError || unicode.IsUpper(r) || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Z) {
 			return false
 		}
 	}
 	return true
+}
+
+// zeroWidthJoiner joins emoji into one (e.g. a family).
+const zeroWidthJoiner = '\u200d'
+
+// isEmojiPart reports whether r can precede a joiner in an emoji sequence.
+func isEmojiPart(r rune) bool {
+	return unicode.Is(unicode.So, r) || r == '\ufe0f' || unicode.Is(unicode.Sk, r)
 }
 
 // ensName answers address's verified primary ENS name from the cache or the chain; nil when

@@ -170,13 +170,13 @@ func TestENSNamesShownOnlyWhenPlain(t *testing.T) {
 		d.Chain = ens.backend.Client()
 	})
 	viewer := e.login()
-	for _, name := range []string{"\u202ehte.kilativ", "vitalik\u200b.eth", "vitalik.eth\n", "vitalik .eth", "Vitalik.eth", "vitalik..eth", "ok-name.eth"} {
+	for _, name := range []string{"\u202ehte.kilativ", "vitalik\u200b.eth", "vitalik.eth\n", "vitalik .eth", "Vitalik.eth", "vitalik..eth", "a\u200db.eth", "ok-name.eth", "\U0001F468\u200d\U0001F469\u200d\U0001F467.eth"} {
 		u := e.login()
 		addr := common.HexToAddress(u.address)
 		ens.claim(addr, name, &addr)
 		var p gen.Profile
 		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/users/" + u.address, token: viewer.tokens.AccessToken}).decode(t, &p)
-		if shown := p.EnsName != nil; shown != (name == "ok-name.eth") {
+		if shown := p.EnsName != nil; shown != (name == "ok-name.eth" || strings.HasPrefix(name, "\U0001F468")) {
 			t.Errorf("name %q shown %v (%v)", name, shown, p.EnsName)
 		}
 	}

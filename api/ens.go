@@ -135,9 +135,10 @@ func (r *ensResolver) lookup(ctx context.Context, addr common.Address) (string, 
 }
 
 // plainENSName accepts a name only when it cannot pass for another on screen: at most 255
-// bytes of UTF-8, no empty label, and no control, format (bidi overrides, zero-width; a
-// joiner only inside an emoji sequence), space or separator character and no uppercase letter, all of which ENSIP-15 disallows or maps
-// away. Full ENSIP-15 normalization (confusable scripts) is not applied.
+// bytes of UTF-8, no empty label, no uppercase letter, and no control, format (bidi
+// overrides, zero-width; a joiner only inside an emoji sequence), space or separator
+// character, all of which ENSIP-15 disallows or maps away. Full ENSIP-15 normalization
+// (confusable scripts) is not applied.
 func plainENSName(name string) bool {
 	if name == "" || len(name) > 255 || !utf8.ValidString(name) || slices.Contains(strings.Split(name, "."), "") {
 		return false

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -272,9 +273,24 @@ func newChatModel(ctx context.Context, c *client.Client, api *client.API, me cli
 // their later receipts are not kept.
 func historyLine(r client.Received, mine bool) chatLine {
 	if mine {
-		return chatLine{at: r.At, kind: lineMine, text: string(r.Message.Plaintext), cid: r.CID, state: markStored}
+		return chatLine{at: r.At, kind: lineMine, text: printable(r.Message.Plaintext), cid: r.CID, state: markStored}
 	}
-	return chatLine{at: r.At, kind: lineTheirs, text: string(r.Message.Plaintext), cid: r.CID, from: r.Message.Sender}
+	return chatLine{at: r.At, kind: lineTheirs, text: printable(r.Message.Plaintext), cid: r.CID, from: r.Message.Sender}
+}
+
+// printable is a message's text as the terminal may show it: invalid UTF-8, control characters
+// (escape sequences, carriage returns) and bidirectional controls become U+FFFD and line breaks
+// "↵", so a message can neither act on the terminal nor draw lines of its own.
+func printable(text []byte) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return '↵'
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+			return unicode.ReplacementChar
+		}
+		return r
+	}, strings.ToValidUTF8(string(text), string(unicode.ReplacementChar)))
 }
 
 // shown reports whether the message with cid has a line already.
@@ -377,7 +393,7 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 			if r.Group != uuid.Nil {
 				where = " in group " + r.Group.String()
 			}
-			m.notice(fmt.Sprintf("message from %s%s: %s", r.Message.Sender.Hex(), where, r.Message.Plaintext))
+			m.notice(fmt.Sprintf("message from %s%s: %s", r.Message.Sender.Hex(), where, printable(r.Message.Plaintext)))
 		}
 		return nil
 	}

@@ -311,8 +311,9 @@ func (m *chatModel) checkPeer() tea.Msg {
 	return peerDevicesMsg{n: len(ms), err: err}
 }
 
+// notice adds a line of information, shown as text: it may quote a peer, the relay or the API.
 func (m *chatModel) notice(text string) {
-	m.lines = append(m.lines, chatLine{at: time.Now(), text: text})
+	m.lines = append(m.lines, chatLine{at: time.Now(), text: printable([]byte(text))})
 }
 
 func (m *chatModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -393,7 +394,7 @@ func (m *chatModel) receive(r client.Received) tea.Cmd {
 			if r.Group != uuid.Nil {
 				where = " in group " + r.Group.String()
 			}
-			m.notice(fmt.Sprintf("message from %s%s: %s", r.Message.Sender.Hex(), where, printable(r.Message.Plaintext)))
+			m.notice(fmt.Sprintf("message from %s%s: %s", r.Message.Sender.Hex(), where, r.Message.Plaintext))
 		}
 		return nil
 	}

@@ -214,6 +214,28 @@ func concurrently(n int, f func() int) map[int]int {
 	return counts
 }
 
+// TestSiweUserAgentStoredAsText: a User-Agent that is not UTF-8, or whose 200-byte cut would
+// split a character, still signs in, and the session lists it as valid text.
+func TestSiweUserAgentStoredAsText(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for ua, want := range map[string]string{
+		strings.Repeat("a", 199) + "é": strings.Repeat("a", 199),
+		"bot\xff\xfe/1":                "bot\ufffd/1",
+	} {
+		key := newKey(t)
+		msg := e.siweMessage(crypto.PubkeyToAddress(key.PublicKey).Hex(), e.nonce(), nil)
+		var pair gen.TokenPair
+		e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/auth/verify", header: map[string]string{"User-Agent": ua},
+			body: gen.SiweVerifyRequest{Message: msg, Signature: personalSign(t, key, msg)}}).decode(t, &pair)
+		var list struct{ Sessions []gen.Session }
+		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/sessions", token: pair.AccessToken}).decode(t, &list)
+		if len(list.Sessions) != 1 || list.Sessions[0].UserAgent != want {
+			t.Fatalf("sessions %+v, want user agent %q", list.Sessions, want)
+		}
+	}
+}
+
 func TestSiweMalformedAndOversize(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -391,3 +391,23 @@ func TestSearchRankingCached(t *testing.T) {
 		t.Fatalf("hidden elsewhere, after the cache TTL: results %v, want none", got)
 	}
 }
+
+// TestNULInText: Postgres text cannot hold U+0000, so any text carrying it is a bad request,
+// never a 500.
+func TestNULInText(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.login()
+	for _, r := range []request{
+		{method: http.MethodPut, path: "/v1/me/profile", body: `{"displayName":"a\u0000b","bio":"","discoverable":false}`},
+		{method: http.MethodPost, path: "/v1/groups", body: `{"name":"a\u0000b","members":[]}`},
+		{method: http.MethodPut, path: "/v1/contacts/0x000000000000000000000000000000000000dead", body: `{"nickname":"a\u0000b"}`},
+		{method: http.MethodPost, path: "/v1/chat-requests", body: `{"to":"ab\u0000c"}`},
+		{method: http.MethodGet, path: "/v1/users/ab%00c"},
+	} {
+		r.token = u.tokens.AccessToken
+		if p := e.must(http.StatusBadRequest, r).problem(t); p.Code != "invalid_request" {
+			t.Fatalf("%s %s: %+v", r.method, r.path, p)
+		}
+	}
+}

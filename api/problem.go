@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
 	"github.com/parleychat/parley/api/gen"
@@ -87,11 +88,21 @@ var statusProblems = map[int]*Problem{
 	http.StatusTooManyRequests:       ErrRateLimited,
 }
 
+// Postgres SQLSTATEs of text it cannot store (U+0000, invalid UTF-8): the client's input.
+const (
+	pgBadCharacter   = "22021"
+	pgUntranslatable = "22P05"
+)
+
 // toProblem classifies any error returned by a handler or middleware.
 func toProblem(err error) *Problem {
 	var p *Problem
 	if errors.As(err, &p) {
 		return p
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == pgBadCharacter || pgErr.Code == pgUntranslatable) {
+		return ErrInvalidRequest.with("text must be valid UTF-8 without U+0000", err)
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

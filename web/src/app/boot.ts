@@ -5,6 +5,7 @@ import type { Address } from 'viem';
 import { toHex, type Device } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
 import { IndexedConversations } from './conversations.js';
+import type { DeviceCheck } from './registry.js';
 import { RelayClient } from './relay.js';
 
 /** Where the API is: its public origin (whose host is the SIWE and device-proof domain) and chain. */
@@ -65,20 +66,21 @@ export function relayURL(pageOrigin: string, token: string): string {
   return u.toString();
 }
 
-/** The relay client and conversation store of a bound device, started. */
+/** The relay client and conversation store of a bound device, started; checkDevices confirms the members' devices on chain. */
 export async function goOnline(
   api: ApiClient,
   pageOrigin: string,
   account: Address,
   deviceId: number,
   device: Device,
+  checkDevices: DeviceCheck,
 ): Promise<{ relay: RelayClient; conversations: IndexedConversations }> {
   let conversations: IndexedConversations | undefined;
   const relay = new RelayClient({
     url: async (fresh) => relayURL(pageOrigin, await api.accessToken(fresh)),
     onEnvelope: (e) => conversations!.receive(e),
   });
-  conversations = new IndexedConversations({ api, relay, account, deviceId, device });
+  conversations = new IndexedConversations({ api, relay, account, deviceId, device, checkDevices });
   await conversations.init();
   relay.start();
   addEventListener('online', () => relay.reconnect()); // skip the backoff when the network returns

@@ -26,6 +26,7 @@ import {
 } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
 import { applyReceipt, type DeliveryState, type GroupReceipts, type ReceiptKind } from './receipts.js';
+import type { DeviceCheck } from './registry.js';
 import { RelayClosedError, RelayError, type ConversationTarget, type DeviceRef, type Notification, type PushedEnvelope, type RelayClient } from './relay.js';
 
 export type { DeliveryState, GroupReceipts } from './receipts.js';
@@ -198,6 +199,8 @@ export interface ConversationDeps {
   deviceId: number;
   /** This device's keys. */
   device: Device;
+  /** Confirms the devices the API lists against the chain (registryCheck); without it the API's list is taken as it is. */
+  checkDevices?: DeviceCheck;
   /** The clock (default Date.now). */
   now?: () => number;
 }
@@ -595,7 +598,8 @@ export class IndexedConversations implements ConversationStore {
       epoch = BigInt(g.epoch);
       accounts = g.members.map((m) => m.address.toLowerCase());
     }
-    return { epoch, members: (await Promise.all(accounts.map((a) => fetchMembers(this.deps.api, a)))).flat() };
+    const check = this.deps.checkDevices ?? (async (_: string, listed: Member[]) => listed);
+    return { epoch, members: (await Promise.all(accounts.map(async (a) => check(a, await fetchMembers(this.deps.api, a))))).flat() };
   }
 
   private recipients(members: Member[]): DeviceRef[] {

@@ -1,7 +1,7 @@
-import { keccak256, toHex as hex, type Account, type Address, type Hex, type PublicClient, type WalletClient } from 'viem';
+import { getAddress, keccak256, toHex as hex, type Account, type Address, type Hex, type PublicClient, type WalletClient } from 'viem';
 import { deviceRegistryAbi } from '../generated/contracts.js';
 import { post, type Fetch } from './api.js';
-import { fromHex, keyAgreementKey, signRegistration, verifyRegistration, type Device, type DeviceRegistration } from '../protocol/index.js';
+import { checkOnChain, fromHex, keyAgreementKey, signRegistration, verifyRegistration, type Device, type DeviceRegistration, type Member } from '../protocol/index.js';
 
 /** Where the DeviceRegistry lives. */
 export interface RegistryAt {
@@ -149,4 +149,39 @@ export async function addedDevices(pub: PublicClient, registry: RegistryAt, acco
     if (ok) out.push(d);
   }
   return out;
+}
+
+const pageSize = 50;
+
+/** The account's active devices (added, not revoked, current keys) as the registry itself answers (activeDevices, page by page). */
+export async function activeDevices(pub: PublicClient, registry: RegistryAt, account: Address): Promise<RegisteredDevice[]> {
+  const out: RegisteredDevice[] = [];
+  let cursor = 0;
+  do {
+    const [devices, next] = await pub.readContract({ address: registry.address, abi: deviceRegistryAbi, functionName: 'activeDevices', args: [account, cursor, pageSize] });
+    for (const d of devices) out.push({ deviceId: d.deviceId, suite: d.suite, signingKey: fromHex(d.signingKey), keyAgreementKey: fromHex(d.keyAgreementKey) });
+    cursor = next;
+  } while (cursor !== 0);
+  return out;
+}
+
+/** Keeps, of the devices the API lists for an account, the ones a source the server does not control confirms. */
+export type DeviceCheck = (account: string, listed: Member[]) => Promise<Member[]>;
+
+/**
+ * A DeviceCheck against the registry, read through pub (the wallet's RPC, not the server): a
+ * listed device counts only when it is active on chain under the same id with the same keys, so
+ * a key the server invented or swapped is never encrypted to nor trusted as a sender.
+ */
+export function registryCheck(pub: PublicClient, registry: RegistryAt): DeviceCheck {
+  return async (account, listed) => {
+    const onChain = await activeDevices(pub, registry, getAddress(account));
+    const kept: Member[] = [];
+    for (const m of listed) {
+      const d = onChain.find((x) => x.deviceId === m.deviceId);
+      const same = d && (await checkOnChain(m.keys, d.suite, d.signingKey, d.keyAgreementKey).then(() => true, () => false));
+      if (same) kept.push(m);
+    }
+    return kept;
+  };
 }

@@ -8,7 +8,7 @@ import { bindDevice, findDevice, goOnline, type ApiScope } from '../app/boot.js'
 import { ensureChain } from '../app/chain.js';
 import { AppCtx, BaseCtx, type AppContext, type BaseContext } from '../app/context.js';
 import { loadOrCreateDevice } from '../app/devicestore.js';
-import { authorizeAddDevice, addDevice, relayAddDevice, signDeviceRegistration } from '../app/registry.js';
+import { authorizeAddDevice, addDevice, registryCheck, relayAddDevice, signDeviceRegistration } from '../app/registry.js';
 import { signIn } from '../app/siwe.js';
 import { discoverWallets, type Wallet } from '../app/wallets.js';
 import { deployments } from '../generated/contracts.js';
@@ -68,13 +68,13 @@ export function App() {
     setStatus('Proving this device to the server…');
     setSelf(p.account);
     await bindDevice(api, scope, p.account, deviceId, p.device);
-    const { relay, conversations } = await goOnline(api, location.origin, p.account, deviceId, p.device);
+    const publicClient = createPublicClient({ chain, transport: custom(p.wallet.provider) });
+    const { relay, conversations } = await goOnline(api, location.origin, p.account, deviceId, p.device, registryCheck(publicClient, base.registry));
     if (location.pathname === '/') {
       const profile = await api.get<{ displayName: string }>('/v1/me/profile').catch(() => undefined);
       navigate(profile?.displayName ? '/chat' : '/welcome', true);
     }
     const walletClient = createWalletClient({ account: p.account, chain, transport: custom(p.wallet.provider) });
-    const publicClient = createPublicClient({ chain, transport: custom(p.wallet.provider) });
     setApp({ ...base, account: p.account, wallet: { info: p.wallet.info, provider: p.wallet.provider, publicClient, walletClient }, device: { id: deviceId, device: p.device }, relay, conversations, signOut });
     setPending(undefined);
     setStatus('');

@@ -2,9 +2,9 @@ import { createPublicClient, createWalletClient, http, type PublicClient, type W
 import { mnemonicToAccount } from 'viem/accounts';
 import { anvil as anvilChain } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDevice, addedDevices, authorizeAddDevice, signDeviceRegistration, type RegistryAt } from '../../src/app/registry.js';
+import { addDevice, addedDevices, authorizeAddDevice, registryCheck, signDeviceRegistration, type RegistryAt } from '../../src/app/registry.js';
 import { deviceRegistryAbi } from '../../src/generated/contracts.js';
-import { Device, generateDeviceKeyPairs, keyAgreementKey, toHex } from '../../src/protocol/index.js';
+import { Device, fromHex, generateDeviceKeyPairs, keyAgreementKey, toHex, type Member } from '../../src/protocol/index.js';
 import { bytecode, startAnvil, type Anvil } from './anvil.js';
 
 // anvil's funded devnet accounts.
@@ -64,6 +64,22 @@ describe('DeviceRegistry from the browser code, on anvil', () => {
     const next = await pub.readContract({ address: registry.address, abi: deviceRegistryAbi, functionName: 'nextDeviceId', args: [relayer.address] });
     expect(next).toBe(signed.registration.deviceId + 1);
     expect(await addedDevices(pub, registry, relayer.address)).toEqual([]);
+  });
+
+  it('keeps of the devices a server lists only those active on chain with the same keys', async () => {
+    const [real, other] = [await newDevice(), await newDevice()];
+    const signed = await signDeviceRegistration(pub, registry, owner.address, real);
+    await addDevice(pub, wallet(owner), owner, registry, signed);
+    const id = signed.registration.deviceId;
+    const member = (deviceId: number, keys: Member['keys']): Member => ({ account: fromHex(owner.address), deviceId, keys });
+    const listed = [
+      member(id, real.keys),
+      member(id, other.keys), // a key swapped in under the registered id
+      member(id, { ...real.keys, kemPublicKey: other.keys.kemPublicKey }), // the registered signing key, another key agreement key
+      member(id + 1, other.keys), // a device the chain does not have
+    ];
+    const kept = await registryCheck(pub, registry)(owner.address.toLowerCase(), listed);
+    expect(kept).toEqual([listed[0]]);
   });
 });
 

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ApiClient, type Fetch } from '../../src/app/api.js';
 import { toBase64 } from '../../src/app/base64.js';
 import { groupKey, IndexedConversations } from '../../src/app/conversations.js';
+import type { DeviceCheck } from '../../src/app/registry.js';
 import { RelayClient, type SocketLike, type WireFrame } from '../../src/app/relay.js';
 import { conversationSafetyNumber } from '../../src/features/safety/compare.js';
-import { decodeEnvelope, Device, envelopeCID, fromHex, safetyNumber, toHex } from '../../src/protocol/index.js';
+import { decodeEnvelope, Device, envelopeCID, equal, fromHex, safetyNumber, toHex } from '../../src/protocol/index.js';
 import { short } from '../../src/ui/common.js';
 import { Delivery } from '../../src/ui/Delivery.js';
 
@@ -123,11 +124,11 @@ function directory(devices: Map<string, Device>, relay: LoopbackRelay): Fetch {
   };
 }
 
-async function user(account: string, device: Device, relay: LoopbackRelay, fetchFn: Fetch) {
+async function user(account: string, device: Device, relay: LoopbackRelay, fetchFn: Fetch, checkDevices?: DeviceCheck) {
   const api = new ApiClient(fetchFn);
   let store: IndexedConversations | undefined;
   const client = new RelayClient({ url: async () => `ws://loopback/${account}`, open: () => relay.open(account), onEnvelope: (e) => store!.receive(e), minBackoff: 1 });
-  store = new IndexedConversations({ api, relay: client, account, deviceId: 1, device });
+  store = new IndexedConversations({ api, relay: client, account, deviceId: 1, device, checkDevices });
   await store.init();
   client.start();
   await client.whenOpen();
@@ -263,6 +264,23 @@ describe('conversation store (IndexedDB, browser only)', () => {
 
     for (const u of [a, b, c]) u.client.stop();
     await Promise.all([a.store.close(), b.store.close(), c.store.close()]);
+  });
+
+  it('encrypts to and trusts only the listed devices the chain confirms', async () => {
+    const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
+    const seed = () => crypto.getRandomValues(new Uint8Array(32));
+    const mallory = await Device.fromSeeds(1, seed(), seed());
+    a.client.stop();
+    await a.store.close();
+    // The directory lists Mallory's key as Bob's device; the chain (here: the test's registry) has Bob's own.
+    const lying: Fetch = (path, init) => (path === `/v1/users/${bob}/devices` ? directory(new Map([[bob, mallory]]), relay)(path, init) : fetchFn(path, init));
+    const chain: DeviceCheck = async (account, listed) => listed.filter((m) => equal(m.keys.signingKey, devices.get(account)!.keys.signingKey));
+    const a2 = await user(alice, devices.get(alice)!, relay, lying, chain);
+    expect((await a2.store.devices(bob)).map((m) => toHex(m.keys.signingKey))).toEqual([toHex(devices.get(alice)!.keys.signingKey)]);
+
+    a2.client.stop();
+    b.client.stop();
+    await Promise.all([a2.store.close(), b.store.close()]);
   });
 
   it('shows typing until the message arrives, and again while the next one is typed', async () => {

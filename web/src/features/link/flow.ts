@@ -1,7 +1,7 @@
 import { toHex, type Address, type PublicClient } from 'viem';
-import type { RegistryAt, SignedRegistration } from '../../app/registry.js';
+import { activeDevices, type RegistryAt, type SignedRegistration } from '../../app/registry.js';
 import { deviceRegistryAbi } from '../../generated/contracts.js';
-import { fail, fromHex, linkQR, LinkType, parseLinkQR, type DeviceRegistration, type LinkInvite, type LinkMessage } from '../../protocol/index.js';
+import { equal, fail, fromHex, linkQR, LinkType, parseLinkQR, type DeviceRegistration, type LinkInvite, type LinkMessage } from '../../protocol/index.js';
 
 /**
  * The text of the linking QR code: the protocol's "parley-link:1:…" (docs/protocol.md §8.1) and,
@@ -32,19 +32,10 @@ export function signedFromHello(registration: DeviceRegistration, hello: LinkMes
   return { registration, deviceSig: toHex(hello.deviceSig!) };
 }
 
-const pageSize = 50;
-
 /**
  * Whether signingKey belongs to an active (added, not revoked) device of account, read from the
  * registry itself: the new device checks the QR code's key before trusting the channel (§8.1).
  */
 export async function isActiveDevice(pub: PublicClient, registry: RegistryAt, account: Address, signingKey: Uint8Array): Promise<boolean> {
-  const want = toHex(signingKey);
-  let cursor = 0;
-  do {
-    const [devices, next] = await pub.readContract({ address: registry.address, abi: deviceRegistryAbi, functionName: 'activeDevices', args: [account, cursor, pageSize] });
-    if (devices.some((d) => d.signingKey.toLowerCase() === want)) return true;
-    cursor = next;
-  } while (cursor !== 0);
-  return false;
+  return (await activeDevices(pub, registry, account)).some((d) => equal(d.signingKey, signingKey));
 }

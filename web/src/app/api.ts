@@ -26,7 +26,7 @@ export async function post<T>(fetchFn: Fetch, path: string, body?: unknown, acce
   return data;
 }
 
-/** Where the API client keeps the session between page loads (sessionStorage in the app). */
+/** Where the API client keeps the session between page loads (localStorage in the app, so a reopened tab stays signed in). */
 export interface SessionStorageLike {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;

@@ -30,6 +30,9 @@ func TestRateLimits(t *testing.T) {
 		}
 		e.must(http.StatusTooManyRequests, request{method: http.MethodGet, path: "/v1/me/profile", token: alice.tokens.AccessToken}).problem(t)
 		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/me/profile", token: bob.tokens.AccessToken})
+		// The budget is the account's, not the session's: a fresh sign-in does not reset it.
+		again := e.loginWith(alice.key)
+		e.must(http.StatusTooManyRequests, request{method: http.MethodGet, path: "/v1/me/profile", token: again.tokens.AccessToken})
 	})
 }
 

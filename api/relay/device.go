@@ -82,12 +82,13 @@ func (c *deviceConn) sendFrame(f *wire.Frame) bool {
 
 // sendEvent queues a pushed event (an ephemeral frame, a chain event) once the hello went out,
 // so that the hello is always the socket's first frame; earlier events are dropped, as for a
-// socket not yet open.
+// socket not yet open. An ephemeral frame is also dropped while a quarter of the send buffer
+// waits: a peer's flood of them must not make the socket a slow consumer.
 func (c *deviceConn) sendEvent(f *wire.Frame) {
 	c.socket.mu.Lock()
-	ready := c.ready
+	ready, busy := c.ready, len(c.queue) >= c.cfg.SendBuffer/4
 	c.socket.mu.Unlock()
-	if ready {
+	if ready && !(busy && f.Type == wire.TypeFrame) {
 		c.sendFrame(f)
 	}
 }

@@ -70,7 +70,8 @@
 // at a time; the read deadline closes a silent peer. The relay has one pinStage, one commitStage and one acker. Outgoing frames
 // go through a bounded
 // queue; a socket whose queue is full is a slow consumer and is closed, never buffered
-// further. Relay.mu guards the socket maps only; no lock is held across I/O. Several
+// further (ephemeral frames are dropped once a quarter of it waits, so a peer's flood of
+// them cannot close a socket). Relay.mu guards the socket maps only; no lock is held across I/O. Several
 // instances share one Postgres: wake-ups, ephemeral frames, room frames and "device connected
 // again" kicks travel as notifications to every instance.
 //

@@ -15,7 +15,7 @@ tools: ## install the pinned toolchain (Foundry, solc from npm; Go tools build o
 .PHONY: web
 web: ## build the web app into web/dist (npm ci first when needed), embedded by the next go build
 	@cd web && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
-	  npm ci --no-audit --no-fund --loglevel=error; fi
+	  bash ../scripts/npm-ci.sh .; fi
 	cd web && npm run build
 	@touch web/dist/.gitkeep # vite empties dist; go:embed needs the tracked placeholder
 

@@ -26,8 +26,7 @@ func TestSiweFromReferenceJS(t *testing.T) {
 	}
 	dir := filepath.Join("testdata", "siwejs")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "viem")); err != nil {
-		cmd := exec.CommandContext(t.Context(), "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = dir
+		cmd := exec.CommandContext(t.Context(), "bash", filepath.Join("..", "scripts", "npm-ci.sh"), dir)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
 		}

@@ -13,7 +13,7 @@ bash scripts/toolchain.sh || exit 1
 PATH="$root/.tools/bin:$PATH" forge build --quiet || exit 1
 cd "$root/web"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error || exit 1
+  bash "$root/scripts/npm-ci.sh" . || exit 1
 fi
 mkdir -p "$root/.data"
 json="$root/.data/vitest.json"

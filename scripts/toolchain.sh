@@ -13,7 +13,7 @@ mkdir -p "$bin"
 if [ ! -x "$tc/node_modules/@foundry-rs/forge-linux-amd64/bin/forge" ] || [ ! -d "$tc/node_modules/solc" ] \
    || [ "$tc/package-lock.json" -nt "$tc/node_modules/.package-lock.json" ]; then
   echo "toolchain: installing Foundry $want_foundry and solc $want_solc from npm" >&2
-  (cd "$tc" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  bash "$root/scripts/npm-ci.sh" "$tc"
 fi
 
 link() { ln -sfn "$1" "$bin/$2"; }

@@ -19,7 +19,8 @@ import (
 // whose socket stays open (a peer cannot disconnect it).
 func TestFrameFloodDropsFrames(t *testing.T) {
 	f := newFixture(t)
-	f.override = func(c *relay.Config) { c.FramesPerSecond, c.FrameBurst = 1e6, 1e6 }
+	// No rate limit for the flood, and writes that wait for the slow reader as long as it takes.
+	f.override = func(c *relay.Config) { c.FramesPerSecond, c.FrameBurst, c.WriteTimeout = 1e6, 1e6, time.Minute }
 	in := f.start(t, "")
 	alice, bob := f.register(t, aliceAddr, 1), f.register(t, bobAddr, 7)
 	// Alice's socket has a small receive buffer and does not read during the flood.

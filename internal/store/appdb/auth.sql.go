@@ -279,7 +279,7 @@ func (q *Queries) RevokeSession(ctx context.Context, arg RevokeSessionParams) (i
 
 const revokeSessionByID = `-- name: RevokeSessionByID :execrows
 UPDATE sessions SET revoked_at = $2, revoke_reason = $3
-WHERE id = $1 AND revoked_at IS NULL
+WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2::timestamptz
 `
 
 type RevokeSessionByIDParams struct {
@@ -288,6 +288,7 @@ type RevokeSessionByIDParams struct {
 	Reason pgtype.Text
 }
 
+// Revokes a live session (not yet revoked or expired).
 func (q *Queries) RevokeSessionByID(ctx context.Context, arg RevokeSessionByIDParams) (int64, error) {
 	result, err := q.db.Exec(ctx, revokeSessionByID, arg.ID, arg.Now, arg.Reason)
 	if err != nil {

@@ -29,8 +29,9 @@ UPDATE sessions SET revoked_at = sqlc.arg(now), revoke_reason = sqlc.arg(reason)
 WHERE id = $1 AND account = $2 AND revoked_at IS NULL;
 
 -- name: RevokeSessionByID :execrows
+-- Revokes a live session (not yet revoked or expired).
 UPDATE sessions SET revoked_at = sqlc.arg(now), revoke_reason = sqlc.arg(reason)
-WHERE id = $1 AND revoked_at IS NULL;
+WHERE id = $1 AND revoked_at IS NULL AND expires_at > sqlc.arg(now)::timestamptz;
 
 -- name: SessionActive :one
 SELECT EXISTS (

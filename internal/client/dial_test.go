@@ -18,10 +18,10 @@ import (
 	"github.com/parleychat/parley/internal/protocol"
 )
 
-// TestDialGivesUpWithItsContext checks that a relay which accepts the socket but never says
-// hello does not hold Dial (and so Run) past its context.
-func TestDialGivesUpWithItsContext(t *testing.T) {
-	t.Parallel()
+// silentRelay serves sockets that say hello (when hello is set) and then nothing, not even
+// pongs, until the test ends; it returns the socket URL and counts the sockets in dials.
+func silentRelay(t *testing.T, hello bool, dials *atomic.Int32) string {
+	t.Helper()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
@@ -29,15 +29,27 @@ func TestDialGivesUpWithItsContext(t *testing.T) {
 			return
 		}
 		defer ws.Close()
-		<-release // silent
+		dials.Add(1)
+		if hello && ws.WriteJSON(wire.Frame{Type: wire.TypeHello, Hello: &wire.Hello{}}) != nil {
+			return
+		}
+		<-release // never reads, so never answers a ping
 	}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
+	return "ws" + strings.TrimPrefix(srv.URL, "http")
+}
+
+// TestDialGivesUpWithItsContext checks that a relay which accepts the socket but never says
+// hello does not hold Dial (and so Run) past its context.
+func TestDialGivesUpWithItsContext(t *testing.T) {
+	t.Parallel()
+	url := silentRelay(t, false, new(atomic.Int32))
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		c, err := client.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+		c, err := client.Dial(ctx, url, nil)
 		if err == nil {
 			c.Close()
 		}
@@ -59,24 +71,7 @@ func TestDialGivesUpWithItsContext(t *testing.T) {
 func TestSilentConnectionIsReplaced(t *testing.T) {
 	t.Parallel()
 	var dials atomic.Int32
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer ws.Close()
-		dials.Add(1)
-		if ws.WriteJSON(wire.Frame{Type: wire.TypeHello, Hello: &wire.Hello{}}) != nil {
-			return
-		}
-		select { // never reads, so never answers a ping
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(release) })
+	url := silentRelay(t, true, &dials)
 	dev, err := protocol.NewDevice(rand.Reader, protocol.SuiteX25519)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +79,7 @@ func TestSilentConnectionIsReplaced(t *testing.T) {
 	c, err := client.New(client.Config{Identity: client.Identity{Account: common.HexToAddress("0xa11ce"), DeviceID: 1, Device: dev},
 		Directory: func(context.Context, common.Address) ([]protocol.Member, error) { return nil, nil },
 		Dial: func(ctx context.Context) (*client.Conn, error) {
-			return client.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+			return client.Dial(ctx, url, nil)
 		},
 		Heartbeat: 100 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	if err != nil {

@@ -135,17 +135,38 @@ async function user(account: string, device: Device, relay: LoopbackRelay, fetch
   return { store, client };
 }
 
+type User = Awaited<ReturnType<typeof user>>;
+
+/** Stops the users' relay clients and closes their stores. */
+async function stop(...users: User[]): Promise<void> {
+  for (const u of users) u.client.stop();
+  await Promise.all(users.map((u) => u.store.close()));
+}
+
+/** A device with random seeds. */
+const newDevice = () => Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)));
+
 /** Alice and Bob, one device each, online through one loopback relay. */
 async function pair() {
   const alice = randomAddress();
   const bob = randomAddress();
   const devices = new Map([
-    [alice, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
-    [bob, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32)))],
+    [alice, await newDevice()],
+    [bob, await newDevice()],
   ]);
   const relay = new LoopbackRelay();
   const fetchFn = directory(devices, relay);
   return { alice, bob, devices, relay, fetchFn, a: await user(alice, devices.get(alice)!, relay, fetchFn), b: await user(bob, devices.get(bob)!, relay, fetchFn) };
+}
+
+/** Alice, Bob and Carol online, and the id and conversation key of a group (its members set by the test). */
+async function trio() {
+  const p = await pair();
+  const carol = randomAddress();
+  p.devices.set(carol, await newDevice());
+  const c = await user(carol, p.devices.get(carol)!, p.relay, p.fetchFn);
+  const id = crypto.randomUUID();
+  return { ...p, carol, c, id, key: groupKey(id) };
 }
 
 describe('conversation store (IndexedDB, browser only)', () => {
@@ -188,9 +209,7 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(b.store.messages(alice).find((m) => m.key === lost.key)?.body).toEqual({ kind: 'text', text: 'lost' });
     expect(await b.store.loadOlder(alice)).toBe(0);
 
-    a.client.stop();
-    b.client.stop();
-    await Promise.all([a.store.close(), b.store.close()]);
+    await stop(a, b);
   });
 
   it('opens the peer\'s new chain after reloads: a direct conversation stays at epoch 0 (docs/protocol.md §4)', async () => {
@@ -213,15 +232,12 @@ describe('conversation store (IndexedDB, browser only)', () => {
     const answer = await a.store.send(bob, { kind: 'text', text: 'hello after our reloads' });
     await until(() => b.store.messages(alice).some((m) => m.key === answer.key));
 
-    a.client.stop();
-    b.client.stop();
-    await Promise.all([a.store.close(), b.store.close()]);
+    await stop(a, b);
   });
 
   it('shows the safety number of the keys the conversation encrypts to, also when the directory lies only once', async () => {
     const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
-    const seed = () => crypto.getRandomValues(new Uint8Array(32));
-    const mallory = await Device.fromSeeds(1, seed(), seed());
+    const mallory = await newDevice();
     // Alice's page reloads; the directory swaps in a key of Mallory's for Bob while her conversation reads his devices, then tells the truth.
     a.client.stop();
     await a.store.close();
@@ -238,18 +254,11 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(seen.digits).toBe(safetyNumber({ account: fromHex(alice), devices: [devices.get(alice)!.keys] }, { account: fromHex(bob), devices: [mallory.keys] }).digits);
     expect(seen.digits).not.toBe(truth.digits);
 
-    a2.client.stop();
-    b.client.stop();
-    await Promise.all([a2.store.close(), b.store.close()]);
+    await stop(a2, b);
   });
 
   it('refuses a removed member\'s message sealed for a newer epoch than the group had when it was last read', async () => {
-    const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
-    const carol = randomAddress();
-    devices.set(carol, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32))));
-    const c = await user(carol, devices.get(carol)!, relay, fetchFn);
-    const id = crypto.randomUUID();
-    const key = groupKey(id);
+    const { alice, bob, carol, relay, a, b, c, id, key } = await trio();
     relay.groups.set(id, { epoch: 1, members: [alice, bob, carol] });
     const hi = await c.store.send(key, { kind: 'text', text: 'hi all' });
     await until(() => a.store.messages(key).some((m) => m.key === hi.key));
@@ -262,14 +271,12 @@ describe('conversation store (IndexedDB, browser only)', () => {
     await until(() => a.store.messages(key).some((m) => m.key === after.key)); // envelopes are handled in order
     expect(a.store.messages(key).some((m) => m.key === sneaky.key)).toBe(false);
 
-    for (const u of [a, b, c]) u.client.stop();
-    await Promise.all([a.store.close(), b.store.close(), c.store.close()]);
+    await stop(a, b, c);
   });
 
   it('encrypts to and trusts only the listed devices the chain confirms', async () => {
     const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
-    const seed = () => crypto.getRandomValues(new Uint8Array(32));
-    const mallory = await Device.fromSeeds(1, seed(), seed());
+    const mallory = await newDevice();
     a.client.stop();
     await a.store.close();
     // The directory lists Mallory's key as Bob's device; the chain (here: the test's registry) has Bob's own.
@@ -278,9 +285,7 @@ describe('conversation store (IndexedDB, browser only)', () => {
     const a2 = await user(alice, devices.get(alice)!, relay, lying, chain);
     expect((await a2.store.devices(bob)).map((m) => toHex(m.keys.signingKey))).toEqual([toHex(devices.get(alice)!.keys.signingKey)]);
 
-    a2.client.stop();
-    b.client.stop();
-    await Promise.all([a2.store.close(), b.store.close()]);
+    await stop(a2, b);
   });
 
   it('shows typing until the message arrives, and again while the next one is typed', async () => {
@@ -294,18 +299,11 @@ describe('conversation store (IndexedDB, browser only)', () => {
     a.store.typing(bob);
     await until(() => b.store.isTyping(alice));
 
-    a.client.stop();
-    b.client.stop();
-    await Promise.all([a.store.close(), b.store.close()]);
+    await stop(a, b);
   });
 
   it('talks in a group: found by its conversation id, sender shown, typing by member, a new epoch resealed after stale_epoch or taken from the notification', async () => {
-    const { alice, bob, devices, relay, fetchFn, a, b } = await pair();
-    const carol = randomAddress();
-    devices.set(carol, await Device.fromSeeds(1, crypto.getRandomValues(new Uint8Array(32)), crypto.getRandomValues(new Uint8Array(32))));
-    const c = await user(carol, devices.get(carol)!, relay, fetchFn);
-    const id = crypto.randomUUID();
-    const key = groupKey(id);
+    const { alice, bob, carol, relay, fetchFn, a, b, c, id, key } = await trio();
     relay.groups.set(id, { epoch: 1, members: [alice, bob] });
 
     const hello = await a.store.send(key, { kind: 'text', text: 'hello group' });
@@ -354,7 +352,6 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(relay.written.get(alice)!.filter((f) => f.type === 'send')).toHaveLength(sends + 1); // no stale round
     await until(() => b.store.messages(key).some((m) => m.key === bye.key));
 
-    for (const u of [a, b, c]) u.client.stop();
-    await Promise.all([a.store.close(), b.store.close(), c.store.close()]);
+    await stop(a, b, c);
   });
 });

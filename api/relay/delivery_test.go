@@ -355,3 +355,33 @@ func TestHelloComesFirst(t *testing.T) {
 		c.Close()
 	}
 }
+
+// TestRevocationMissedWhileNotListening revokes a connected device without the chain
+// notification reaching the relay (as when it is sent while the relay's listener reconnects):
+// the listener's reconnect re-checks the connected devices and closes the revoked one.
+func TestRevocationMissedWhileNotListening(t *testing.T) {
+	f := newFixture(t)
+	in := f.start(t, "")
+	d1, d2 := f.register(t, aliceAddr, 1), f.register(t, aliceAddr, 2)
+	ws1, ws2 := rawDial(t, in.wsURL(), header(d1)), rawDial(t, in.wsURL(), header(d2))
+	f.revoke(t, d2) // no parley_chain notification
+	before := f.listeners(t)
+	if _, err := f.pool.Exec(t.Context(), `SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid`, before); err != nil {
+		t.Fatal(err)
+	}
+	_ = ws2.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for {
+		if _, _, err := ws2.ReadMessage(); err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+				t.Fatalf("revoked device's socket: %v, want a close", err)
+			}
+			break
+		}
+	}
+	if err := ws1.WriteJSON(wire.Frame{Type: wire.TypeAck}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFrame(t, ws1); got.Code != wire.CodeMalformed {
+		t.Fatalf("the other device's socket answered %+v, want it open", got)
+	}
+}

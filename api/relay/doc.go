@@ -54,8 +54,8 @@
 //
 // New validates Config and Deps. Handler may serve as soon as New returns; sends and acks wait
 // for Run, which runs the commit pipeline (pinStage, commitStage, acker). Run LISTENs for
-// notifications on a dedicated connection (reconnecting with backoff and waking every local
-// socket after each reconnect), runs the cursor poll (the fallback for lost notifications)
+// notifications on a dedicated connection (reconnecting with backoff; after each reconnect it
+// closes the sockets of devices revoked meanwhile and wakes every local socket), runs the cursor poll (the fallback for lost notifications)
 // and the janitor (TTL), until its context ends; then it closes every socket, waits for their
 // handlers and returns. Sockets opened after that get 503.
 //

@@ -208,8 +208,8 @@ func (r *Relay) notify(ctx context.Context, channel, payload string) error {
 }
 
 // listen holds a dedicated connection LISTENing on the relay channels and reconnects with
-// capped backoff. After every (re)connect it wakes every local device, since notifications
-// sent while it was away are lost.
+// capped backoff. After every (re)connect it closes the sockets of revoked devices and wakes
+// every local device, since notifications sent while it was away are lost.
 func (r *Relay) listen(ctx context.Context) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
@@ -243,6 +243,7 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 	// stop using it when the connection is lost.
 	r.dir.reset(true)
 	defer r.dir.reset(false)
+	r.closeRevoked(ctx)
 	r.wakeAll()
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -310,6 +311,29 @@ func (r *Relay) chainEvent(payload string) {
 	for _, c := range conns {
 		c.sendEvent(&wire.Frame{Type: wire.TypeChain, Chain: &ev})
 		if ev.Kind == "device_revoked" && c.key.device == ev.DeviceID {
+			c.close("device revoked")
+		}
+	}
+}
+
+// closeRevoked closes the local sockets of devices the registry revoked, whose revocation may
+// have been announced while no listener was connected.
+func (r *Relay) closeRevoked(ctx context.Context) {
+	r.mu.Lock()
+	conns := make([]*deviceConn, 0, len(r.devices))
+	for _, c := range r.devices {
+		conns = append(conns, c)
+	}
+	r.mu.Unlock()
+	for _, c := range conns {
+		revoked, err := r.revoked(ctx, c.key)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.deps.Logger.Warn("check connected devices for revocations", "err", err)
+			}
+			return
+		}
+		if revoked {
 			c.close("device revoked")
 		}
 	}

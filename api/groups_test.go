@@ -22,6 +22,18 @@ func (e *testEnv) groupEpochs(u user) int {
 	return n
 }
 
+// newGroup creates a group of owner with members and answers it and its path.
+func (e *testEnv) newGroup(owner user, members ...user) (gen.Group, string) {
+	e.t.Helper()
+	in := gen.GroupInput{Name: "g", Members: []string{}}
+	for _, m := range members {
+		in.Members = append(in.Members, m.address)
+	}
+	var g gen.Group
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken, body: in}).decode(e.t, &g)
+	return g, "/v1/groups/" + g.Id.String()
+}
+
 func TestGroups(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(c *Config, _ *Deps) { c.MaxGroupSize = 4 })
@@ -184,9 +196,7 @@ func TestGroupAdminsCannotMakeAdmins(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	owner, admin, newcomer := e.login(), e.login(), e.login()
-	var g gen.Group
-	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken, body: gen.GroupInput{Name: "g", Members: []string{admin.address}}}).decode(t, &g)
-	gp := "/v1/groups/" + g.Id.String()
+	g, gp := e.newGroup(owner, admin)
 	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"admin"}`})
 
 	asAdmin := gen.MemberInput{Address: newcomer.address, Role: ptr(gen.MemberInputRoleAdmin)}
@@ -216,9 +226,7 @@ func TestGroupInviteDiesWithItsCreatorsRole(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	owner, admin, carol, dave := e.login(), e.login(), e.login(), e.login()
-	var g gen.Group
-	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken, body: gen.GroupInput{Name: "g", Members: []string{admin.address}}}).decode(t, &g)
-	gp := "/v1/groups/" + g.Id.String()
+	g, gp := e.newGroup(owner, admin)
 	e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"admin"}`})
 	var inv gen.Invite
 	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: admin.tokens.AccessToken, body: gen.InviteInput{GroupId: &g.Id, MaxUses: ptr(10)}}).decode(t, &inv)
@@ -245,9 +253,7 @@ func TestJoinRequestSettledByMembership(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	owner, member, mallory := e.login(), e.login(), e.login()
-	var g gen.Group
-	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: owner.tokens.AccessToken, body: gen.GroupInput{Name: "g", Members: []string{member.address}}}).decode(t, &g)
-	gp := "/v1/groups/" + g.Id.String()
+	g, gp := e.newGroup(owner, member)
 	var inv gen.Invite
 	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/invites", token: owner.tokens.AccessToken, body: gen.InviteInput{GroupId: &g.Id}}).decode(t, &inv)
 	var red gen.Redemption

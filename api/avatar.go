@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // registers the JPEG decoder for avatar checks
@@ -13,14 +14,17 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/ipfs/go-cid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/labstack/echo/v4"
 
 	"github.com/parleychat/parley/internal/store/appdb"
 )
 
-// BlockStore stores and pins raw IPFS blocks; *ipfs.Node satisfies it.
+// BlockStore stores, pins and unpins raw IPFS blocks; *ipfs.Node satisfies it.
 type BlockStore interface {
 	PutRaw(ctx context.Context, data []byte) (cid.Cid, error)
+	Unpin(ctx context.Context, c cid.Cid) error
 }
 
 // Avatar limits.
@@ -46,7 +50,8 @@ func registerAvatarBodyDecoders() {
 }
 
 // PutMyAvatar checks the image (declared type matches its content, size and dimensions in
-// bounds), pins it as a raw block and sets its CID on the caller's profile.
+// bounds), pins it as a raw block and sets its CID on the caller's profile, then unpins the
+// avatar it replaced unless another profile shows it.
 func (s *Server) PutMyAvatar(c echo.Context) error {
 	if s.blocks == nil {
 		return ErrUnavailable.with("avatar uploads are not configured on this server", nil)
@@ -65,11 +70,53 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 	case cfg.Width > maxAvatarPixels || cfg.Height > maxAvatarPixels || cfg.Width == 0 || cfg.Height == 0:
 		return ErrInvalidRequest.with(fmt.Sprintf("an avatar has at most %d×%d pixels", maxAvatarPixels, maxAvatarPixels), nil)
 	}
-	ctx := c.Request().Context()
-	id, err := s.blocks.PutRaw(ctx, data)
+	ctx, me := c.Request().Context(), account(c)
+	var (
+		old pgtype.Text
+		row appdb.SetAvatarRow
+	)
+	err = s.inTx(ctx, func(q *appdb.Queries) error {
+		if err := q.LockAvatars(ctx); err != nil {
+			return fmt.Errorf("lock avatars: %w", err)
+		}
+		var err error
+		if old, err = q.AvatarOf(ctx, me); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("avatar of: %w", err)
+		}
+		id, err := s.blocks.PutRaw(ctx, data)
+		if err != nil {
+			return fmt.Errorf("pin avatar: %w", err)
+		}
+		row, err = q.SetAvatar(ctx, appdb.SetAvatarParams{Account: me, AvatarCid: ptrText(id.String()), Now: ts(s.now())})
+		return wrap("set avatar", err)
+	})
 	if err != nil {
-		return fmt.Errorf("pin avatar: %w", err)
+		return err
 	}
-	row, err := s.q.SetAvatar(ctx, appdb.SetAvatarParams{Account: account(c), AvatarCid: ptrText(id.String()), Now: ts(s.now())})
-	return jsonOr(c, http.StatusOK, profileOf(appdb.GetProfileRow(row)), wrap("set avatar", err))
+	if old.Valid && old != row.AvatarCid {
+		s.unpinAvatar(ctx, old.String)
+	}
+	return c.JSON(http.StatusOK, profileOf(appdb.GetProfileRow(row)))
+}
+
+// unpinAvatar unpins a replaced avatar unless a profile shows it (checked under the lock that
+// setting an avatar holds while it pins); a failure is logged and leaves the image pinned.
+func (s *Server) unpinAvatar(ctx context.Context, old string) {
+	err := s.inTx(ctx, func(q *appdb.Queries) error {
+		if err := q.LockAvatars(ctx); err != nil {
+			return fmt.Errorf("lock avatars: %w", err)
+		}
+		inUse, err := q.AvatarInUse(ctx, ptrText(old))
+		if err != nil || inUse {
+			return wrap("avatar in use", err)
+		}
+		id, err := cid.Decode(old)
+		if err != nil {
+			return fmt.Errorf("decode cid: %w", err)
+		}
+		return s.blocks.Unpin(ctx, id)
+	})
+	if err != nil {
+		s.log.Warn("unpin replaced avatar", "cid", old, "err", err)
+	}
 }

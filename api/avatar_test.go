@@ -85,3 +85,46 @@ func TestAvatar(t *testing.T) {
 	off.must(http.StatusServiceUnavailable, request{method: http.MethodPut, path: "/v1/me/avatar", token: v.tokens.AccessToken,
 		body: encodeImage(t, 8, 8, "png"), header: map[string]string{"Content-Type": "image/png"}}).problem(t)
 }
+
+// TestAvatarReplacedIsUnpinned: a replaced avatar is unpinned unless another profile shows the
+// same image, so changing avatars does not keep every old image on the node forever.
+func TestAvatarReplacedIsUnpinned(t *testing.T) {
+	t.Parallel()
+	node, err := ipfs.Open(t.Context(), ipfs.Config{Dir: t.TempDir(), Registerer: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = node.Close() })
+	e := newEnv(t, func(_ *Config, d *Deps) { d.Blocks = node })
+	alice, bob := e.login(), e.login()
+	set := func(u user, img string) cid.Cid {
+		var p gen.Profile
+		e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/avatar", token: u.tokens.AccessToken, body: img, header: map[string]string{"Content-Type": "image/png"}}).decode(t, &p)
+		id, err := cid.Decode(*p.AvatarCid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	pinned := func(id cid.Cid) bool {
+		ok, err := node.IsPinned(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	first, shared, last := encodeImage(t, 1, 1, "png"), encodeImage(t, 2, 2, "png"), encodeImage(t, 3, 3, "png")
+	a := set(alice, first)
+	s := set(alice, shared)
+	if pinned(a) || !pinned(s) {
+		t.Fatalf("after replacing: first pinned %v, second pinned %v", pinned(a), pinned(s))
+	}
+	if set(alice, shared) != s || !pinned(s) {
+		t.Fatal("setting the same avatar again unpinned it")
+	}
+	set(bob, shared)
+	l := set(alice, last)
+	if !pinned(s) || !pinned(l) {
+		t.Fatalf("bob's avatar pinned %v, alice's new one %v", pinned(s), pinned(l))
+	}
+}

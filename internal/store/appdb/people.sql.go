@@ -11,6 +11,28 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const avatarInUse = `-- name: AvatarInUse :one
+SELECT EXISTS (SELECT 1 FROM profiles WHERE avatar_cid = $1) AS in_use
+`
+
+func (q *Queries) AvatarInUse(ctx context.Context, avatarCid pgtype.Text) (bool, error) {
+	row := q.db.QueryRow(ctx, avatarInUse, avatarCid)
+	var in_use bool
+	err := row.Scan(&in_use)
+	return in_use, err
+}
+
+const avatarOf = `-- name: AvatarOf :one
+SELECT avatar_cid FROM profiles WHERE account = $1
+`
+
+func (q *Queries) AvatarOf(ctx context.Context, account string) (pgtype.Text, error) {
+	row := q.db.QueryRow(ctx, avatarOf, account)
+	var avatar_cid pgtype.Text
+	err := row.Scan(&avatar_cid)
+	return avatar_cid, err
+}
+
 const deleteInterests = `-- name: DeleteInterests :exec
 DELETE FROM account_interests WHERE account = $1
 `
@@ -175,6 +197,17 @@ func (q *Queries) ListTaxonomy(ctx context.Context) ([]ListTaxonomyRow, error) {
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockAvatars = `-- name: LockAvatars :exec
+SELECT pg_advisory_xact_lock(hashtext('parley.avatars'))
+`
+
+// Serializes avatar changes with the unpinning of replaced avatars (an image two profiles
+// share must not be unpinned while one of them is being set to it).
+func (q *Queries) LockAvatars(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, lockAvatars)
+	return err
 }
 
 const rankSearch = `-- name: RankSearch :many

@@ -87,3 +87,14 @@ SELECT ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = sqlc.arg
        ARRAY(SELECT b.blocked FROM blocks b WHERE b.blocker = sqlc.arg(viewer)
              UNION ALL
              SELECT b.blocker FROM blocks b WHERE b.blocked = sqlc.arg(viewer))::text[] AS blocked;
+
+-- name: LockAvatars :exec
+-- Serializes avatar changes with the unpinning of replaced avatars (an image two profiles
+-- share must not be unpinned while one of them is being set to it).
+SELECT pg_advisory_xact_lock(hashtext('parley.avatars'));
+
+-- name: AvatarOf :one
+SELECT avatar_cid FROM profiles WHERE account = $1;
+
+-- name: AvatarInUse :one
+SELECT EXISTS (SELECT 1 FROM profiles WHERE avatar_cid = $1) AS in_use;

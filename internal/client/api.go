@@ -27,6 +27,10 @@ import (
 // ErrAPI is wrapped by every non-2xx answer of the HTTP API.
 var ErrAPI = errors.New("client: api error")
 
+// ErrAPIRefused is wrapped too by a 403 or 404 answer: what was asked is not this account's
+// to see (a group it left), and asking again will not change that.
+var ErrAPIRefused = errors.New("client: api refused")
+
 // API is a client of Parley's HTTP API: sign-in, device binding and device lookups.
 type API struct {
 	// BaseURL is the API's public origin, e.g. http://127.0.0.1:8080; its host is the SIWE domain.
@@ -225,7 +229,10 @@ func (a *API) call(ctx context.Context, method, path string, in, out any) error 
 	if err != nil {
 		return fmt.Errorf("client: read %s: %w", path, err)
 	}
-	if resp.StatusCode/100 != 2 {
+	switch {
+	case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound:
+		return fmt.Errorf("client: %s %s: %s: %s: %w", method, path, resp.Status, bytes.TrimSpace(b), errors.Join(ErrAPI, ErrAPIRefused))
+	case resp.StatusCode/100 != 2:
 		return fmt.Errorf("client: %s %s: %s: %s: %w", method, path, resp.Status, bytes.TrimSpace(b), ErrAPI)
 	}
 	if out != nil {

@@ -569,6 +569,15 @@ func (c *Client) groupChanged(ctx context.Context, n *wire.Notification) {
 // client), not because of the envelope: it is not acked, so the relay pushes it again.
 var errTransient = errors.New("client: receive failed for now")
 
+// transient marks a failed lookup errTransient, unless the API refused it (a group this
+// account left): then the envelope cannot be opened for good and must not hold the queue.
+func transient(err error) error {
+	if errors.Is(err, ErrAPIRefused) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errTransient, err)
+}
+
 // receive opens one pushed envelope or frame and delivers it unless it was seen before. A
 // message counts as delivered only once the application's channel took it. Messages are known
 // by their envelope's own CID, never by the one the relay names.
@@ -598,7 +607,7 @@ func (c *Client) receive(ctx context.Context, f *wire.Frame) error {
 	if errors.Is(err, protocol.ErrUnknownSender) {
 		// A device registered after the session started: re-read the members once.
 		if err := c.refresh(ctx, conv); err != nil {
-			return fmt.Errorf("%w: %w", errTransient, err)
+			return transient(err)
 		}
 		msg, err = conv.sess.Open(f.Envelope)
 	}
@@ -634,7 +643,7 @@ func (c *Client) markSeen(cid string) {
 
 // conversationOf finds the conversation of a pushed envelope: a known one, else the direct
 // conversation with its sender (or, from this account's other device, with its peer), else one
-// of this account's groups. Failing to ask the API is errTransient.
+// of this account's groups. Failing to ask the API is errTransient, unless it refused.
 func (c *Client) conversationOf(ctx context.Context, env *protocol.Envelope) (*conversation, error) {
 	c.mu.Lock()
 	conv := c.convs[[32]byte(env.Conversation)]
@@ -666,7 +675,7 @@ func (c *Client) conversationOf(ctx context.Context, env *protocol.Envelope) (*c
 	}
 	conv, err := c.conversation(ctx, peer, group)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errTransient, err)
+		return nil, transient(err)
 	}
 	return conv, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,4 +126,43 @@ func TestGroupMessages(t *testing.T) {
 	if want := "hello friends,hi all,carol left"; strings.Join(texts, ",") != want {
 		t.Fatalf("bob's group history %v, want %s", texts, want)
 	}
+}
+
+// TestRemovedMemberKeepsReceiving restarts a member removed from a group meanwhile: a group
+// message from a member it never knew (added after it went away) cannot be opened, since the
+// API no longer shows it the group. The message is dropped, not retried for ever in front of
+// everything queued after it.
+func TestRemovedMemberKeepsReceiving(t *testing.T) {
+	t.Parallel()
+	s := newChatServer(t)
+	aliceID, aliceAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	bobID, bobAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	carolID, carolAPI := s.device(t, must(crypto.GenerateKey()), 1)
+	withGroups := func(a *client.API) func(*client.Config) { return func(c *client.Config) { c.Groups = a } }
+	statePath := filepath.Join(t.TempDir(), "alice.key"+client.StateSuffix)
+	open := func() *client.StateFile { return must(client.OpenStateFile(statePath, []byte("pw"), cheap)) }
+	alice := run(t, s, aliceID, aliceAPI, open(), withGroups(aliceAPI))
+	bob := run(t, s, bobID, bobAPI, nil, withGroups(bobAPI))
+	carol := run(t, s, carolID, carolAPI, nil, withGroups(carolAPI))
+
+	var g struct {
+		ID uuid.UUID `json:"id"`
+	}
+	apiCall(t, s, bobAPI, http.MethodPost, "/v1/groups", map[string]any{"name": "friends", "members": []string{aliceID.Account.Hex()}}, &g)
+	if _, err := bob.c.SendGroup(t.Context(), g.ID, []byte("hi alice")); err != nil {
+		t.Fatal(err)
+	}
+	expectGroup(t, alice.c, g.ID, bobID.Account, "hi alice")
+	s.drained(t)
+	alice.stop()
+
+	apiCall(t, s, bobAPI, http.MethodPost, "/v1/groups/"+g.ID.String()+"/members", map[string]any{"address": carolID.Account.Hex()}, nil)
+	if _, err := carol.c.SendGroup(t.Context(), g.ID, []byte("hello, i'm new")); err != nil {
+		t.Fatal(err)
+	}
+	apiCall(t, s, bobAPI, http.MethodDelete, "/v1/groups/"+g.ID.String()+"/members/"+strings.ToLower(aliceID.Account.Hex()), nil, nil)
+	send(t, bob.c, aliceID.Account, "still friends?")
+
+	alice = run(t, s, aliceID, aliceAPI, open(), withGroups(aliceAPI))
+	expect(t, alice.c, "still friends?")
 }

@@ -98,6 +98,20 @@ func TestOpsEndpoints(t *testing.T) {
 	}
 }
 
+// TestMetricsMethodLabelBounded: made-up request methods share one label value, so a client
+// cannot grow the metrics without bound.
+func TestMetricsMethodLabelBounded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for i := range 20 {
+		e.do(request{method: "X" + itoa(int64(i)), path: "/healthz"})
+	}
+	metrics := string(e.must(http.StatusOK, request{method: http.MethodGet, path: "/metrics"}).body)
+	if strings.Contains(metrics, `method="X`) || !strings.Contains(metrics, `parley_api_requests_total{method="other",route="/healthz",status="405"} 20`) {
+		t.Fatalf("metrics of made-up methods:\n%s", metrics)
+	}
+}
+
 func TestSiweVerify(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts"
@@ -31,7 +32,9 @@ var ErrAPI = errors.New("client: api error")
 // to see (a group it left), and asking again will not change that.
 var ErrAPIRefused = errors.New("client: api refused")
 
-// API is a client of Parley's HTTP API: sign-in, device binding and device lookups.
+// API is a client of Parley's HTTP API: sign-in, device binding and device lookups. It
+// rotates the session's tokens (refresh token) before the access token expires. Safe for
+// concurrent use once signed in.
 type API struct {
 	// BaseURL is the API's public origin, e.g. http://127.0.0.1:8080; its host is the SIWE domain.
 	BaseURL string
@@ -40,17 +43,47 @@ type API struct {
 	// HTTP is the HTTP client (default http.DefaultClient).
 	HTTP *http.Client
 
-	token     string
 	sessionID string
 	account   common.Address
+
+	// mu guards the tokens; it is held across a rotation, which must not run twice (reusing a
+	// rotated refresh token revokes the session).
+	mu       sync.Mutex
+	token    string
+	refresh  string
+	lifetime time.Duration // of an access token
+	expires  time.Time     // of the current access token
 }
 
 // tokenPair is the API's TokenPair.
 type tokenPair struct {
 	AccessToken  string `json:"accessToken"`
 	RefreshToken string `json:"refreshToken"`
+	ExpiresIn    int64  `json:"expiresIn"`
 	SessionID    string `json:"sessionId"`
 	Address      string `json:"address"`
+}
+
+// setTokens keeps a new token pair; a.mu is held.
+func (a *API) setTokens(p tokenPair) {
+	a.lifetime = time.Duration(p.ExpiresIn) * time.Second
+	a.token, a.refresh, a.expires = p.AccessToken, p.RefreshToken, time.Now().Add(a.lifetime)
+}
+
+// accessToken returns an access token valid for a while: when the current one has less than a
+// fifth of its lifetime left, it first rotates the session's tokens (POST /v1/auth/refresh).
+func (a *API) accessToken(ctx context.Context) (string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.refresh == "" || time.Until(a.expires) > a.lifetime/5 {
+		return a.token, nil
+	}
+	var pair tokenPair
+	if err := a.do(ctx, http.MethodPost, "/v1/auth/refresh", "", map[string]string{"refreshToken": a.refresh}, &pair); err != nil {
+		return "", fmt.Errorf("client: refresh the session: %w", err)
+	}
+	a.setTokens(pair)
+	return a.token, nil
 }
 
 // Login signs in with Sign-In with Ethereum (EIP-4361) using the account's private key.
@@ -58,7 +91,7 @@ func (a *API) Login(ctx context.Context, key *ecdsa.PrivateKey) error {
 	var nonce struct {
 		Nonce string `json:"nonce"`
 	}
-	if err := a.call(ctx, http.MethodPost, "/v1/auth/nonce", nil, &nonce); err != nil {
+	if err := a.do(ctx, http.MethodPost, "/v1/auth/nonce", "", nil, &nonce); err != nil {
 		return err
 	}
 	base, err := url.Parse(a.BaseURL)
@@ -80,10 +113,13 @@ func (a *API) Login(ctx context.Context, key *ecdsa.PrivateKey) error {
 	}
 	sig[64] += 27
 	var pair tokenPair
-	if err := a.call(ctx, http.MethodPost, "/v1/auth/verify", map[string]string{"message": text, "signature": hexutil.Encode(sig)}, &pair); err != nil {
+	if err := a.do(ctx, http.MethodPost, "/v1/auth/verify", "", map[string]string{"message": text, "signature": hexutil.Encode(sig)}, &pair); err != nil {
 		return err
 	}
-	a.token, a.sessionID, a.account = pair.AccessToken, pair.SessionID, addr
+	a.sessionID, a.account = pair.SessionID, addr
+	a.mu.Lock()
+	a.setTokens(pair)
+	a.mu.Unlock()
 	return nil
 }
 
@@ -113,9 +149,21 @@ func (a *API) BindDevice(ctx context.Context, id Identity) error {
 		map[string]any{"deviceId": id.DeviceID, "challenge": ch.Challenge, "signature": hexutil.Encode(sig)}, nil)
 }
 
-// Header carries the session's access token, for Dial.
+// Header carries the session's current access token.
 func (a *API) Header() http.Header {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	return http.Header{"Authorization": {"Bearer " + a.token}}
+}
+
+// FreshHeader carries an access token valid for a while, rotating the session's tokens first
+// when the current one is about to expire: what Dial needs to open a socket.
+func (a *API) FreshHeader(ctx context.Context) (http.Header, error) {
+	token, err := a.accessToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return http.Header{"Authorization": {"Bearer " + token}}, nil
 }
 
 // apiDevice is the API's Device.
@@ -196,8 +244,19 @@ func (a *API) Mine(ctx context.Context) ([]uuid.UUID, error) {
 	return ids, nil
 }
 
-// call sends a JSON request and decodes a JSON answer into out (when not nil).
+// call sends a JSON request with an access token valid for a while and decodes a JSON answer
+// into out (when not nil).
 func (a *API) call(ctx context.Context, method, path string, in, out any) error {
+	token, err := a.accessToken(ctx)
+	if err != nil {
+		return err
+	}
+	return a.do(ctx, method, path, token, in, out)
+}
+
+// do sends a JSON request, with token unless it is empty, and decodes a JSON answer into out
+// (when not nil).
+func (a *API) do(ctx context.Context, method, path, token string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -213,8 +272,8 @@ func (a *API) call(ctx context.Context, method, path string, in, out any) error 
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	hc := a.HTTP
 	if hc == nil {

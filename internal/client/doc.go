@@ -4,8 +4,9 @@
 //
 // # Layers
 //
-//   - API: HTTP calls (nonce, SIWE verify, device challenge and proof, device lists, gasless
-//     device registration through POST /v1/devices/relayed, safety numbers).
+//   - API: HTTP calls (nonce, SIWE verify, token refresh before the access token expires,
+//     device challenge and proof, device lists, gasless device registration through POST
+//     /v1/devices/relayed, safety numbers).
 //   - Start: sign in, load the device from the key store or register a new one and wait until
 //     the API lists it as confirmed, bind the session, and build a Client dialing /v1/ws whose
 //     directory keeps only the API's devices the registry confirms (Registry.Check).

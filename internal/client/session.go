@@ -73,7 +73,13 @@ func Start(ctx context.Context, cfg SessionConfig) (*Client, Identity, error) {
 	}
 	wsURL := "ws" + strings.TrimPrefix(strings.TrimSuffix(a.BaseURL, "/"), "http") + "/v1/ws"
 	c, err := New(Config{Identity: id, Directory: cfg.Registry.Check(a.Devices), Groups: a, Logger: cfg.Logger, MaxBackoff: cfg.MaxBackoff, State: state,
-		Dial: func(ctx context.Context) (*Conn, error) { return Dial(ctx, wsURL, a.Header()) }})
+		Dial: func(ctx context.Context) (*Conn, error) {
+			h, err := a.FreshHeader(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return Dial(ctx, wsURL, h)
+		}})
 	return c, id, err
 }
 

@@ -37,7 +37,7 @@ type chatServer struct {
 	txs  int
 }
 
-func newChatServer(t *testing.T) *chatServer {
+func newChatServer(t *testing.T, configure ...func(*api.Config)) *chatServer {
 	t.Helper()
 	pool := pgtest.NewDB(t)
 	node, err := ipfs.Open(t.Context(), ipfs.Config{Dir: t.TempDir(), Registerer: prometheus.NewRegistry()})
@@ -60,7 +60,11 @@ func newChatServer(t *testing.T) *chatServer {
 	done := make(chan struct{})
 	go func() { _ = rl.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	apiSrv, err = api.New(api.Config{PublicURL: base, ChainIDs: []int{31337}}, api.Deps{DB: pool,
+	cfg := api.Config{PublicURL: base, ChainIDs: []int{31337}}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	apiSrv, err = api.New(cfg, api.Deps{DB: pool,
 		Mounts: []api.Mount{{Method: http.MethodGet, Path: "/v1/ws", Handler: rl.Handler()}}})
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +74,9 @@ func newChatServer(t *testing.T) *chatServer {
 	t.Cleanup(srv.Close)
 	return &chatServer{base: base, pool: pool}
 }
+
+// wsURL is the relay's socket URL.
+func (s *chatServer) wsURL() string { return "ws" + s.base[4:] + "/v1/ws" }
 
 // device registers a new device of key's account in the chain tables, as the indexer would,
 // and signs in with it.
@@ -109,7 +116,11 @@ func run(t *testing.T, s *chatServer, id client.Identity, a *client.API, state *
 	t.Helper()
 	cfg := client.Config{Identity: id, Directory: a.Devices, State: state, MaxBackoff: 50 * time.Millisecond,
 		Dial: func(ctx context.Context) (*client.Conn, error) {
-			return client.Dial(ctx, "ws"+s.base[4:]+"/v1/ws", a.Header())
+			h, err := a.FreshHeader(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return client.Dial(ctx, s.wsURL(), h)
 		}}
 	for _, f := range configure {
 		f(&cfg)

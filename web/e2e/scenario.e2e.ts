@@ -293,6 +293,10 @@ describe('two people', () => {
     await groupChat(bob); // his device received it before he opened the chat
     await Promise.all([from(bob, 'Alice', hello), from(carol, 'Alice', hello)]);
     await receipt(hello, 'Read by everyone');
+    // The state opens the list of who read it, by name.
+    await alice.page.getByRole('log', { name: 'Conversation history' }).getByRole('listitem').filter({ hasText: hello }).getByLabel('Delivery: Read by everyone').click();
+    const readers = alice.page.getByRole('list', { name: 'Receipts' }).getByRole('listitem');
+    await expect.poll(async () => (await readers.allTextContents()).sort(), { timeout: 15_000 }).toEqual(['Bob: read', 'Carol: read']);
     const thanks = say('Thanks, glad to be here');
     await carol.page.getByLabel('Message', { exact: true }).fill(thanks);
     await alice.page.getByRole('region', { name: 'Chat with E2E Club' }).getByText('Carol is typing…').waitFor({ timeout: 15_000 });

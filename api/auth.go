@@ -70,13 +70,13 @@ func (s *Server) issuePair(ctx context.Context, q *appdb.Queries, account string
 
 // tokenPair signs an access token and answers it with the refresh token.
 func (s *Server) tokenPair(account string, sid uuid.UUID, refresh string, now time.Time) (gen.TokenPair, error) {
-	access, err := s.tokens.issue(account, sid, now)
+	access, exp, err := s.tokens.issue(account, sid, now)
 	if err != nil {
 		return gen.TokenPair{}, err
 	}
 	return gen.TokenPair{
 		AccessToken: access, RefreshToken: refresh, TokenType: gen.Bearer,
-		ExpiresIn: int(s.cfg.AccessTTL / time.Second), SessionId: sid, Address: account,
+		ExpiresIn: int(exp.Sub(now) / time.Second), SessionId: sid, Address: account,
 	}, nil
 }
 

@@ -342,6 +342,26 @@ func TestRefreshConcurrentReuse(t *testing.T) {
 	e.must(http.StatusUnauthorized, request{method: http.MethodPost, path: "/v1/auth/refresh", body: gen.RefreshRequest{RefreshToken: pairs[0].RefreshToken}})
 }
 
+// TestExpiresInIsHonest: expiresIn never promises more than the token's exp claim (whole
+// seconds), so a client that refreshes by it is never caught with an expired token.
+func TestExpiresInIsHonest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.clock.advance(900 * time.Millisecond)
+	u := e.login()
+	var pair gen.TokenPair
+	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/auth/refresh", body: gen.RefreshRequest{RefreshToken: u.tokens.RefreshToken}}).decode(t, &pair)
+	for _, p := range []gen.TokenPair{u.tokens, pair} {
+		claims, err := e.srv.tokens.parse(p.AccessToken, e.clock.now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if promised := e.clock.now().Add(time.Duration(p.ExpiresIn) * time.Second); promised.After(claims.ExpiresAt.Time) {
+			t.Fatalf("expiresIn %d promises %s, the token expires at %s", p.ExpiresIn, promised, claims.ExpiresAt.Time)
+		}
+	}
+}
+
 func TestAccessTokenExpiry(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

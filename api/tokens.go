@@ -53,8 +53,10 @@ func newTokenIssuer(cfg Config) (*tokenIssuer, error) {
 	return t, nil
 }
 
-// issue signs an access token for account in session sid.
-func (t *tokenIssuer) issue(account string, sid uuid.UUID, now time.Time) (string, error) {
+// issue signs an access token for account in session sid and answers it with its expiry (the
+// exp claim, in whole seconds, so up to a second short of the lifetime).
+func (t *tokenIssuer) issue(account string, sid uuid.UUID, now time.Time) (string, time.Time, error) {
+	exp := jwt.NewNumericDate(now.Add(t.ttl))
 	claims := accessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    t.issuer,
@@ -62,16 +64,16 @@ func (t *tokenIssuer) issue(account string, sid uuid.UUID, now time.Time) (strin
 			Audience:  jwt.ClaimStrings{t.issuer},
 			IssuedAt:  jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(t.ttl)),
+			ExpiresAt: exp,
 			ID:        uuid.NewString(),
 		},
 		SessionID: sid.String(),
 	}
 	signed, err := jwt.NewWithClaims(t.method, claims).SignedString(t.signKey)
 	if err != nil {
-		return "", fmt.Errorf("sign access token: %w", err)
+		return "", time.Time{}, fmt.Errorf("sign access token: %w", err)
 	}
-	return signed, nil
+	return signed, exp.Time, nil
 }
 
 // parse checks an access token's signature, algorithm, issuer, audience and times.

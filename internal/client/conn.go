@@ -62,6 +62,8 @@ type Conn struct {
 	hello    wire.Hello
 	incoming chan *wire.Frame
 	done     chan struct{}
+	closing  chan struct{} // closed by Close: the reader stops waiting for room on incoming
+	once     sync.Once
 
 	wmu sync.Mutex // serializes writes
 
@@ -105,7 +107,8 @@ func Dial(ctx context.Context, url string, header http.Header) (*Conn, error) {
 		ws.Close()
 		return nil, fmt.Errorf("relay hello: type %q: %w", f.Type, errors.Join(err, ErrConnClosed))
 	}
-	c := &Conn{ws: ws, codec: codec, hello: *f.Hello, incoming: make(chan *wire.Frame, 256), done: make(chan struct{}), waiters: map[string]chan *wire.Frame{}}
+	c := &Conn{ws: ws, codec: codec, hello: *f.Hello, incoming: make(chan *wire.Frame, 256), done: make(chan struct{}), closing: make(chan struct{}),
+		waiters: map[string]chan *wire.Frame{}}
 	ws.SetPongHandler(func(string) error { c.extendRead(); return nil })
 	go c.readLoop()
 	return c, nil
@@ -153,8 +156,9 @@ func (c *Conn) Err() error {
 	return c.err
 }
 
-// Close closes the socket.
+// Close closes the socket; pushes not read from Incoming are dropped.
 func (c *Conn) Close() error {
+	c.once.Do(func() { close(c.closing) })
 	c.wmu.Lock()
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline())
 	c.wmu.Unlock()
@@ -199,7 +203,11 @@ func (c *Conn) readLoop() {
 				continue
 			}
 		}
-		c.incoming <- &f
+		select {
+		case c.incoming <- &f:
+		case <-c.closing:
+			return
+		}
 	}
 }
 

@@ -95,3 +95,38 @@ func TestSilentConnectionIsReplaced(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseWithUnreadFrames closes a connection whose pushes nobody read, more than Incoming
+// holds: Close returns (the reader does not stay blocked on the full queue).
+func TestCloseWithUnreadFrames(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		if ws.WriteJSON(wire.Frame{Type: wire.TypeHello, Hello: &wire.Hello{}}) != nil {
+			return
+		}
+		for range 1000 {
+			if ws.WriteJSON(wire.Frame{Type: wire.TypeFrame, Envelope: []byte("x")}) != nil {
+				return
+			}
+		}
+		_, _, _ = ws.ReadMessage() // until the client closes
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.Dial(t.Context(), "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the pushes fill Incoming
+	closed := make(chan struct{})
+	go func() { c.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits 10 s later")
+	}
+}

@@ -42,7 +42,7 @@ func chat(ctx context.Context, env *Env, args []string, opts ...tea.ProgramOptio
 	fs := newFlagSet("chat", env)
 	var f chatFlags
 	fs.stringVar(&f.apiURL, "api", "PARLEY_CHAT_API", "http://127.0.0.1:8080", "Parley API origin")
-	fs.stringVar(&f.rpcURL, "rpc-url", "PARLEY_RPC_URL", "http://127.0.0.1:8545", "Ethereum JSON-RPC endpoint, read when registering a new device")
+	fs.stringVar(&f.rpcURL, "rpc-url", "PARLEY_RPC_URL", "http://127.0.0.1:8545", "Ethereum JSON-RPC endpoint: registers a new device and confirms the device keys the API lists")
 	fs.stringVar(&f.deployment, "deployment", "PARLEY_DEPLOYMENT", "contracts/deployments/31337.json", "contract deployment file (chain id and DeviceRegistry)")
 	fs.stringVar(&f.key, "key", "PARLEY_CHAT_KEY", "", "wallet private key, hex")
 	fs.stringVar(&f.store, "store", "PARLEY_CHAT_STORE", "", "device key store (default ~/.parley/<account>.key); passphrase in PARLEY_CHAT_PASSPHRASE")

@@ -260,6 +260,11 @@ type Room struct {
 	ExpiresAt  pgtype.Timestamptz
 }
 
+type SentMail struct {
+	Account string
+	SentAt  pgtype.Timestamptz
+}
+
 type Session struct {
 	ID           pgtype.UUID
 	Account      string

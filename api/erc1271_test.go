@@ -49,20 +49,27 @@ func deployTestWallet(t *testing.T, owner common.Address) (*simulated.Backend, c
 	return backend, addr
 }
 
+// TestSiweContractWallet: a contract wallet signs in through ERC-1271, asked on the RPC's
+// chain, and only for a message naming that chain (its address on another chain may hold
+// other code, or none).
 func TestSiweContractWallet(t *testing.T) {
 	t.Parallel()
 	owner := newKey(t)
 	backend, wallet := deployTestWallet(t, crypto.PubkeyToAddress(owner.PublicKey))
-	e := newEnv(t, func(_ *Config, d *Deps) { d.Chain = backend.Client() })
-	noChain := newEnv(t)
+	// The simulated chain is 1337; the server also allows chain 1, whose code it cannot read.
+	chains := func(c *Config, _ *Deps) { c.ChainIDs = []int{1, 1337} }
+	e := newEnv(t, chains, func(_ *Config, d *Deps) { d.Chain = backend.Client() })
+	noChain := newEnv(t, chains)
 	tests := []struct {
 		name    string
 		env     *testEnv
 		address common.Address
 		signer  *ecdsa.PrivateKey // default: the owner
+		chain   int               // default: 1337, the RPC's
 		status  int
 	}{
 		{name: "owner signs for wallet", env: e, address: wallet, status: http.StatusOK},
+		{name: "wallet on a chain the rpc is not", env: e, address: wallet, chain: 1, status: http.StatusUnauthorized},
 		{name: "stranger signs for wallet", env: e, address: wallet, signer: newKey(t), status: http.StatusUnauthorized},
 		{name: "eoa without code is not asked", env: e, address: common.HexToAddress("0x00000000000000000000000000000000000000e0"), status: http.StatusUnauthorized},
 		{name: "no rpc configured", env: noChain, address: wallet, status: http.StatusUnauthorized},
@@ -70,7 +77,7 @@ func TestSiweContractWallet(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			key := cmp.Or(tt.signer, owner)
-			msg := tt.env.siweMessage(tt.address.Hex(), tt.env.nonce(), nil)
+			msg := tt.env.siweMessage(tt.address.Hex(), tt.env.nonce(), map[string]any{"chainId": cmp.Or(tt.chain, 1337)})
 			resp := tt.env.do(request{method: http.MethodPost, path: "/v1/auth/verify", body: gen.SiweVerifyRequest{Message: msg, Signature: personalSign(t, key, msg)}})
 			if resp.status != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.status, tt.status, resp.body)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -24,6 +25,7 @@ import (
 type ChainCaller interface {
 	CallContract(ctx context.Context, msg ethereum.CallMsg, blockNumber *big.Int) ([]byte, error)
 	CodeAt(ctx context.Context, account common.Address, blockNumber *big.Int) ([]byte, error)
+	ChainID(ctx context.Context) (*big.Int, error)
 }
 
 // erc1271Magic is bytes4(keccak256("isValidSignature(bytes32,bytes)")), returned by a contract
@@ -50,6 +52,9 @@ type siweVerifier struct {
 	maxAge   time.Duration
 	skew     time.Duration
 	chain    ChainCaller
+
+	mu       sync.Mutex
+	rpcChain int64 // the chain's id once asked; 0 before
 }
 
 // verified is an accepted sign-in: who signed and which nonce must be consumed.
@@ -89,21 +94,29 @@ func (v *siweVerifier) verify(ctx context.Context, message, signature string, no
 	if err != nil {
 		return verified{}, ErrInvalidRequest.with("the signature is not hex", err)
 	}
-	if err := v.checkSignature(ctx, msg.GetAddress(), accounts.TextHash([]byte(message)), sig); err != nil {
+	if err := v.checkSignature(ctx, int64(msg.GetChainID()), msg.GetAddress(), accounts.TextHash([]byte(message)), sig); err != nil {
 		return verified{}, err
 	}
 	return verified{address: strings.ToLower(msg.GetAddress().Hex()), nonce: msg.GetNonce()}, nil
 }
 
 // checkSignature accepts an EOA signature by addr over the EIP-191 hash of the message as
-// signed, else asks addr's contract (ERC-1271) over the configured RPC.
-func (v *siweVerifier) checkSignature(ctx context.Context, addr common.Address, hash []byte, sig []byte) error {
+// signed, else, when the message names the configured RPC's chain, asks addr's contract there
+// (ERC-1271): the same address on another chain may hold other code.
+func (v *siweVerifier) checkSignature(ctx context.Context, chainID int64, addr common.Address, hash []byte, sig []byte) error {
 	eoaErr := checkEOA(addr, hash, sig)
 	if eoaErr == nil {
 		return nil
 	}
 	if v.chain == nil {
 		return ErrSiweRejected.with("the signature does not match the address", eoaErr)
+	}
+	rpcChain, err := v.rpcChainID(ctx)
+	if err != nil {
+		return ErrUnavailable.with("the chain RPC is unavailable", err)
+	}
+	if chainID != rpcChain {
+		return ErrSiweRejected.with(fmt.Sprintf("the signature does not match the address (a contract wallet signs in on chain %d only)", rpcChain), eoaErr)
 	}
 	code, err := v.chain.CodeAt(ctx, addr, nil)
 	if err != nil {
@@ -121,6 +134,20 @@ func (v *siweVerifier) checkSignature(ctx context.Context, addr common.Address, 
 		return ErrSiweRejected.with("the contract wallet rejected the signature", fmt.Errorf("isValidSignature: out %x: %w", out, err))
 	}
 	return nil
+}
+
+// rpcChainID answers the configured RPC's chain id, asking it once.
+func (v *siweVerifier) rpcChainID(ctx context.Context) (int64, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.rpcChain == 0 {
+		id, err := v.chain.ChainID(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("chain id: %w", err)
+		}
+		v.rpcChain = id.Int64()
+	}
+	return v.rpcChain, nil
 }
 
 // checkEOA recovers the signer of a 65-byte [R || S || V] signature (V 0, 1, 27 or 28).

@@ -364,12 +364,15 @@ export class IndexedConversations implements ConversationStore {
   }
 
   /**
-   * Handles one pushed envelope (RelayConfig.onEnvelope): skips a CID already stored, opens it in
+   * Handles one pushed envelope (RelayConfig.onEnvelope): skips one already stored, opens it in
    * its conversation and stores message and session state; the relay client acks afterwards.
+   * Envelopes are known by their own CID, never by the one the relay names beside them: a relay
+   * could otherwise hide a new message under a stored CID, or replay an old one under a new CID.
    */
   async receive(e: PushedEnvelope): Promise<void> {
+    const cid = envelopeCID(e.envelope).toString();
     const db = await this.db;
-    if (e.cid && (await db.getKey('messages', e.cid))) return;
+    if (await db.getKey('messages', cid)) return;
     const env = decodeEnvelope(e.envelope);
     if (env.kind !== KindMessage) return;
     const peer = await this.keyOf(env.sender, env.wraps.map((w) => w.account), env.conversation);
@@ -382,7 +385,6 @@ export class IndexedConversations implements ConversationStore {
       if (isProtocolError(err, 'ErrDuplicate')) return;
       throw err;
     }
-    const cid = msg.cid?.toString() ?? e.cid;
     const stored = await this.store(conv, msg, cid);
     if (!stored.mine) void this.sendFrame(peer, { t: 'delivered', cids: [cid] });
   }

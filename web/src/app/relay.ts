@@ -116,7 +116,7 @@ export class RelayClosedError extends Error {
 export interface PushedEnvelope {
   /** The relay's sequence number (acknowledged after handling). */
   seq: number;
-  /** The envelope's CID as the relay computed it. */
+  /** The CID the relay names for it; only the relay's word (the conversation store computes its own). */
   cid: string;
   /** The encoded envelope. */
   envelope: Uint8Array;

@@ -38,6 +38,8 @@ class LoopbackRelay {
   readonly written = new Map<string, WireFrame[]>();
   /** Groups by id: their epoch and member accounts (the API's tables). */
   readonly groups = new Map<string, { epoch: number; members: string[]; read?: boolean }>();
+  /** The CID a lying relay names beside the next envelope it stores, instead of the envelope's own. */
+  lieCID: string | undefined;
 
   open(account: string): SocketLike {
     const relay = this;
@@ -73,10 +75,12 @@ class LoopbackRelay {
       const bytes = Uint8Array.from(atob(f.envelope!), (c) => c.charCodeAt(0));
       if (group && decodeEnvelope(bytes).epoch < BigInt(group.epoch)) return socket.push({ type: 'error', id: f.id!, code: 'stale_epoch' });
       const cid = envelopeCID(bytes).toString();
+      const named = this.lieCID ?? cid;
+      this.lieCID = undefined;
       this.blocks.set(cid, bytes);
       for (const to of new Set(f.to!.map((d) => d.account.toLowerCase()))) {
         if (this.dropNext.delete(to)) continue;
-        const item = { seq: ++this.seq, cid, envelope: f.envelope! };
+        const item = { seq: ++this.seq, cid: named, envelope: f.envelope! };
         (this.queues.get(to) ?? this.queues.set(to, []).get(to)!).push(item);
         this.sockets.get(to)?.push({ type: 'envelope', ...item });
       }
@@ -208,6 +212,32 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(await b.store.loadOlder(alice)).toBe(1);
     expect(b.store.messages(alice).find((m) => m.key === lost.key)?.body).toEqual({ kind: 'text', text: 'lost' });
     expect(await b.store.loadOlder(alice)).toBe(0);
+
+    await stop(a, b);
+  });
+
+  it('knows envelopes by their own CID, never the one the relay names: a new one under a stored CID is shown, a stored one under a made-up CID is not shown again after a reload', async () => {
+    const { alice, bob, devices, relay, fetchFn, a, ...rest } = await pair();
+    let { b } = rest;
+    const one = await a.store.send(bob, { kind: 'text', text: 'one' });
+    await until(() => b.store.messages(alice).some((m) => m.key === one.key));
+
+    // The relay names Alice's next envelope by the CID of the one Bob already has.
+    relay.lieCID = one.key;
+    const two = await a.store.send(bob, { kind: 'text', text: 'two' });
+    await until(() => b.store.messages(alice).some((m) => m.key === two.key));
+
+    // Bob's page reloads; the relay pushes the first envelope again under a CID it made up.
+    b.client.stop();
+    await b.store.close();
+    b = await user(bob, devices.get(bob)!, relay, fetchFn);
+    const first = relay.blocks.get(one.key)!;
+    relay.redeliver(bob, envelopeCID(new TextEncoder().encode('not the envelope')).toString(), first);
+    const three = await a.store.send(bob, { kind: 'text', text: 'three' });
+    await until(() => b.store.messages(alice).some((m) => m.key === three.key)); // envelopes are handled in order
+    expect(b.store.messages(alice).map((m) => m.key)).toEqual([one.key, two.key, three.key]);
+    await b.store.open(alice);
+    expect(b.store.messages(alice).map((m) => m.key)).toEqual([one.key, two.key, three.key]);
 
     await stop(a, b);
   });

@@ -141,7 +141,7 @@ func (s *Server) GetMyInterests(c echo.Context) error {
 	return jsonOr(c, http.StatusOK, gen.Interests{Tags: nonNil(tags)}, wrap("list interests", err))
 }
 
-// PutMyInterests replaces the caller's interests.
+// PutMyInterests replaces the caller's interests, one replacement of an account at a time.
 func (s *Server) PutMyInterests(c echo.Context) error {
 	var in gen.Interests
 	if err := bindJSON(c, &in); err != nil {
@@ -149,6 +149,9 @@ func (s *Server) PutMyInterests(c echo.Context) error {
 	}
 	ctx, me := c.Request().Context(), account(c)
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
+		if err := q.LockInterests(ctx, me); err != nil {
+			return fmt.Errorf("lock interests: %w", err)
+		}
 		if err := q.DeleteInterests(ctx, me); err != nil {
 			return fmt.Errorf("delete interests: %w", err)
 		}

@@ -411,3 +411,25 @@ func TestNULInText(t *testing.T) {
 		}
 	}
 }
+
+// TestInterestsPutConcurrently: the same account replacing its interests several times at once
+// (a double submit) gets 200 each time, never a 500 from two replacements colliding.
+func TestInterestsPutConcurrently(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	u := e.login()
+	tags := []string{"art", "music", "x-y"}
+	for range 3 {
+		statuses := concurrently(8, func() int {
+			return e.do(request{method: http.MethodPut, path: "/v1/me/interests", token: u.tokens.AccessToken, body: gen.Interests{Tags: tags}}).status
+		})
+		if statuses[http.StatusOK] != 8 {
+			t.Fatalf("statuses %v", statuses)
+		}
+	}
+	var got gen.Interests
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/me/interests", token: u.tokens.AccessToken}).decode(t, &got)
+	if !slices.Equal(got.Tags, tags) {
+		t.Fatalf("interests %v", got.Tags)
+	}
+}

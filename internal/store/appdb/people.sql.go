@@ -210,6 +210,16 @@ func (q *Queries) LockAvatars(ctx context.Context) error {
 	return err
 }
 
+const lockInterests = `-- name: LockInterests :exec
+SELECT pg_advisory_xact_lock(hashtext('parley.interests.' || $1::text))
+`
+
+// Serializes replacements of one account's interests (two at once collided on its rows).
+func (q *Queries) LockInterests(ctx context.Context, account string) error {
+	_, err := q.db.Exec(ctx, lockInterests, account)
+	return err
+}
+
 const rankSearch = `-- name: RankSearch :many
 WITH qt AS MATERIALIZED (
     SELECT it.id, it.tag FROM interest_tags it WHERE it.tag = ANY ($1::text[])

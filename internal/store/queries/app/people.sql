@@ -30,6 +30,10 @@ SELECT id, label, category FROM interest_taxonomy ORDER BY position;
 -- name: ListInterests :many
 SELECT tag FROM account_interests WHERE account = $1 ORDER BY tag;
 
+-- name: LockInterests :exec
+-- Serializes replacements of one account's interests (two at once collided on its rows).
+SELECT pg_advisory_xact_lock(hashtext('parley.interests.' || sqlc.arg(account)::text));
+
 -- name: DeleteInterests :exec
 DELETE FROM account_interests WHERE account = $1;
 

@@ -63,9 +63,9 @@ export interface Hello {
   max_frame_size: number;
 }
 
-/** Every frame of the protocol (wire.Frame); type says which fields are set. Envelopes are base64. */
+/** Every frame of the protocol (wire.Frame), and the heartbeat's ping; type says which fields are set. Envelopes are base64. */
 export interface WireFrame {
-  type: 'hello' | 'send' | 'sent' | 'envelope' | 'ack' | 'frame' | 'notification' | 'chain' | 'error';
+  type: 'hello' | 'send' | 'sent' | 'envelope' | 'ack' | 'frame' | 'notification' | 'chain' | 'error' | 'ping';
   id?: string;
   peer?: string;
   group?: string;
@@ -82,6 +82,9 @@ export interface WireFrame {
   missing?: DeviceRef[];
   stale?: DeviceRef[];
 }
+
+/** The id of heartbeat probes; sends are numbered, so it names no send. */
+const probeId = 'heartbeat';
 
 /** Where a send or frame goes: a peer's address (direct conversation) or a group by its id. */
 export type ConversationTarget = string | { group: string };
@@ -160,6 +163,8 @@ export interface RelayConfig {
   minBackoff?: number;
   /** Longest reconnect delay in ms (default 10 000). */
   maxBackoff?: number;
+  /** Heartbeat in ms (default 30 000, the relay's ping interval): a probe goes out each beat; a socket that answers none for a beat is replaced. */
+  heartbeat?: number;
   /** Reports handler failures (default console.warn is avoided: silent). */
   onHandlerError?: (err: unknown, e: PushedEnvelope) => void;
 }
@@ -184,6 +189,9 @@ export class RelayClient {
   private nextId = 0;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private beat: ReturnType<typeof setInterval> | undefined;
+  /** When the current socket last said anything (ms since the epoch). */
+  private heard = 0;
   private handling: Promise<void> = Promise.resolve();
   private acks: number[] = [];
   private queued = 0;
@@ -294,6 +302,7 @@ export class RelayClient {
     let greeted = false;
     ws.onmessage = (ev) => {
       if (this.socket !== ws) return;
+      this.heard = Date.now();
       let f: WireFrame;
       try {
         f = JSON.parse(String(ev.data)) as WireFrame;
@@ -304,6 +313,7 @@ export class RelayClient {
       if (f.type === 'hello' && f.hello) {
         greeted = true;
         this.attempt = 0;
+        this.keepAlive(ws);
         this.setState('open');
         this.ready.resolve();
         this.emit('hello', f.hello);
@@ -319,8 +329,34 @@ export class RelayClient {
     ws.onerror = () => ws.close();
   }
 
+  /**
+   * Probes the relay every heartbeat and replaces the socket when nothing came back for a whole
+   * beat after a probe (silent since the frame before it, two beats): a connection that died
+   * without a close (a sleeping laptop, a dropped NAT mapping) would hold every send and push
+   * until the browser's TCP timeout. Browsers cannot send WebSocket pings, so the probe is a
+   * frame; the relay answers it (an error naming an unknown frame type, id probeId), and any
+   * frame counts. Measuring from the probe keeps a background tab, whose timers the browser
+   * slows down, from giving up healthy sockets.
+   */
+  private keepAlive(ws: SocketLike): void {
+    let probed = 0;
+    clearInterval(this.beat);
+    this.beat = setInterval(() => {
+      if (this.socket !== ws) return;
+      if (this.heard < probed) {
+        ws.close(4001, 'silent');
+        this.dropSocket();
+        this.retry(false);
+        return;
+      }
+      probed = Date.now();
+      this.write({ type: 'ping', id: probeId });
+    }, this.cfg.heartbeat ?? 30_000);
+  }
+
   /** Forgets the socket: fails the pending sends and drops unsent acks (the relay pushes those again). */
   private dropSocket(): void {
+    clearInterval(this.beat);
     this.socket = undefined;
     for (const w of this.waiters.values()) w.reject(new RelayClosedError('relay connection closed'));
     this.waiters.clear();
@@ -343,6 +379,7 @@ export class RelayClient {
     switch (f.type) {
       case 'sent':
       case 'error': {
+        if (f.id === probeId) return; // the heartbeat's answer
         const w = f.id ? this.waiters.get(f.id) : undefined;
         const err = f.type === 'error' ? new RelayError(f.code ?? 'unknown', f.message ?? '', f.cid, f.missing, f.stale) : undefined;
         if (w) {

@@ -10,10 +10,14 @@ class Socket implements SocketLike {
   onerror: SocketLike['onerror'] = null;
   written: WireFrame[] = [];
   closed = false;
+  /** Whether the relay behind it answers heartbeat pings (as api/relay does: an error naming an unknown frame type). */
+  answers = false;
   constructor(readonly url: string) {}
   send(data: string) {
     if (this.closed) throw new Error('closed');
-    this.written.push(JSON.parse(data) as WireFrame);
+    const f = JSON.parse(data) as WireFrame;
+    this.written.push(f);
+    if (this.answers && f.type === 'ping') queueMicrotask(() => this.push({ type: 'error', id: f.id!, code: 'malformed', message: 'unknown frame type "ping"' }));
   }
   close() {
     if (this.closed) return;
@@ -154,6 +158,26 @@ describe('RelayClient', () => {
     sockets[0]!.close();
     await until(() => urls.length === 2);
     expect(urls[1]![1]).toBe(true);
+    client.stop();
+  });
+
+  it('replaces a socket silent for two heartbeats, and keeps one whose relay answers the pings', async () => {
+    const { client, sockets, urls } = setup(undefined, { heartbeat: 20 });
+    const errors: RelayError[] = [];
+    client.on('error', (e) => errors.push(e));
+    client.start();
+    await until(() => sockets.length === 1);
+    sockets[0]!.hello();
+    await until(() => sockets.length === 2); // the first said nothing after hello
+    expect(sockets[0]!.closed).toBe(true);
+    expect(sockets[0]!.written.some((f) => f.type === 'ping')).toBe(true);
+    expect(urls[1]![1]).toBe(false); // it had said hello: the token is still good
+    sockets[1]!.answers = true;
+    sockets[1]!.hello();
+    await new Promise((r) => setTimeout(r, 300)); // fifteen heartbeats
+    expect(sockets).toHaveLength(2);
+    expect(client.state).toBe('open');
+    expect(errors).toEqual([]); // the pings' answers are no errors
     client.stop();
   });
 

@@ -43,6 +43,24 @@ export interface Session {
   sessionId: string;
   /** The signed-in account, lowercase. */
   address: string;
+  /** When to rotate the pair (ms since the epoch): four fifths into the access token's lifetime; unknown for a pair kept by an older version. */
+  renewAt?: number;
+}
+
+/** A token pair as the API answers it (sign-in, rotation): a Session with the access token's lifetime in seconds. */
+export type IssuedSession = Session & { expiresIn?: number };
+
+/** The Web Locks the client needs (navigator.locks): one holder of a name at a time, across the browser's tabs. */
+export interface LockManagerLike {
+  request<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Options of an ApiClient. */
+export interface ApiOptions {
+  /** The clock (default Date.now). */
+  now?: () => number;
+  /** Serializes rotations across tabs (default navigator.locks where the browser has it). */
+  locks?: LockManagerLike;
 }
 
 const sessionKey = 'parley.session';
@@ -51,28 +69,40 @@ const sessionKey = 'parley.session';
 export type RequestBody = { json: unknown } | { raw: Blob | Uint8Array; contentType: string };
 
 /**
- * ApiClient calls the HTTP API with the session's access token. When the API answers 401
- * (an expired access token), it rotates the pair once through POST /v1/auth/refresh (one
- * rotation at a time, shared by concurrent calls) and repeats the request; a failed rotation
- * ends the session (onSignedOut). Problems (RFC 9457) become ApiError with their code.
+ * ApiClient calls the HTTP API with the session's access token. It rotates the pair through
+ * POST /v1/auth/refresh before the access token expires, and when the API answers 401 anyway
+ * (then repeating the request); a failed rotation ends the session (onSession). Presenting a
+ * rotated refresh token revokes the session, so one rotation runs at a time, shared by
+ * concurrent calls and, through a Web Lock and the kept session, by the browser's other tabs.
+ * Problems (RFC 9457) become ApiError with their code.
  */
 export class ApiClient {
   private session: Session | undefined;
   private refreshing: Promise<Session> | undefined;
   private readonly listeners = new Set<(s: Session | undefined) => void>();
+  private readonly now: () => number;
+  private readonly locks: LockManagerLike | undefined;
 
   /** Builds a client over fetchFn, restoring a session kept in store. */
   constructor(
     private readonly fetchFn: Fetch,
     private readonly store?: SessionStorageLike,
+    opts: ApiOptions = {},
   ) {
-    const kept = store?.getItem(sessionKey);
-    if (kept) {
-      try {
-        this.session = JSON.parse(kept) as Session;
-      } catch {
-        store?.removeItem(sessionKey);
-      }
+    this.now = opts.now ?? Date.now;
+    this.locks = opts.locks ?? (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+    this.session = this.kept();
+  }
+
+  /** The session kept in store, if any. */
+  private kept(): Session | undefined {
+    const kept = this.store?.getItem(sessionKey);
+    if (!kept) return undefined;
+    try {
+      return JSON.parse(kept) as Session;
+    } catch {
+      this.store?.removeItem(sessionKey);
+      return undefined;
     }
   }
 
@@ -82,8 +112,9 @@ export class ApiClient {
   }
 
   /** Sets (sign-in, rotation) or clears (sign-out) the session and tells the listeners. */
-  setSession(s: Session | undefined): void {
-    this.session = s && { accessToken: s.accessToken, refreshToken: s.refreshToken, sessionId: s.sessionId, address: s.address };
+  setSession(s: IssuedSession | undefined): void {
+    const renewAt = s?.expiresIn === undefined ? s?.renewAt : this.now() + s.expiresIn * 800;
+    this.session = s && { accessToken: s.accessToken, refreshToken: s.refreshToken, sessionId: s.sessionId, address: s.address, ...(renewAt === undefined ? {} : { renewAt }) };
     if (this.session) this.store?.setItem(sessionKey, JSON.stringify(this.session));
     else this.store?.removeItem(sessionKey);
     for (const l of this.listeners) l(this.session);
@@ -115,16 +146,23 @@ export class ApiClient {
     return this.request<T>('DELETE', path);
   }
 
-  /** Returns a fresh access token, rotating the pair first when force is set. */
+  /** Returns an access token valid for a while (rotating the pair when it is due), or a new one when force is set. */
   async accessToken(force = false): Promise<string> {
-    if (!this.session) throw new ApiError(401, 'unauthenticated', 'not signed in');
-    if (force) return (await this.refresh(this.session.accessToken)).accessToken;
-    return this.session.accessToken;
+    const token = force && this.session ? (await this.refresh(this.session.accessToken)).accessToken : await this.fresh();
+    if (!token) throw new ApiError(401, 'unauthenticated', 'not signed in');
+    return token;
+  }
+
+  /** The current access token, rotated first when it is due; undefined when signed out. */
+  private async fresh(): Promise<string | undefined> {
+    const s = this.session;
+    if (s?.renewAt !== undefined && this.now() >= s.renewAt) return (await this.refresh(s.accessToken)).accessToken;
+    return s?.accessToken;
   }
 
   /** Sends one request; on a 401 with a session it rotates the tokens and tries once more. */
   async request<T>(method: string, path: string, body?: RequestBody): Promise<T> {
-    const used = this.session?.accessToken;
+    const used = await this.fresh();
     let res = await this.send(method, path, body, used);
     if (res.status === 401 && used) {
       await this.refresh(used);
@@ -155,30 +193,32 @@ export class ApiClient {
   }
 
   /**
-   * Rotates the token pair unless another call already replaced the stale access token; one
-   * rotation runs at a time, since presenting a rotated refresh token revokes the session.
+   * Rotates the token pair unless another call or tab already replaced the stale access token;
+   * one rotation runs at a time in this tab and, holding the lock, in the browser, since
+   * presenting a rotated refresh token revokes the session.
    */
   private refresh(stale: string): Promise<Session> {
-    const s = this.session;
-    if (!s) return Promise.reject(new ApiError(401, 'unauthenticated', 'not signed in'));
-    if (s.accessToken !== stale) return Promise.resolve(s);
-    this.refreshing ??= (async () => {
+    if (this.session && this.session.accessToken !== stale) return Promise.resolve(this.session);
+    const rotate = async (): Promise<Session> => {
+      const kept = this.kept();
+      if (kept && this.session && kept.sessionId === this.session.sessionId && kept.accessToken !== this.session.accessToken) this.setSession(kept); // another tab rotated it
+      const s = this.session;
+      if (!s) throw new ApiError(401, 'unauthenticated', 'not signed in');
+      if (s.accessToken !== stale) return s;
       try {
         const res = await this.fetchFn('/v1/auth/refresh', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ refreshToken: s.refreshToken }),
         });
-        const next = await decode<Session>(res, '/v1/auth/refresh');
-        this.setSession(next);
-        return next;
+        this.setSession(await decode<IssuedSession>(res, '/v1/auth/refresh'));
+        return this.session!;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) this.setSession(undefined);
         throw err;
-      } finally {
-        this.refreshing = undefined;
       }
-    })();
+    };
+    this.refreshing ??= (this.locks ? this.locks.request(sessionKey, rotate) : rotate()).finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 }

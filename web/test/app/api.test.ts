@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient, ApiError, type Fetch } from '../../src/app/api.js';
+import { ApiClient, ApiError, type Fetch, type LockManagerLike } from '../../src/app/api.js';
 
 const problem = (status: number, code: string, detail: string) =>
   new Response(JSON.stringify({ type: 'about:blank', title: 'x', status, code, detail }), { status, headers: { 'content-type': 'application/problem+json' } });
@@ -37,6 +37,20 @@ function memoryStore() {
 }
 
 const session = { accessToken: 'a1', refreshToken: 'r1', sessionId: 's', address: '0xabc' };
+
+/** The browser's Web Locks where there are any (Chromium), else one exclusive lock per name in this process (Node). */
+function navigatorLocks(): LockManagerLike {
+  const real = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (real) return real;
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    request<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      const run = (tails.get(name) ?? Promise.resolve()).then(fn);
+      tails.set(name, run.catch(() => undefined));
+      return run;
+    },
+  };
+}
 
 describe('ApiClient', () => {
   it('sends the bearer token and JSON bodies, and decodes 204 as undefined', async () => {
@@ -92,6 +106,41 @@ describe('ApiClient', () => {
     const api = new ApiClient(s.fetchFn);
     api.setSession(session);
     await expect(api.get(path)).rejects.toMatchObject({ status, code, message });
+  });
+
+  it('rotates before the access token expires (four fifths into its lifetime), so a tab left open asks with a valid token', async () => {
+    const s = server();
+    let now = 1_000_000;
+    const api = new ApiClient(s.fetchFn, memoryStore(), { now: () => now });
+    api.setSession({ ...session, expiresIn: 900 });
+    await api.get('/v1/a');
+    now += 719_000; // 11 min 59 s
+    expect(await api.accessToken()).toBe('a1');
+    now += 2_000; // past 12 min: less than a fifth left
+    expect(await api.accessToken()).toBe('a2'); // the relay dials with this one
+    await api.get('/v1/b');
+    expect(s.calls).toEqual(['GET /v1/a', 'POST /v1/auth/refresh', 'GET /v1/b']); // no 401 round
+    now += 13 * 60_000;
+    await Promise.all([api.get('/v1/c'), api.get('/v1/d'), api.accessToken()]);
+    expect(s.calls.filter((c) => c.endsWith('/v1/auth/refresh'))).toHaveLength(2); // one rotation for all three
+  });
+
+  it('two tabs sharing the kept session rotate it once: the other adopts the new pair instead of reusing the old refresh token', async () => {
+    const s = server();
+    const store = memoryStore();
+    const locks = navigatorLocks();
+    const tab1 = new ApiClient(s.fetchFn, store, { locks });
+    tab1.setSession(session);
+    const tab2 = new ApiClient(s.fetchFn, store, { locks });
+    s.expire();
+    // Both find their access token expired at once; then tab 2 again after tab 1 rotated once more.
+    await Promise.all([tab1.get('/v1/a'), tab2.get('/v1/b')]);
+    expect(s.calls.filter((c) => c.endsWith('/v1/auth/refresh'))).toHaveLength(1);
+    s.expire();
+    await tab1.get('/v1/c');
+    expect(await tab2.get('/v1/d')).toMatchObject({ path: '/v1/d' });
+    expect(tab2.current).toMatchObject({ accessToken: 'a3', refreshToken: 'r3' });
+    expect(s.calls.filter((c) => c.endsWith('/v1/auth/refresh'))).toHaveLength(2);
   });
 
   it('accessToken(true) rotates; without a session it is unauthenticated', async () => {

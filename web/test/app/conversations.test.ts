@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { conversationId, decodeBody, directConversationId, encodeBody, groupConversationId, groupKey, groupOf, type MessageBody } from '../../src/app/conversations.js';
+import { ApiClient } from '../../src/app/api.js';
+import { conversationId, decodeBody, directConversationId, encodeBody, fetchMembers, groupConversationId, groupKey, groupOf, type MessageBody } from '../../src/app/conversations.js';
 import { toHex } from '../../src/protocol/index.js';
 
 describe('message bodies', () => {
@@ -54,5 +55,17 @@ describe('group conversations', () => {
 
   it('refuses a group id that is not a UUID', () => {
     expect(() => groupConversationId('not-a-uuid')).toThrow(/not a group id/);
+  });
+});
+
+describe('fetchMembers', () => {
+  it('keeps only confirmed, valid, unrevoked suite-1 devices: a gasless registration still pending is no recipient', async () => {
+    const account = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
+    const device = (deviceId: number, extra: object) => ({
+      deviceId, suite: 1, signingKey: `0x${'11'.repeat(32)}`, keyAgreementKey: `0x${'22'.repeat(32)}`, valid: true, revoked: false, state: 'confirmed', ...extra,
+    });
+    const devices = [device(1, {}), device(2, { state: 'pending', txHash: `0x${'33'.repeat(32)}` }), device(3, { revoked: true }), device(4, { valid: false }), device(5, { suite: 2 })];
+    const api = new ApiClient(async (path) => (path === `/v1/users/${account}/devices` ? Response.json({ devices }) : new Response(null, { status: 404 })));
+    expect((await fetchMembers(api, account.toUpperCase().replace('0X', '0x'))).map((m) => m.deviceId)).toEqual([1]);
   });
 });

@@ -52,6 +52,9 @@ const (
 	DefaultJanitorInterval = time.Minute
 	// DefaultRoomMaxFrame bounds one anonymous-room frame (it travels in a NOTIFY payload).
 	DefaultRoomMaxFrame = 4 << 10
+	// DefaultRoomLease is how long a room member's slot outlives its instance's last renewal:
+	// the slots of an instance that died free themselves within it.
+	DefaultRoomLease = 30 * time.Second
 )
 
 // Config holds the relay's settings; zero fields take the named defaults.
@@ -98,6 +101,9 @@ type Config struct {
 	JanitorInterval time.Duration
 	// RoomMaxFrame bounds an anonymous-room frame in bytes (DefaultRoomMaxFrame, at most 5 KiB).
 	RoomMaxFrame int
+	// RoomLease is how long a room member's slot counts against the room's cap without being
+	// renewed; each instance renews its members' slots every third of it (DefaultRoomLease).
+	RoomLease time.Duration
 }
 
 // Principal is the authenticated owner of a socket: an account whose session is bound to one
@@ -146,6 +152,7 @@ func (c *Config) setDefaults() error {
 	c.PollInterval = cmp.Or(c.PollInterval, DefaultPollInterval)
 	c.JanitorInterval = cmp.Or(c.JanitorInterval, DefaultJanitorInterval)
 	c.RoomMaxFrame = cmp.Or(c.RoomMaxFrame, DefaultRoomMaxFrame)
+	c.RoomLease = max(cmp.Or(c.RoomLease, DefaultRoomLease), 3*time.Millisecond)
 	switch {
 	case c.ChainID <= 0:
 		return errors.New("relay: config needs a chain id")

@@ -131,7 +131,7 @@ func TestCapAndTTLAreReported(t *testing.T) {
 }
 
 // TestAnonymousRoom relays opaque frames between a room's sockets on two instances, enforces
-// the member cap, refuses unknown rooms and stores nothing.
+// the member cap across them, refuses unknown rooms and stores nothing.
 func TestAnonymousRoom(t *testing.T) {
 	f := newFixture(t)
 	a, b := f.start(t, ""), f.start(t, "")
@@ -175,14 +175,15 @@ func TestAnonymousRoom(t *testing.T) {
 		}
 	}
 
-	dial(roomURL(a, "room1")) // the second member on instance A
+	// The cap counts the members of every instance: p1 on A and p2 on B fill the room.
 	tests := []struct {
 		name   string
 		url    string
 		status int
 	}{
 		{"unknown room", roomURL(a, "nope"), http.StatusNotFound},
-		{"full room", roomURL(a, "room1"), http.StatusForbidden},
+		{"full room, first instance", roomURL(a, "room1"), http.StatusForbidden},
+		{"full room, second instance", roomURL(b, "room1"), http.StatusForbidden},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -216,12 +217,7 @@ func TestOneSocketPerDevice(t *testing.T) {
 			if _, _, err := old.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
 				t.Fatalf("older socket: %v, want a normal close", err)
 			}
-			if err := newer.WriteJSON(wire.Frame{Type: wire.TypeAck}); err != nil {
-				t.Fatal(err)
-			}
-			if got := readFrame(t, newer); got.Code != wire.CodeMalformed {
-				t.Fatalf("newer socket answered %+v, want it alive", got)
-			}
+			expectOpen(t, newer)
 		})
 	}
 }
@@ -356,32 +352,36 @@ func TestHelloComesFirst(t *testing.T) {
 	}
 }
 
-// TestRevocationMissedWhileNotListening revokes a connected device without the chain
-// notification reaching the relay (as when it is sent while the relay's listener reconnects):
-// the listener's reconnect re-checks the connected devices and closes the revoked one.
+// TestRevocationMissedWhileNotListening revokes a connected device, and another device's
+// session, without the notifications reaching the relay (as when they are sent while the
+// relay's listener reconnects): the listener's reconnect re-checks the connected devices and
+// sessions and closes those sockets.
 func TestRevocationMissedWhileNotListening(t *testing.T) {
 	f := newFixture(t)
 	in := f.start(t, "")
-	d1, d2 := f.register(t, aliceAddr, 1), f.register(t, aliceAddr, 2)
-	ws1, ws2 := rawDial(t, in.wsURL(), header(d1)), rawDial(t, in.wsURL(), header(d2))
+	d1, d2, d3 := f.register(t, aliceAddr, 1), f.register(t, aliceAddr, 2), f.register(t, aliceAddr, 3)
+	ws1, ws2, ws3 := rawDial(t, in.wsURL(), header(d1)), rawDial(t, in.wsURL(), header(d2)), rawDial(t, in.wsURL(), header(d3))
 	f.revoke(t, d2) // no parley_chain notification
+	// The session's trigger announces the revocation; with triggers off (replica role) it does not.
+	tx, err := f.pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(t.Context())
+	if _, err := tx.Exec(t.Context(), `SET LOCAL session_replication_role = replica`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(t.Context(), `UPDATE sessions SET revoked_at = now() WHERE account = $1 AND device_id = 3`, strings.ToLower(aliceAddr.Hex())); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	before := f.listeners(t)
 	if _, err := f.pool.Exec(t.Context(), `SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid`, before); err != nil {
 		t.Fatal(err)
 	}
-	_ = ws2.SetReadDeadline(time.Now().Add(20 * time.Second))
-	for {
-		if _, _, err := ws2.ReadMessage(); err != nil {
-			if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
-				t.Fatalf("revoked device's socket: %v, want a close", err)
-			}
-			break
-		}
-	}
-	if err := ws1.WriteJSON(wire.Frame{Type: wire.TypeAck}); err != nil {
-		t.Fatal(err)
-	}
-	if got := readFrame(t, ws1); got.Code != wire.CodeMalformed {
-		t.Fatalf("the other device's socket answered %+v, want it open", got)
-	}
+	expectClose(t, ws2, "device revoked")
+	expectClose(t, ws3, "session revoked")
+	expectOpen(t, ws1)
 }

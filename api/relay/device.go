@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 
@@ -26,6 +27,7 @@ type deviceConn struct {
 	codec     wire.Codec      // JSON, or CBOR when the device negotiated it
 	ctx       context.Context // ends when the socket closes
 	key       deviceKey
+	session   string        // the API session (canonical UUID text) the socket authenticated with
 	id        string        // instance-unique socket id, for kicks
 	connected time.Time     // when the socket was accepted
 	cursor    atomic.Int64  // highest sequence number pushed on this socket
@@ -109,6 +111,12 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "the session is not bound to a device (POST /v1/auth/device/verify)", http.StatusForbidden)
 		return
 	}
+	session, err := uuid.Parse(p.SessionID)
+	if err != nil {
+		r.deps.Logger.Error("Authenticate returned a session id that is no UUID", "session", p.SessionID)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
 	n, ok := r.enter()
 	if !ok {
 		http.Error(w, "relay shutting down", http.StatusServiceUnavailable)
@@ -119,16 +127,16 @@ func (r *Relay) serveDevice(w http.ResponseWriter, req *http.Request) {
 		r.wg.Done()
 		return // the upgrader answered the request
 	}
-	go r.runDevice(ws, out, deviceKey{p.Account, p.DeviceID}, n)
+	go r.runDevice(ws, out, deviceKey{p.Account, p.DeviceID}, session.String(), n)
 }
 
 // runDevice sets up one device socket: it announces the socket, says hello and starts the
 // pump, then hands the socket to its reader on a fresh goroutine. The hello's queries and
 // encoding grow this goroutine's stack, which an idle socket's reader would keep for good.
-func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n uint64) {
+func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, session string, n uint64) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &deviceConn{
-		r: r, codec: wire.CodecFor(ws.Subprotocol()), ctx: ctx, key: key, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
+		r: r, codec: wire.CodecFor(ws.Subprotocol()), ctx: ctx, key: key, session: session, id: r.instance + "-" + strconv.FormatUint(n, 10), connected: time.Now(),
 		socket: newSocket(ws, out, n, &r.cfg, r.deps.Logger, r.cfg.MaxFrameSize),
 		window: make(chan struct{}, r.cfg.MaxInflight),
 	}
@@ -138,13 +146,14 @@ func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, n 
 		c.logger().Warn("announce socket", "err", err)
 	}
 	// Checked once registered: a revocation announced from now on closes the socket
-	// (chainEvent), one made before is seen here, even with the session still live.
-	switch revoked, err := r.revoked(ctx, key); {
+	// (chainEvent, endSession), one made before is seen here: the device's, even with the
+	// session still live, and the session's since Authenticate checked it.
+	switch ended, err := r.ended(ctx, c); {
 	case err != nil:
-		c.logger().Warn("check the device", "err", err)
+		c.logger().Warn("check the device and session", "err", err)
 		c.close("internal error")
-	case revoked:
-		c.close("device revoked")
+	case ended != "":
+		c.close(ended)
 	default:
 		if err := c.hello(ctx); err != nil {
 			c.logger().Warn("hello", "err", err)
@@ -177,6 +186,7 @@ func (r *Relay) register(c *deviceConn) {
 		r.byAcct[c.key.account] = map[uint32]*deviceConn{}
 	}
 	r.byAcct[c.key.account][c.key.device] = c
+	r.bySession[c.session] = c
 	r.mu.Unlock()
 	if old != nil {
 		old.close("device connected again")
@@ -186,6 +196,9 @@ func (r *Relay) register(c *deviceConn) {
 func (r *Relay) unregister(c *deviceConn) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.bySession[c.session] == c {
+		delete(r.bySession, c.session)
+	}
 	if r.devices[c.key] == c {
 		delete(r.devices, c.key)
 		delete(r.byAcct[c.key.account], c.key.device)

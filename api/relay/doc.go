@@ -9,8 +9,15 @@
 //   - GET /v1/ws: one socket per device. Deps.Authenticate must return a Principal whose session
 //     is bound to a device (the API's device challenge, a device-key signature over a server
 //     nonce). Browsers must come from Config.AllowedOrigins. A device the registry revoked is
-//     closed before its hello, even while its session lives.
+//     closed before its hello, even while its session lives; so is a socket whose session
+//     ended after Authenticate checked it.
 //   - GET /v1/rooms/{id}/ws: no login; frames go to the room's other sockets, nothing is stored.
+//     The room's member cap counts its sockets on every instance: a socket takes a slot in
+//     relay_room_members before its upgrade, counted under the room's row lock so that
+//     concurrent joins on any instance see each other, and frees it when it leaves. Each
+//     instance renews its slots' leases every third of Config.RoomLease and closes a socket
+//     whose lease lapsed; the slots of an instance that died (kill -9) stop counting when their
+//     lease lapses and the janitor deletes them. No lease outlasts its room.
 //
 // # Delivery
 //
@@ -48,15 +55,19 @@
 // notifications table (announced on parley_notifications) are pushed to the account's open
 // sockets from the newest id at connect time; the backlog is the API's to serve. The indexer's
 // notifications (parley_chain) of this chain go to the account's sockets as chain frames (tips,
-// device changes, with finality), and a revoked device's socket is closed.
+// device changes, with finality), and a revoked device's socket is closed. A trigger on the
+// API's sessions table announces a session revoked (logout, a refresh token's reuse, "revoke my
+// session") or deleted on parley_session_ended, and the session's socket is closed ("session
+// revoked"); the device may connect again with a new session.
 //
 // # Lifecycle
 //
 // New validates Config and Deps. Handler may serve as soon as New returns; sends and acks wait
 // for Run, which runs the commit pipeline (pinStage, commitStage, acker). Run LISTENs for
 // notifications on a dedicated connection (reconnecting with backoff; after each reconnect it
-// closes the sockets of devices revoked meanwhile and wakes every local socket), runs the cursor poll (the fallback for lost notifications)
-// and the janitor (TTL), until its context ends; then it closes every socket, waits for their
+// closes the sockets of devices and sessions revoked meanwhile and wakes every local socket),
+// runs the cursor poll (the fallback for lost notifications), the room lease renewal and the
+// janitor (TTL, lapsed room slots), until its context ends; then it closes every socket, waits for their
 // handlers and returns. Sockets opened after that get 503.
 //
 // # Concurrency

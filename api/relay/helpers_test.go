@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"math/big"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -118,18 +120,45 @@ func (f *fixture) directory() client.Directory {
 	}
 }
 
-// authenticate is the test's seam for the API's access-token check: it trusts two headers.
-func authenticate(r *http.Request) (relay.Principal, error) {
+// authenticate is the test's seam for the API's access-token check: it trusts the test headers
+// and, as the API does, admits only a live session. The session (X-Test-Session, or one per
+// account and device) is created on first use, as a sign-in would.
+func (f *fixture) authenticate(r *http.Request) (relay.Principal, error) {
 	acct := r.Header.Get("X-Test-Account")
 	dev, err := strconv.ParseUint(r.Header.Get("X-Test-Device"), 10, 32)
 	if !common.IsHexAddress(acct) || err != nil {
 		return relay.Principal{}, errors.New("no test credentials")
 	}
-	return relay.Principal{Account: common.HexToAddress(acct), SessionID: "test", DeviceID: uint32(dev)}, nil
+	sid := uuid.NewSHA1(uuid.NameSpaceOID, []byte(acct+":"+strconv.FormatUint(dev, 10)))
+	if h := r.Header.Get("X-Test-Session"); h != "" {
+		if sid, err = uuid.Parse(h); err != nil {
+			return relay.Principal{}, err
+		}
+	}
+	var live bool
+	err = f.pool.QueryRow(r.Context(), `WITH a AS (
+			INSERT INTO accounts (address, created_at, last_active_at) VALUES ($1, now(), now()) ON CONFLICT DO NOTHING
+		), s AS (
+			INSERT INTO sessions (id, account, device_id, created_at, last_seen_at, expires_at)
+			VALUES ($2, $1, $3, now(), now(), now() + interval '1 day') ON CONFLICT DO NOTHING RETURNING id
+		)
+		SELECT EXISTS (SELECT 1 FROM s) OR EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND revoked_at IS NULL)`,
+		strings.ToLower(acct), sid, int64(dev)).Scan(&live)
+	if err != nil || !live {
+		return relay.Principal{}, fmt.Errorf("session %s not live: %v", sid, err)
+	}
+	return relay.Principal{Account: common.HexToAddress(acct), SessionID: sid.String(), DeviceID: uint32(dev)}, nil
 }
 
 func header(id client.Identity) http.Header {
 	return http.Header{"X-Test-Account": {id.Account.Hex()}, "X-Test-Device": {strconv.FormatUint(uint64(id.DeviceID), 10)}}
+}
+
+// sessionHeader is header with the API session the socket authenticates with.
+func sessionHeader(id client.Identity, session uuid.UUID) http.Header {
+	h := header(id)
+	h.Set("X-Test-Session", session.String())
+	return h
 }
 
 // instance is one running relay behind a real HTTP server.
@@ -149,7 +178,7 @@ func (f *fixture) start(t *testing.T, addr string) *instance {
 	if f.override != nil {
 		f.override(&cfg)
 	}
-	r, err := relay.New(cfg, relay.Deps{Authenticate: authenticate, Pool: f.pool, IPFS: f.node, Now: f.now})
+	r, err := relay.New(cfg, relay.Deps{Authenticate: f.authenticate, Pool: f.pool, IPFS: f.node, Now: f.now})
 	if err != nil {
 		t.Fatalf("new relay: %v", err)
 	}

@@ -35,6 +35,9 @@ const (
 	chanNotify = "parley_notifications"
 	// chanChain is the indexer's channel: payload a JSON wire.ChainEvent (or a reorg/bulk note).
 	chanChain = "parley_chain"
+	// chanSession is announced by a trigger on the API's sessions table: payload the id of a
+	// session revoked or deleted (migration 00080).
+	chanSession = "parley_session_ended"
 )
 
 // ErrClosed is returned by Run when it is called twice, and answered (503) to sockets opened
@@ -73,12 +76,12 @@ type Relay struct {
 	closed  bool
 	devices map[deviceKey]*deviceConn
 	byAcct  map[common.Address]map[uint32]*deviceConn
-	rooms   map[string]map[*roomConn]struct{}
-	// roomSize counts a room's sockets on this instance, reserved before the upgrade.
-	roomSize map[string]int
-	wg       sync.WaitGroup // socket handlers
-	nextID   uint64
-	started  bool
+	// bySession finds a device socket by its API session (a session is bound to one device).
+	bySession map[string]*deviceConn
+	rooms     map[string]map[*roomConn]struct{}
+	wg        sync.WaitGroup // socket handlers
+	nextID    uint64
+	started   bool
 
 	// commits carries checked sends, in each socket's order, to pinStage; pinned carries
 	// pinned batches to commitStage; acks carries ack frames to acker.
@@ -101,15 +104,15 @@ func New(cfg Config, deps Deps) (*Relay, error) {
 	}
 	r := &Relay{
 		cfg: cfg, deps: deps, q: relaydb.New(deps.Pool),
-		instance: rand.Text()[:12],
-		devices:  map[deviceKey]*deviceConn{},
-		byAcct:   map[common.Address]map[uint32]*deviceConn{},
-		rooms:    map[string]map[*roomConn]struct{}{},
-		roomSize: map[string]int{},
-		commits:  make(chan *prepared, cfg.CommitBatch),
-		pinned:   make(chan []*prepared, 1),
-		acks:     make(chan ackReq, cfg.CommitBatch),
-		prepares: make(chan preparedCtx),
+		instance:  rand.Text()[:12],
+		devices:   map[deviceKey]*deviceConn{},
+		byAcct:    map[common.Address]map[uint32]*deviceConn{},
+		bySession: map[string]*deviceConn{},
+		rooms:     map[string]map[*roomConn]struct{}{},
+		commits:   make(chan *prepared, cfg.CommitBatch),
+		pinned:    make(chan []*prepared, 1),
+		acks:      make(chan ackReq, cfg.CommitBatch),
+		prepares:  make(chan preparedCtx),
 	}
 	r.dir.reset(false)
 	// Idle sockets hold no write buffer: writes borrow one from the pool.
@@ -171,7 +174,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	r.mu.Unlock()
 
 	var wg sync.WaitGroup
-	loops := []func(context.Context){r.listen, r.poll, r.janitor, r.heartbeat, r.pinStage, r.commitStage, r.acker}
+	loops := []func(context.Context){r.listen, r.poll, r.janitor, r.heartbeat, r.roomLeases, r.pinStage, r.commitStage, r.acker}
 	for range prepareWorkers * runtime.GOMAXPROCS(0) {
 		loops = append(loops, r.prepareWorker)
 	}
@@ -182,18 +185,12 @@ func (r *Relay) Run(ctx context.Context) error {
 	wg.Wait()
 	r.mu.Lock()
 	r.closed = true
-	var socks []interface{ close(string) }
-	for _, c := range r.devices {
-		socks = append(socks, c)
-	}
-	for _, room := range r.rooms {
-		for c := range room {
-			socks = append(socks, c)
-		}
-	}
 	r.mu.Unlock()
-	for _, s := range socks {
-		s.close("relay shutting down")
+	for _, c := range r.localDevices() {
+		c.close("relay shutting down")
+	}
+	for _, c := range r.localRooms() {
+		c.close("relay shutting down")
 	}
 	r.wg.Wait()
 	return ctx.Err()
@@ -234,7 +231,7 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 	}
 	conn := pc.Hijack() // never returned to the pool: it stays in LISTEN mode
 	defer conn.Close(context.Background())
-	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom, chanNotify, chanChain, chanDir} {
+	for _, ch := range []string{chanWake, chanConn, chanFrame, chanRoom, chanNotify, chanChain, chanSession, chanDir} {
 		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
 			return fmt.Errorf("listen %s: %w", ch, err)
 		}
@@ -243,7 +240,7 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 	// stop using it when the connection is lost.
 	r.dir.reset(true)
 	defer r.dir.reset(false)
-	r.closeRevoked(ctx)
+	r.closeEnded(ctx)
 	r.wakeAll()
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -263,6 +260,8 @@ func (r *Relay) listenOnce(ctx context.Context) error {
 			r.notifyAccount(n.Payload)
 		case chanChain:
 			r.chainEvent(n.Payload)
+		case chanSession:
+			r.endSession(n.Payload)
 		case chanDir:
 			r.dir.reset(true)
 		}
@@ -311,20 +310,25 @@ func (r *Relay) chainEvent(payload string) {
 	for _, c := range conns {
 		c.sendEvent(&wire.Frame{Type: wire.TypeChain, Chain: &ev})
 		if ev.Kind == "device_revoked" && c.key.device == ev.DeviceID {
-			c.close("device revoked")
+			c.close(closeDeviceRevoked)
 		}
 	}
 }
 
-// closeRevoked closes the local sockets of devices the registry revoked, whose revocation may
-// have been announced while no listener was connected.
-func (r *Relay) closeRevoked(ctx context.Context) {
+// endSession closes the local socket of an API session that was revoked or deleted.
+func (r *Relay) endSession(id string) {
 	r.mu.Lock()
-	conns := make([]*deviceConn, 0, len(r.devices))
-	for _, c := range r.devices {
-		conns = append(conns, c)
-	}
+	c := r.bySession[id]
 	r.mu.Unlock()
+	if c != nil {
+		c.close(closeSessionRevoked)
+	}
+}
+
+// closeEnded closes the local sockets of devices the registry revoked and of API sessions
+// revoked or deleted, whose announcements may have been sent while no listener was connected.
+func (r *Relay) closeEnded(ctx context.Context) {
+	conns := r.localDevices()
 	for _, c := range conns {
 		revoked, err := r.revoked(ctx, c.key)
 		if err != nil {
@@ -334,7 +338,81 @@ func (r *Relay) closeRevoked(ctx context.Context) {
 			return
 		}
 		if revoked {
-			c.close("device revoked")
+			c.close(closeDeviceRevoked)
+		}
+	}
+	for chunk := range slices.Chunk(conns, 1000) {
+		ids := make([]string, len(chunk))
+		for i, c := range chunk {
+			ids[i] = c.session
+		}
+		ended, err := r.q.EndedSessions(ctx, ids)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.deps.Logger.Warn("check connected sessions for revocations", "err", err)
+			}
+			return
+		}
+		for _, c := range chunk {
+			if slices.Contains(ended, c.session) {
+				c.close(closeSessionRevoked)
+			}
+		}
+	}
+}
+
+// ended returns why a device socket may not stay open (its device revoked, its session
+// revoked or deleted), or "".
+func (r *Relay) ended(ctx context.Context, c *deviceConn) (string, error) {
+	if revoked, err := r.revoked(ctx, c.key); err != nil || revoked {
+		return closeDeviceRevoked, err
+	}
+	if ended, err := r.q.EndedSessions(ctx, []string{c.session}); err != nil || len(ended) > 0 {
+		return closeSessionRevoked, err
+	}
+	return "", nil
+}
+
+// Close reasons of a socket whose credentials ended.
+const (
+	closeDeviceRevoked  = "device revoked"
+	closeSessionRevoked = "session revoked"
+)
+
+// localDevices returns this instance's device sockets.
+func (r *Relay) localDevices() []*deviceConn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	conns := make([]*deviceConn, 0, len(r.devices))
+	for _, c := range r.devices {
+		conns = append(conns, c)
+	}
+	return conns
+}
+
+// localRooms returns this instance's room sockets.
+func (r *Relay) localRooms() []*roomConn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var conns []*roomConn
+	for _, room := range r.rooms {
+		for c := range room {
+			conns = append(conns, c)
+		}
+	}
+	return conns
+}
+
+// every calls f every period until ctx ends.
+func every(ctx context.Context, period time.Duration, f func()) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
 		}
 	}
 }
@@ -342,12 +420,7 @@ func (r *Relay) closeRevoked(ctx context.Context) {
 // wakeAll makes every local socket read its queue and its notifications, which may have been
 // announced while no listener was connected.
 func (r *Relay) wakeAll() {
-	r.mu.Lock()
-	conns := make([]*deviceConn, 0, len(r.devices))
-	for _, c := range r.devices {
-		conns = append(conns, c)
-	}
-	r.mu.Unlock()
+	conns := r.localDevices()
 	for _, c := range conns {
 		c.wakeUp()
 		c.notifyUp()
@@ -378,14 +451,7 @@ func (r *Relay) kick(payload string) {
 // poll is the fallback for lost notifications: it compares the last sequence number of every
 // local device with what its socket has read and wakes those behind.
 func (r *Relay) poll(ctx context.Context) {
-	t := time.NewTicker(r.cfg.PollInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, r.cfg.PollInterval, func() {
 		r.mu.Lock()
 		conns := make(map[deviceKey]*deviceConn, len(r.devices))
 		for k, c := range r.devices {
@@ -418,7 +484,7 @@ func (r *Relay) poll(ctx context.Context) {
 				}
 			}
 		}
-	}
+	})
 }
 
 // heartbeatSlots spreads the heartbeat: each tick pings the sockets of one slot, so that the
@@ -460,24 +526,19 @@ func (r *Relay) heartbeat(ctx context.Context) {
 	}
 }
 
-// janitor deletes expired pending rows (counted as dropped) and envelopes nobody waits for.
+// janitor deletes expired pending rows (counted as dropped), envelopes nobody waits for and
+// lapsed room members.
 func (r *Relay) janitor(ctx context.Context) {
-	t := time.NewTicker(r.cfg.JanitorInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, r.cfg.JanitorInterval, func() {
 		if err := r.Purge(ctx); err != nil && ctx.Err() == nil {
 			r.deps.Logger.Warn("relay janitor", "err", err)
 		}
-	}
+	})
 }
 
-// Purge deletes expired pending rows, counting them as dropped for their devices, and the
-// envelopes older than the TTL that no device waits for. Run calls it every JanitorInterval.
+// Purge deletes expired pending rows, counting them as dropped for their devices, the
+// envelopes older than the TTL that no device waits for, and the room members whose lease
+// lapsed. Run calls it every JanitorInterval.
 func (r *Relay) Purge(ctx context.Context) error {
 	now := r.deps.Now()
 	expired, err := r.q.ExpirePending(ctx, pgtype.Timestamptz{Time: now, Valid: true})
@@ -488,8 +549,12 @@ func (r *Relay) Purge(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("prune envelopes: %w", err)
 	}
-	if expired+pruned > 0 {
-		r.deps.Logger.Info("relay purge", "expired_devices", expired, "pruned_envelopes", pruned)
+	lapsed, err := r.q.ExpireRoomMembers(ctx, pgtype.Timestamptz{Time: now, Valid: true})
+	if err != nil {
+		return fmt.Errorf("expire room members: %w", err)
+	}
+	if expired+pruned+lapsed > 0 {
+		r.deps.Logger.Info("relay purge", "expired_devices", expired, "pruned_envelopes", pruned, "lapsed_room_members", lapsed)
 	}
 	return nil
 }

@@ -92,6 +92,32 @@ func (q *Queries) DeviceHeads(ctx context.Context, arg DeviceHeadsParams) ([]Dev
 	return items, nil
 }
 
+const endedSessions = `-- name: EndedSessions :many
+SELECT t.id::text AS id FROM unnest($1::text[]) AS t(id)
+WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = t.id::uuid AND s.revoked_at IS NULL)
+`
+
+// The API sessions among the given ids that were revoked or no longer exist.
+func (q *Queries) EndedSessions(ctx context.Context, ids []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, endedSessions, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const expirePending = `-- name: ExpirePending :execrows
 WITH d AS (
     DELETE FROM relay_pending WHERE expires_at <= $1 RETURNING account, device_id
@@ -105,6 +131,19 @@ FROM c WHERE r.account = c.account AND r.device_id = c.device_id
 // Deletes expired pending rows and counts them as dropped for their devices.
 func (q *Queries) ExpirePending(ctx context.Context, now pgtype.Timestamptz) (int64, error) {
 	result, err := q.db.Exec(ctx, expirePending, now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const expireRoomMembers = `-- name: ExpireRoomMembers :execrows
+DELETE FROM relay_room_members WHERE lease_until <= $1
+`
+
+// Deletes room members whose lease lapsed (their instance died, or their room expired).
+func (q *Queries) ExpireRoomMembers(ctx context.Context, now pgtype.Timestamptz) (int64, error) {
+	result, err := q.db.Exec(ctx, expireRoomMembers, now)
 	if err != nil {
 		return 0, err
 	}
@@ -216,6 +255,38 @@ func (q *Queries) InsertPending(ctx context.Context, arg InsertPendingParams) er
 	return err
 }
 
+const joinRoom = `-- name: JoinRoom :execrows
+INSERT INTO relay_room_members (room, socket, instance, lease_until)
+SELECT $1::text, $2::text, $3::text, $4::timestamptz
+WHERE (SELECT count(*) FROM relay_room_members m WHERE m.room = $1::text AND m.lease_until > $5::timestamptz) < $6::int
+`
+
+type JoinRoomParams struct {
+	Room       string
+	Socket     string
+	Instance   string
+	LeaseUntil pgtype.Timestamptz
+	Now        pgtype.Timestamptz
+	MaxMembers int32
+}
+
+// Adds a socket to a room whose row the transaction locked (LockLiveRoom) unless the room's
+// members with a live lease reach its cap; no row added: the room is full.
+func (q *Queries) JoinRoom(ctx context.Context, arg JoinRoomParams) (int64, error) {
+	result, err := q.db.Exec(ctx, joinRoom,
+		arg.Room,
+		arg.Socket,
+		arg.Instance,
+		arg.LeaseUntil,
+		arg.Now,
+		arg.MaxMembers,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const latestNotificationID = `-- name: LatestNotificationID :one
 SELECT coalesce(max(id), 0)::bigint AS id FROM notifications WHERE account = $1::text
 `
@@ -228,24 +299,40 @@ func (q *Queries) LatestNotificationID(ctx context.Context, account string) (int
 	return id, err
 }
 
-const liveRoom = `-- name: LiveRoom :one
-SELECT max_members, expires_at FROM rooms WHERE id = $1 AND expires_at > $2
+const leaveRoom = `-- name: LeaveRoom :exec
+DELETE FROM relay_room_members WHERE room = $1 AND socket = $2
 `
 
-type LiveRoomParams struct {
+type LeaveRoomParams struct {
+	Room   string
+	Socket string
+}
+
+// Removes a socket that left its room.
+func (q *Queries) LeaveRoom(ctx context.Context, arg LeaveRoomParams) error {
+	_, err := q.db.Exec(ctx, leaveRoom, arg.Room, arg.Socket)
+	return err
+}
+
+const lockLiveRoom = `-- name: LockLiveRoom :one
+SELECT max_members, expires_at FROM rooms WHERE id = $1 AND expires_at > $2 FOR UPDATE
+`
+
+type LockLiveRoomParams struct {
 	ID  string
 	Now pgtype.Timestamptz
 }
 
-type LiveRoomRow struct {
+type LockLiveRoomRow struct {
 	MaxMembers int32
 	ExpiresAt  pgtype.Timestamptz
 }
 
-// An anonymous room that has not expired.
-func (q *Queries) LiveRoom(ctx context.Context, arg LiveRoomParams) (LiveRoomRow, error) {
-	row := q.db.QueryRow(ctx, liveRoom, arg.ID, arg.Now)
-	var i LiveRoomRow
+// An anonymous room that has not expired, its row locked until the transaction ends: the joins
+// of one room take turns.
+func (q *Queries) LockLiveRoom(ctx context.Context, arg LockLiveRoomParams) (LockLiveRoomRow, error) {
+	row := q.db.QueryRow(ctx, lockLiveRoom, arg.ID, arg.Now)
+	var i LockLiveRoomRow
 	err := row.Scan(&i.MaxMembers, &i.ExpiresAt)
 	return i, err
 }
@@ -420,6 +507,41 @@ func (q *Queries) PruneEnvelopes(ctx context.Context, before pgtype.Timestamptz)
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const renewRoomLeases = `-- name: RenewRoomLeases :many
+UPDATE relay_room_members m SET lease_until = least($1::timestamptz, r.expires_at)
+FROM rooms r
+WHERE r.id = m.room AND m.instance = $2 AND m.lease_until > $3
+RETURNING m.socket
+`
+
+type RenewRoomLeasesParams struct {
+	Until    pgtype.Timestamptz
+	Instance string
+	Now      pgtype.Timestamptz
+}
+
+// Extends the live leases of an instance's room members (never past the room's expiry) and
+// returns their sockets; a socket missing from the result no longer counts against its cap.
+func (q *Queries) RenewRoomLeases(ctx context.Context, arg RenewRoomLeasesParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, renewRoomLeases, arg.Until, arg.Instance, arg.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var socket string
+		if err := rows.Scan(&socket); err != nil {
+			return nil, err
+		}
+		items = append(items, socket)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const reserveSeqs = `-- name: ReserveSeqs :many

@@ -110,9 +110,33 @@ FROM relay_devices d
 JOIN (SELECT unnest(@accounts::bytea[]) AS account, unnest(@device_ids::bigint[]) AS device_id) t
   ON d.account = t.account AND d.device_id = t.device_id;
 
--- name: LiveRoom :one
--- An anonymous room that has not expired.
-SELECT max_members, expires_at FROM rooms WHERE id = @id AND expires_at > @now;
+-- name: LockLiveRoom :one
+-- An anonymous room that has not expired, its row locked until the transaction ends: the joins
+-- of one room take turns.
+SELECT max_members, expires_at FROM rooms WHERE id = @id AND expires_at > @now FOR UPDATE;
+
+-- name: JoinRoom :execrows
+-- Adds a socket to a room whose row the transaction locked (LockLiveRoom) unless the room's
+-- members with a live lease reach its cap; no row added: the room is full.
+INSERT INTO relay_room_members (room, socket, instance, lease_until)
+SELECT @room::text, @socket::text, @instance::text, @lease_until::timestamptz
+WHERE (SELECT count(*) FROM relay_room_members m WHERE m.room = @room::text AND m.lease_until > @now::timestamptz) < @max_members::int;
+
+-- name: LeaveRoom :exec
+-- Removes a socket that left its room.
+DELETE FROM relay_room_members WHERE room = @room AND socket = @socket;
+
+-- name: RenewRoomLeases :many
+-- Extends the live leases of an instance's room members (never past the room's expiry) and
+-- returns their sockets; a socket missing from the result no longer counts against its cap.
+UPDATE relay_room_members m SET lease_until = least(@until::timestamptz, r.expires_at)
+FROM rooms r
+WHERE r.id = m.room AND m.instance = @instance AND m.lease_until > @now
+RETURNING m.socket;
+
+-- name: ExpireRoomMembers :execrows
+-- Deletes room members whose lease lapsed (their instance died, or their room expired).
+DELETE FROM relay_room_members WHERE lease_until <= @now;
 
 -- name: LatestNotificationID :one
 -- The newest notification id of an account (lowercase 0x hex, as the API stores it), 0 if none.
@@ -124,3 +148,8 @@ SELECT id, kind, data, created_at FROM notifications
 WHERE account = @account::text AND id > @after::bigint
 ORDER BY id
 LIMIT 100;
+
+-- name: EndedSessions :many
+-- The API sessions among the given ids that were revoked or no longer exist.
+SELECT t.id::text AS id FROM unnest(@ids::text[]) AS t(id)
+WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = t.id::uuid AND s.revoked_at IS NULL);

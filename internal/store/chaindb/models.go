@@ -241,6 +241,14 @@ type RelayPending struct {
 	ExpiresAt pgtype.Timestamptz
 }
 
+// sockets in anonymous rooms, per relay instance, counted against the room cap while their lease lives
+type RelayRoomMember struct {
+	Room       string
+	Socket     string
+	Instance   string
+	LeaseUntil pgtype.Timestamptz
+}
+
 type RelayedDevice struct {
 	TxHash          []byte
 	ChainID         int64

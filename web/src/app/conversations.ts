@@ -24,10 +24,10 @@ import {
   type Message,
   type SessionState,
 } from '../protocol/index.js';
-import type { ApiClient } from './api.js';
+import { passing, type ApiClient } from './api.js';
 import { applyReceipt, type DeliveryState, type GroupReceipts, type ReceiptKind } from './receipts.js';
 import type { DeviceCheck } from './registry.js';
-import { RelayClosedError, RelayError, type ConversationTarget, type DeviceRef, type Notification, type PushedEnvelope, type RelayClient } from './relay.js';
+import { RelayClosedError, RelayError, RetryLater, type ConversationTarget, type DeviceRef, type Notification, type PushedEnvelope, type RelayClient } from './relay.js';
 
 export type { DeliveryState, GroupReceipts } from './receipts.js';
 
@@ -368,8 +368,18 @@ export class IndexedConversations implements ConversationStore {
    * its conversation and stores message and session state; the relay client acks afterwards.
    * Envelopes are known by their own CID, never by the one the relay names beside them: a relay
    * could otherwise hide a new message under a stored CID, or replay an old one under a new CID.
+   * A lookup the API could not answer for now rejects with RetryLater (the envelope comes again);
+   * any other failure drops the envelope, e.g. one of a group this account left (403/404).
    */
   async receive(e: PushedEnvelope): Promise<void> {
+    try {
+      await this.receiveEnvelope(e);
+    } catch (err) {
+      throw passing(err) ? new RetryLater(err instanceof Error ? err.message : String(err)) : err;
+    }
+  }
+
+  private async receiveEnvelope(e: PushedEnvelope): Promise<void> {
     const cid = envelopeCID(e.envelope).toString();
     const db = await this.db;
     if (await db.getKey('messages', cid)) return;

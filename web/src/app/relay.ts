@@ -110,6 +110,11 @@ export class RelayError extends Error {
   }
 }
 
+/** Thrown by the envelope handler when it failed for now (the API could not be asked): the envelope stays unacked and comes again. */
+export class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
 /** The socket ended before the relay answered; the caller may send again on the next one. */
 export class RelayClosedError extends Error {
   override readonly name = 'RelayClosedError';
@@ -157,7 +162,7 @@ export interface RelayConfig {
   url: (fresh: boolean) => Promise<string>;
   /** Opens a socket (default: new WebSocket(url)). */
   open?: (url: string) => SocketLike;
-  /** Handles one pushed envelope; the relay is acked once it resolves (or rejects: undecryptable is dropped). */
+  /** Handles one pushed envelope; the relay is acked once it resolves, or rejects other than with RetryLater (undecryptable is dropped). */
   onEnvelope: (e: PushedEnvelope) => Promise<void>;
   /** First reconnect delay in ms (default 250). */
   minBackoff?: number;
@@ -188,6 +193,8 @@ export class RelayClient {
   private stopped = true;
   private nextId = 0;
   private attempt = 0;
+  /** Receives failed for now in a row (RetryLater), for the backoff before dialing again. */
+  private failures = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private beat: ReturnType<typeof setInterval> | undefined;
   /** When the current socket last said anything (ms since the epoch). */
@@ -365,13 +372,13 @@ export class RelayClient {
     this.setState(this.stopped ? 'offline' : 'connecting');
   }
 
-  private retry(failedBeforeHello: boolean): void {
+  /** Dials again after the backoff of the given attempt (0 the first). */
+  private retry(failedBeforeHello: boolean, attempt = this.attempt++): void {
     if (this.stopped) return;
     const min = this.cfg.minBackoff ?? 250;
     const max = this.cfg.maxBackoff ?? 10_000;
-    const delay = Math.min(max, min * 2 ** this.attempt) * (0.5 + Math.random() / 2);
-    this.attempt++;
-    if (this.attempt > 2) this.setState('offline');
+    const delay = Math.min(max, min * 2 ** attempt) * (0.5 + Math.random() / 2);
+    if (attempt >= 2) this.setState('offline');
     this.timer = setTimeout(() => void this.connect(failedBeforeHello), delay);
   }
 
@@ -404,18 +411,34 @@ export class RelayClient {
     }
   }
 
-  /** Runs the handler for e after the earlier ones, then acks (batched while more are queued). */
+  /**
+   * Runs the handler for e after the earlier ones, then acks (batched while more are queued). A
+   * handler failing with RetryLater leaves e unacked and dials again after a growing backoff: the
+   * relay pushes e and what followed it again; those queued behind it on this socket wait for that.
+   */
   private enqueue(e: PushedEnvelope): void {
     const socket = this.socket;
     this.queued++;
     this.handling = this.handling.then(async () => {
-      try {
-        await this.cfg.onEnvelope(e);
-      } catch (err) {
-        this.cfg.onHandlerError?.(err, e);
+      let later = false;
+      if (this.socket === socket) {
+        try {
+          await this.cfg.onEnvelope(e);
+          this.failures = 0;
+        } catch (err) {
+          this.cfg.onHandlerError?.(err, e);
+          later = err instanceof RetryLater;
+        }
       }
       this.queued--;
       if (this.socket !== socket) return; // pushed again on the next socket
+      if (later) {
+        if (this.acks.length) this.write({ type: 'ack', seqs: this.acks });
+        socket?.close(4003, 'receive failed for now');
+        this.dropSocket();
+        this.retry(false, this.failures++);
+        return;
+      }
       this.acks.push(e.seq);
       if (this.queued === 0 || this.acks.length >= 64) {
         this.write({ type: 'ack', seqs: this.acks });

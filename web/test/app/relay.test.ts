@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64, toBase64 } from '../../src/app/base64.js';
-import { RelayClient, RelayClosedError, RelayError, type PushedEnvelope, type RelayConfig, type SocketLike, type WireFrame } from '../../src/app/relay.js';
+import { RelayClient, RelayClosedError, RelayError, RetryLater, type PushedEnvelope, type RelayConfig, type SocketLike, type WireFrame } from '../../src/app/relay.js';
 
 /** A socket the test plays the relay on: it sees what the client writes and pushes frames. */
 class Socket implements SocketLike {
@@ -108,6 +108,35 @@ describe('RelayClient', () => {
     sockets[0]!.push({ type: 'envelope', seq: 7, cid: 'c7', envelope: toBase64(env(7)) });
     await until(() => sockets[0]!.written.some((f) => f.type === 'ack'));
     expect(failures).toHaveLength(1);
+    client.stop();
+  });
+
+  it('leaves an envelope whose handler failed for now unacked, dials again, and handles it before the ones behind it', async () => {
+    const seen: number[] = [];
+    let fail = true;
+    const { client, sockets, urls } = setup(async (e) => {
+      seen.push(e.seq);
+      if (fail) {
+        fail = false;
+        throw new RetryLater('the API could not be asked');
+      }
+    });
+    client.start();
+    await until(() => sockets.length === 1);
+    sockets[0]!.hello();
+    sockets[0]!.push({ type: 'envelope', seq: 1, cid: 'c1', envelope: toBase64(env(1)) });
+    sockets[0]!.push({ type: 'envelope', seq: 2, cid: 'c2', envelope: toBase64(env(2)) });
+    await until(() => sockets.length === 2);
+    expect(sockets[0]!.closed).toBe(true);
+    expect(sockets[0]!.written.filter((f) => f.type === 'ack')).toEqual([]);
+    expect(seen).toEqual([1]); // 2 waits for 1
+    expect(urls[1]![1]).toBe(false);
+    sockets[1]!.hello();
+    sockets[1]!.push({ type: 'envelope', seq: 1, cid: 'c1', envelope: toBase64(env(1)) });
+    sockets[1]!.push({ type: 'envelope', seq: 2, cid: 'c2', envelope: toBase64(env(2)) });
+    await until(() => sockets[1]!.written.some((f) => f.type === 'ack'));
+    expect(seen).toEqual([1, 1, 2]);
+    expect(sockets[1]!.written.filter((f) => f.type === 'ack').flatMap((f) => f.seqs)).toEqual([1, 2]);
     client.stop();
   });
 

@@ -97,6 +97,11 @@ class LoopbackRelay {
     this.sockets.get(to)?.push({ type: 'notification', notification: { id: ++this.seq, kind, data, created_at: new Date().toISOString() } });
   }
 
+  /** How many envelopes the account has not acked yet. */
+  pending(account: string): number {
+    return this.queues.get(account)?.length ?? 0;
+  }
+
   /** Pushes an envelope again (a redelivery after a lost ack). */
   redeliver(to: string, cid: string, envelope: Uint8Array) {
     this.sockets.get(to)?.push({ type: 'envelope', seq: ++this.seq, cid, envelope: toBase64(envelope) });
@@ -302,6 +307,38 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(a.store.messages(key).some((m) => m.key === sneaky.key)).toBe(false);
 
     await stop(a, b, c);
+  });
+
+  it('gets again an envelope whose lookup failed for now, and drops one of a group it left without holding the rest', async () => {
+    const { alice, bob, carol, devices, relay, fetchFn, a, b, c, id, key } = await trio();
+    relay.groups.set(id, { epoch: 1, members: [alice, bob, carol] });
+    const hi = await c.store.send(key, { kind: 'text', text: 'hi all' });
+    await until(() => a.store.messages(key).some((m) => m.key === hi.key));
+
+    // Alice's page reloads while the API is unreachable once, then refuses her the group she left.
+    a.client.stop();
+    await a.store.close();
+    let down = true;
+    const aliceFetch: Fetch = async (path, init) => {
+      if (down && path.startsWith('/v1/users/')) {
+        down = false;
+        throw new TypeError('Failed to fetch');
+      }
+      if (path === `/v1/groups/${id}`) return new Response(JSON.stringify({ code: 'not_found' }), { status: 404 });
+      if (path === '/v1/groups') return Response.json({ groups: [] });
+      return fetchFn(path, init);
+    };
+    const a2 = await user(alice, devices.get(alice)!, relay, aliceFetch);
+    const direct = await b.store.send(alice, { kind: 'text', text: 'sent while the API was down' });
+    await until(() => a2.store.messages(bob).some((m) => m.key === direct.key));
+    expect(down).toBe(false);
+    const left = await c.store.send(key, { kind: 'text', text: 'after alice left' });
+    const next = await b.store.send(alice, { kind: 'text', text: 'behind the group message' });
+    await until(() => a2.store.messages(bob).some((m) => m.key === next.key));
+    expect(a2.store.messages(key).some((m) => m.key === left.key)).toBe(false);
+    await until(() => relay.pending(alice) === 0); // every one acked
+
+    await stop(a2, b, c);
   });
 
   it('encrypts to and trusts only the listed devices the chain confirms', async () => {

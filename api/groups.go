@@ -39,8 +39,8 @@ func isAdmin(r gen.Role) bool { return r == gen.RoleOwner || r == gen.RoleAdmin 
 
 // mayJoin checks that who exists and accepts by: neither blocked the other and who did not
 // deny by consent (as for chat requests).
-func (s *Server) mayJoin(ctx context.Context, q *appdb.Queries, by, who string) error {
-	if _, err := s.resolve(ctx, who); err != nil {
+func mayJoin(ctx context.Context, q *appdb.Queries, by, who string) error {
+	if _, err := resolve(ctx, q, who); err != nil {
 		return err
 	}
 	return accepts(ctx, q, who, by)
@@ -108,7 +108,7 @@ func (s *Server) CreateGroup(c echo.Context) error {
 	var out gen.Group
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
 		for _, m := range members {
-			if err := s.mayJoin(ctx, q, me, m); err != nil {
+			if err := mayJoin(ctx, q, me, m); err != nil {
 				return err
 			}
 		}
@@ -181,7 +181,7 @@ func (s *Server) AddGroupMember(c echo.Context, group uuid.UUID) error {
 		case role == gen.RoleAdmin && mine != gen.RoleOwner:
 			return ErrNotAdmin.with("only the owner may make admins", nil)
 		}
-		if err := s.mayJoin(ctx, q, me, who); err != nil {
+		if err := mayJoin(ctx, q, me, who); err != nil {
 			return err
 		}
 		if err := s.addMembers(ctx, q, group, []string{who}, role, me, "member_added", now); err != nil {

@@ -1,9 +1,14 @@
 package api
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleychat/parley/api/gen"
 )
@@ -310,4 +315,33 @@ func TestGroupAddRespectsDeniedConsent(t *testing.T) {
 	// Allowing mallory again lets her add alice.
 	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/contacts/" + mallory.address, token: alice.tokens.AccessToken, body: gen.ContactInput{Nickname: "", Consent: ptr(gen.Unknown)}})
 	e.must(http.StatusOK, request{method: http.MethodPost, path: "/v1/groups/" + g.Id.String() + "/members", token: mallory.tokens.AccessToken, body: gen.MemberInput{Address: alice.address}})
+}
+
+// TestGroupAddsDoNotExhaustThePool: adding members at once, more requests than the pool has
+// connections, completes: an add holds one connection for its transaction and must not wait
+// for a second one (that deadlocked the pool).
+func TestGroupAddsDoNotExhaustThePool(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	owner := e.login()
+	_, gp := e.newGroup(owner)
+	n := 2 * int(e.srv.db.Config().MaxConns)
+	next := make(chan user, n)
+	for range n {
+		next <- e.login()
+	}
+	statuses := concurrently(n, func() int {
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		body, _ := json.Marshal(gen.MemberInput{Address: (<-next).address})
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, gp+"/members", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+owner.tokens.AccessToken)
+		rec := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	})
+	if statuses[http.StatusOK] != n {
+		t.Fatalf("statuses %v, want %d × 200", statuses, n)
+	}
 }

@@ -26,11 +26,12 @@ var (
 	ErrQuota      = &Problem{Status: http.StatusTooManyRequests, Code: "request_quota", Detail: "you sent too many chat requests today"}
 )
 
-// resolve turns an address or a username into an existing account.
-func (s *Server) resolve(ctx context.Context, handle string) (string, error) {
+// resolve turns an address or a username into an existing account, reading through q (the
+// transaction's own connection inside one: a second connection could deadlock the pool).
+func resolve(ctx context.Context, q *appdb.Queries, handle string) (string, error) {
 	h := strings.ToLower(handle)
 	if isAddress(h) {
-		ok, err := s.q.AccountExists(ctx, h)
+		ok, err := q.AccountExists(ctx, h)
 		switch {
 		case err != nil:
 			return "", fmt.Errorf("account exists: %w", err)
@@ -39,7 +40,7 @@ func (s *Server) resolve(ctx context.Context, handle string) (string, error) {
 		}
 		return h, nil
 	}
-	acct, err := s.q.AccountByUsername(ctx, ptrText(h))
+	acct, err := q.AccountByUsername(ctx, ptrText(h))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", ErrNotFound.with("no such username", err)
 	}
@@ -74,7 +75,7 @@ func (s *Server) CreateChatRequest(c echo.Context) error {
 		return err
 	}
 	ctx, me, now := c.Request().Context(), account(c), s.now()
-	to, err := s.resolve(ctx, in.To)
+	to, err := resolve(ctx, s.q, in.To)
 	if err != nil {
 		return err
 	}

@@ -252,6 +252,13 @@ func (s *Server) SetGroupMemberRole(c echo.Context, group uuid.UUID, address gen
 	who := strings.ToLower(address)
 	var out gen.Group
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
+		// Under the group's lock, so that concurrent handovers see each other's outcome.
+		switch _, err := q.LockGroup(ctx, pgUUID(group)); {
+		case errors.Is(err, pgx.ErrNoRows):
+			return ErrNotFound.with("no such group", err)
+		case err != nil:
+			return fmt.Errorf("lock group: %w", err)
+		}
 		mine, err := memberRole(ctx, q, group, me)
 		switch {
 		case err != nil:

@@ -345,3 +345,23 @@ func TestGroupAddsDoNotExhaustThePool(t *testing.T) {
 		t.Fatalf("statuses %v, want %d × 200", statuses, n)
 	}
 }
+
+// TestOwnershipHandoversAtOnce: two handovers to different members at once make one owner;
+// the second finds the caller no longer the owner (not a 500 from the one-owner index).
+func TestOwnershipHandoversAtOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	owner, a, b := e.login(), e.login(), e.login()
+	for range 5 {
+		_, gp := e.newGroup(owner, a, b)
+		to := make(chan user, 2)
+		to <- a
+		to <- b
+		statuses := concurrently(2, func() int {
+			return e.do(request{method: http.MethodPut, path: gp + "/members/" + (<-to).address, token: owner.tokens.AccessToken, body: `{"role":"owner"}`}).status
+		})
+		if statuses[http.StatusOK] != 1 || statuses[http.StatusForbidden] != 1 {
+			t.Fatalf("statuses %v, want one 200 and one 403", statuses)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import { createPublicClient, createTestClient, http, parseEther } from 'viem';
 import { anvil } from 'viem/chains';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { launch, Person, Shots } from './browser.js';
-import { root, run, startStack, type Stack } from './stack.js';
+import { accessTTLSeconds, root, run, startStack, type Stack } from './stack.js';
 import { devnetKeys, walletName, type WalletControl } from './wallet.js';
 
 const artifacts = process.env.PARLEY_E2E_ARTIFACTS ?? join(root, '.data/e2e/artifacts');
@@ -164,6 +164,23 @@ describe('two people', () => {
     await sees(bob, reply);
     await alice.page.getByRole('log', { name: 'Conversation history' }).getByRole('listitem').filter({ hasText: reply }).getByLabel('Delivery: Read').waitFor({ timeout: 30_000 });
     await Promise.all([alice.shot('chat'), bob.shot('chat')]);
+  });
+
+  it('keep working on pages left open past their access tokens: the API, and a relay socket dialed again', async () => {
+    await alice.page.waitForTimeout((accessTTLSeconds + 1) * 1000); // every token the pages hold has expired
+    // The network drops and returns: Alice's page dials the relay again, with a fresh token (a
+    // stale one would be refused: a console error fails the step).
+    await alice.context.setOffline(true);
+    await alice.context.setOffline(false);
+    await alice.page.getByRole('status', { name: 'Connection' }).getByText('Connected').waitFor();
+    const back = say('still here after the tokens expired');
+    await send(alice, back);
+    await sees(bob, back);
+    await bob.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+    await bob.page.getByRole('list', { name: 'Contacts' }).getByRole('link', { name: 'Chat with Alice' }).click();
+    const answer = say('me too');
+    await send(bob, answer);
+    await sees(alice, answer);
   });
 
   it('deliver what was sent while one of them was offline', async () => {

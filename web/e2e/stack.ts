@@ -12,6 +12,9 @@ import { promisify } from 'node:util';
 /** The repository root (web/e2e/..). */
 export const root = resolve(import.meta.dirname, '../..');
 
+/** The access token lifetime of the stack's API, in seconds: short, so the scenario runs through rotations and a page outlives its token. */
+export const accessTTLSeconds = 20;
+
 /** A running stack. */
 export interface Stack {
   /** The web app and API origin, e.g. http://127.0.0.1:41234. */
@@ -81,6 +84,7 @@ export async function startStack(logFile: string): Promise<Stack> {
       PARLEY_DEV_PG_PORT: String(pg),
       PARLEY_DEV_BLOCK_TIME: '1',
       PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_API_ACCESS_TTL: `${accessTTLSeconds}s`,
     },
   });
   child.stdout!.pipe(log, { end: false });

@@ -21,9 +21,10 @@ import (
 	"github.com/parleychat/parley/internal/store/appdb"
 )
 
-// BlockStore stores, pins and unpins raw IPFS blocks; *ipfs.Node satisfies it.
+// BlockStore stores, pins and unpins raw IPFS blocks; *ipfs.Node satisfies it. Avatars are
+// kept pins, which the history TTL does not unpin.
 type BlockStore interface {
-	PutRaw(ctx context.Context, data []byte) (cid.Cid, error)
+	PutKept(ctx context.Context, data []byte) (cid.Cid, error)
 	Unpin(ctx context.Context, c cid.Cid) error
 }
 
@@ -83,7 +84,7 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 		if old, err = q.AvatarOf(ctx, me); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("avatar of: %w", err)
 		}
-		id, err := s.blocks.PutRaw(ctx, data)
+		id, err := s.blocks.PutKept(ctx, data)
 		if err != nil {
 			return fmt.Errorf("pin avatar: %w", err)
 		}

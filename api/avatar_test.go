@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipfs/go-cid"
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,6 +52,10 @@ func TestAvatar(t *testing.T) {
 	}
 	id, err := cid.Decode(*p.AvatarCid)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The history TTL (parley api -history-ttl) unpins envelopes, never a profile picture.
+	if _, err := node.UnpinOlderThan(t.Context(), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if pinned, err := node.IsPinned(t.Context(), id); err != nil || !pinned {

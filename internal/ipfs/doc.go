@@ -9,7 +9,8 @@
 //
 //   - /blocks/…        the blockstore (boxo/blockstore), verified against its hash on every read;
 //   - /parley/pinat/…  the pins: one record per pinned CID holding its pin time;
-//   - /parley/pintime/… the pins ordered by time, for UnpinOlderThan.
+//   - /parley/pintime/… the pins ordered by time, for UnpinOlderThan (the history TTL); a kept
+//     pin (PutKept: blocks that are not history, such as profile pictures) has no entry here.
 //
 // A pin is a block's own record, not boxo's dspinner (whose index look-ups cost more than the
 // block write): every CID this node pins is a raw block without links. Open migrates a

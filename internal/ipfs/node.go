@@ -166,10 +166,25 @@ func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
 	return cids[0], nil
 }
 
+// PutKept stores data as PutRaw does with a kept pin: UnpinOlderThan (the history TTL) never
+// removes it, only Unpin does. For blocks that are not history, such as profile pictures.
+func (n *Node) PutKept(ctx context.Context, data []byte) (cid.Cid, error) {
+	cids, err := n.put(ctx, [][]byte{data}, true)
+	if err != nil {
+		return cid.Undef, err
+	}
+	return cids[0], nil
+}
+
 // PutMany stores and pins every item as PutRaw does and returns their CIDs in order. The
 // blocks and pins of the whole batch go to the datastore in one atomic write, made durable by
 // one fsync before PutMany returns. It fails as a whole when any item is empty or too large.
 func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
+	return n.put(ctx, data, false)
+}
+
+// put is PutMany, with kept pins when kept is set.
+func (n *Node) put(ctx context.Context, data [][]byte, kept bool) ([]cid.Cid, error) {
 	for _, d := range data {
 		switch {
 		case len(d) == 0:
@@ -197,7 +212,7 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	}
 	unlock := n.bstore.PinLock(ctx)
 	defer unlock.Unlock(ctx)
-	if err := n.store(ctx, nodes); err != nil {
+	if err := n.store(ctx, nodes, kept); err != nil {
 		return nil, err
 	}
 	// One synced write makes the batch durable; LevelDB merges those of concurrent callers.
@@ -210,8 +225,9 @@ func (n *Node) PutMany(ctx context.Context, data [][]byte) ([]cid.Cid, error) {
 	return cids, nil
 }
 
-// store writes the blocks and the pins of the new ones in one atomic batch, not yet synced.
-func (n *Node) store(ctx context.Context, nodes []*merkledag.RawNode) error {
+// store writes the blocks and the pins of the new ones (kept pins when kept is set) in one
+// atomic batch, not yet synced.
+func (n *Node) store(ctx context.Context, nodes []*merkledag.RawNode, kept bool) error {
 	n.pinMu.Lock()
 	defer n.pinMu.Unlock()
 	var batch goleveldb.Batch
@@ -223,10 +239,13 @@ func (n *Node) store(ctx context.Context, nodes []*merkledag.RawNode) error {
 	if err := n.bstore.PutMany(bctx, blks); err != nil {
 		return fmt.Errorf("ipfs: store blocks: %w", err)
 	}
-	now := n.cfg.Now().UnixNano()
+	pinTime := n.cfg.Now().UnixNano()
+	if kept {
+		pinTime = keptPin
+	}
 	for _, node := range nodes {
 		c := node.Cid()
-		if err := n.pinInto(&batch, c, now); err != nil {
+		if err := n.pinInto(&batch, c, pinTime); err != nil {
 			return err
 		}
 		if n.remote != nil {
@@ -320,8 +339,8 @@ func (n *Node) RemoteStatus(ctx context.Context, c cid.Cid) (RemoteState, error)
 	return n.remote.status(ctx, c)
 }
 
-// UnpinOlderThan unpins every CID pinned before cutoff and returns how many it unpinned; the
-// blocks stay until the next GC.
+// UnpinOlderThan unpins every CID pinned before cutoff, except kept pins (PutKept), and returns
+// how many it unpinned; the blocks stay until the next GC.
 func (n *Node) UnpinOlderThan(ctx context.Context, cutoff time.Time) (int, error) {
 	leave, err := n.enter()
 	if err != nil {

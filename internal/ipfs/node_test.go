@@ -254,6 +254,57 @@ func TestSurvivesReopen(t *testing.T) {
 	}
 }
 
+// TestKeptPinsOutliveHistory checks that the history TTL (UnpinOlderThan + GC) leaves kept
+// pins alone, also after a reopen, that an envelope's pin becomes kept when the same block is
+// kept, and that Unpin still removes a kept pin.
+func TestKeptPinsOutliveHistory(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	dir := t.TempDir()
+	n := openNode(t, dir, func() time.Time { return t0 })
+	history := mustPut(t, n, envelope(1, 64))
+	upgraded := mustPut(t, n, envelope(2, 64))
+	var kept []cid.Cid
+	for _, data := range [][]byte{envelope(3, 64), envelope(2, 64)} {
+		c, err := n.PutKept(ctx, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, c)
+	}
+	if kept[1] != upgraded {
+		t.Fatalf("kept cid %s, want %s", kept[1], upgraded)
+	}
+	// Storing a kept block again as history leaves it kept.
+	mustPut(t, n, envelope(3, 64))
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n = openNode(t, dir, func() time.Time { return t0 })
+
+	if got, err := n.UnpinOlderThan(ctx, t0.Add(24*time.Hour)); got != 1 || err != nil {
+		t.Fatalf("unpin older than = %d, %v; want 1 (the history block only)", got, err)
+	}
+	if removed, err := n.GC(ctx); removed != 1 || err != nil {
+		t.Fatalf("gc = %d, %v; want 1", removed, err)
+	}
+	if ok, err := n.Has(ctx, history); ok || err != nil {
+		t.Fatalf("history block kept = %v, %v", ok, err)
+	}
+	for _, c := range kept {
+		if ok, err := n.IsPinned(ctx, c); !ok || err != nil {
+			t.Fatalf("kept %s pinned = %v, %v; want true", c, ok, err)
+		}
+	}
+	if err := n.Unpin(ctx, kept[0]); err != nil {
+		t.Fatal(err)
+	}
+	if removed, err := n.GC(ctx); removed != 1 || err != nil {
+		t.Fatalf("gc after unpin = %d, %v; want 1", removed, err)
+	}
+}
+
 func TestUnpinOlderThan(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()

@@ -17,12 +17,16 @@ import (
 // A pin is one record per CID, /parley/pinat/<cid> holding its pin time (Unix nanoseconds,
 // big-endian), plus /parley/pintime/<time>/<cid> ordering the pins by time for UnpinOlderThan.
 // Both are written in the same batch as the block, so a pin costs two keys and one look-up.
+// A kept pin (PutKept) records keptPin and has no time index entry: UnpinOlderThan never sees it.
 var (
 	pinAtPrefix   = ds.NewKey("/parley/pinat")
 	pinTimePrefix = ds.NewKey("/parley/pintime")
 
 	pinAtDir = pinAtPrefix.String() + "/" // a pin record's key without its CID
 )
+
+// keptPin is the pin time recorded for a kept pin, which only Unpin removes.
+const keptPin int64 = 0
 
 func pinAtKey(c cid.Cid) []byte { return pinAtText(c.String()) }
 
@@ -35,20 +39,28 @@ func pinTimeText(t int64, c string) []byte {
 	return fmt.Appendf(nil, "%s/%016x/%s", pinTimePrefix, uint64(t), c)
 }
 
-// pinInto adds the pin of c at time t to b unless c is pinned already, which keeps its first
-// pin time. The caller holds n.pinMu until b is committed.
+// pinInto adds the pin of c at time t (keptPin: a kept pin) to b unless c is pinned already,
+// which keeps its first pin time, except that an expiring pin becomes kept when t is keptPin.
+// The caller holds n.pinMu until b is committed.
 func (n *Node) pinInto(b *goleveldb.Batch, c cid.Cid, t int64) error {
 	text := c.String()
 	at := pinAtText(text)
-	ok, err := n.dstore.DB.Has(at, nil)
+	v, err := n.dstore.DB.Get(at, nil)
 	switch {
+	case errors.Is(err, goleveldb.ErrNotFound):
 	case err != nil:
 		return fmt.Errorf("ipfs: read pin %s: %w", c, err)
-	case ok:
+	case len(v) != 8:
+		return fmt.Errorf("%w: pin time of %s has %d bytes", ErrCorrupt, c, len(v))
+	case t != keptPin || int64(binary.BigEndian.Uint64(v)) == keptPin:
 		return nil
+	default:
+		b.Delete(pinTimeText(int64(binary.BigEndian.Uint64(v)), text))
 	}
 	b.Put(at, binary.BigEndian.AppendUint64(nil, uint64(t)))
-	b.Put(pinTimeText(t, text), nil)
+	if t != keptPin {
+		b.Put(pinTimeText(t, text), nil)
+	}
 	return nil
 }
 

@@ -428,6 +428,8 @@ func (c *deviceConn) readLoop(ctx context.Context) {
 			}
 		case wire.TypeFrame:
 			err = c.r.relayFrame(ctx, c, &f)
+		case wire.TypePing:
+			c.sendFrame(&wire.Frame{Type: wire.TypePong, ID: f.ID})
 		default:
 			err = reject(wire.CodeMalformed, fmt.Sprintf("unknown frame type %q", f.Type), nil)
 		}

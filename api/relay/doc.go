@@ -78,7 +78,8 @@
 // pump goroutine only while it has rows or notifications to push, and a commit goroutine
 // (handing the socket's checked sends to the pipeline in order) from its first send. One
 // scheduler pings every socket each PingInterval through its queue, a thirtieth of the sockets
-// at a time; the read deadline closes a silent peer. The relay has one pinStage, one commitStage and one acker. Outgoing frames
+// at a time; the read deadline closes a silent peer. A device that cannot send WebSocket pings
+// (a browser) probes with a ping frame, answered by a pong frame. The relay has one pinStage, one commitStage and one acker. Outgoing frames
 // go through a bounded
 // queue; a socket whose queue is full is a slow consumer and is closed, never buffered
 // further (ephemeral frames are dropped once a quarter of it waits, so a peer's flood of

@@ -102,6 +102,10 @@ func TestRejectedFramesStoreNothing(t *testing.T) {
 	if got := send(wire.Frame{Type: wire.TypeSend, ID: "ok", Peer: &bobAddr, To: toBob, Envelope: accepted}); got.Type != wire.TypeSent || got.ID != "ok" {
 		t.Fatalf("valid send answered %+v", got)
 	}
+	// A browser's heartbeat probe (it cannot send WebSocket pings) is answered, not refused.
+	if got := send(wire.Frame{Type: wire.TypePing, ID: "beat"}); got.Type != wire.TypePong || got.ID != "beat" {
+		t.Fatalf("ping answered %+v, want a pong with its id", got)
+	}
 	stored := f.count(t, "relay_envelopes")
 
 	tests := []struct {

@@ -16,8 +16,8 @@ import (
 	"github.com/parleychat/parley/internal/protocol"
 )
 
-// Frame types. A device sends send, frame and ack; the relay sends hello, sent, envelope,
-// frame and error.
+// Frame types. A device sends send, frame, ack and ping; the relay sends hello, sent,
+// envelope, frame, notification, chain, pong and error.
 const (
 	// TypeHello is the relay's first frame: the device's delivery limits and drop count.
 	TypeHello = "hello"
@@ -39,6 +39,11 @@ const (
 	TypeChain = "chain"
 	// TypeError reports a rejected frame; the connection stays usable unless the relay closes it.
 	TypeError = "error"
+	// TypePing is a device's heartbeat probe, for clients that cannot send WebSocket pings
+	// (browsers); the relay answers with TypePong and the same ID.
+	TypePing = "ping"
+	// TypePong answers TypePing.
+	TypePong = "pong"
 )
 
 // Error codes of TypeError frames.

@@ -63,9 +63,9 @@ export interface Hello {
   max_frame_size: number;
 }
 
-/** Every frame of the protocol (wire.Frame), and the heartbeat's ping; type says which fields are set. Envelopes are base64. */
+/** Every frame of the protocol (wire.Frame); type says which fields are set. Envelopes are base64. */
 export interface WireFrame {
-  type: 'hello' | 'send' | 'sent' | 'envelope' | 'ack' | 'frame' | 'notification' | 'chain' | 'error' | 'ping';
+  type: 'hello' | 'send' | 'sent' | 'envelope' | 'ack' | 'frame' | 'notification' | 'chain' | 'error' | 'ping' | 'pong';
   id?: string;
   peer?: string;
   group?: string;
@@ -341,8 +341,8 @@ export class RelayClient {
    * beat after a probe (silent since the frame before it, two beats): a connection that died
    * without a close (a sleeping laptop, a dropped NAT mapping) would hold every send and push
    * until the browser's TCP timeout. Browsers cannot send WebSocket pings, so the probe is a
-   * frame; the relay answers it (an error naming an unknown frame type, id probeId), and any
-   * frame counts. Measuring from the probe keeps a background tab, whose timers the browser
+   * ping frame; the relay answers it with a pong (a relay older than the pong frame: with an
+   * error naming an unknown frame type, id probeId), and any frame counts. Measuring from the probe keeps a background tab, whose timers the browser
    * slows down, from giving up healthy sockets.
    */
   private keepAlive(ws: SocketLike): void {

@@ -41,6 +41,9 @@ type Config struct {
 	RefreshTTL time.Duration
 	// NonceTTL is how long a SIWE nonce stays usable (PARLEY_API_NONCE_TTL, default 10m).
 	NonceTTL time.Duration
+	// NotificationTTL is how long a stored notification stays readable
+	// (PARLEY_API_NOTIFICATION_TTL, default 720h: a session's lifetime).
+	NotificationTTL time.Duration
 	// ClockSkew is the tolerance for a SIWE issued-at in the future (default 1m).
 	ClockSkew time.Duration
 	// BodyLimit is the largest accepted request body in bytes (PARLEY_API_BODY_LIMIT, default 64 KiB).
@@ -137,7 +140,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	durations := map[string]*time.Duration{
 		"PARLEY_API_ACCESS_TTL": &cfg.AccessTTL, "PARLEY_API_REFRESH_TTL": &cfg.RefreshTTL, "PARLEY_API_NONCE_TTL": &cfg.NonceTTL,
-		"PARLEY_API_EMAIL_LINK_TTL": &cfg.EmailLinkTTL, "PARLEY_API_ENS_CACHE_TTL": &cfg.ENSCacheTTL,
+		"PARLEY_API_NOTIFICATION_TTL": &cfg.NotificationTTL,
+		"PARLEY_API_EMAIL_LINK_TTL":   &cfg.EmailLinkTTL, "PARLEY_API_ENS_CACHE_TTL": &cfg.ENSCacheTTL,
 		"PARLEY_API_SEARCH_CACHE_TTL": &cfg.SearchCacheTTL,
 	}
 	for name, d := range durations {
@@ -202,6 +206,7 @@ func (c Config) withDefaults() (Config, error) {
 	c.AccessTTL = cmp.Or(c.AccessTTL, 15*time.Minute)
 	c.RefreshTTL = cmp.Or(c.RefreshTTL, 30*24*time.Hour)
 	c.NonceTTL = cmp.Or(c.NonceTTL, 10*time.Minute)
+	c.NotificationTTL = cmp.Or(c.NotificationTTL, 30*24*time.Hour)
 	c.ClockSkew = cmp.Or(c.ClockSkew, time.Minute)
 	c.BodyLimit = cmp.Or(c.BodyLimit, 64<<10)
 	c.IPRate = cmp.Or(c.IPRate, 50)

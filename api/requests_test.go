@@ -178,3 +178,35 @@ func TestChatRequestQuotaConcurrent(t *testing.T) {
 		t.Fatalf("statuses %v, want %d created and the rest over quota", statuses, quota)
 	}
 }
+
+// TestNotificationsExpire checks that the janitor deletes notifications older than
+// NotificationTTL and keeps younger ones.
+func TestNotificationsExpire(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, bob := e.login(), e.login()
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/chat-requests", token: alice.tokens.AccessToken, body: gen.ChatRequestInput{To: bob.address}})
+	e.clock.advance(29 * 24 * time.Hour)
+	carol := e.login()
+	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/chat-requests", token: carol.tokens.AccessToken, body: gen.ChatRequestInput{To: bob.address}})
+	e.clock.advance(2 * 24 * time.Hour)
+	e.srv.purge(t.Context())
+	var from []string
+	rows, err := e.srv.db.Query(t.Context(), "SELECT data->>'from' FROM notifications WHERE account = $1", bob.address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			t.Fatal(err)
+		}
+		from = append(from, f)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(from) != 1 || from[0] != carol.address {
+		t.Fatalf("bob's notifications after 31 and 2 days: from %v, want carol's only (%s)", from, carol.address)
+	}
+}

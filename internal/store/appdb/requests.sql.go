@@ -368,6 +368,19 @@ func (q *Queries) LockChatRequests(ctx context.Context, sender string) error {
 	return err
 }
 
+const purgeOldNotifications = `-- name: PurgeOldNotifications :execrows
+DELETE FROM notifications WHERE created_at < $1::timestamptz
+`
+
+// Deletes the notifications created before a cutoff (the janitor, Config.NotificationTTL).
+func (q *Queries) PurgeOldNotifications(ctx context.Context, before pgtype.Timestamptz) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeOldNotifications, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setConsent = `-- name: SetConsent :exec
 INSERT INTO contacts (owner, peer, consent, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (owner, peer) DO UPDATE SET consent = excluded.consent

@@ -60,3 +60,7 @@ INSERT INTO rooms (id, max_members, created_at, expires_at) VALUES ($1, $2, $3, 
 
 -- name: GetRoom :one
 SELECT * FROM rooms WHERE id = $1 AND expires_at > sqlc.arg(now)::timestamptz;
+
+-- name: PurgeOldNotifications :execrows
+-- Deletes the notifications created before a cutoff (the janitor, Config.NotificationTTL).
+DELETE FROM notifications WHERE created_at < sqlc.arg(before)::timestamptz;

@@ -33,14 +33,19 @@ func encodeImage(t *testing.T, w, h int, format string) string {
 	return buf.String()
 }
 
-func TestAvatar(t *testing.T) {
-	t.Parallel()
+// avatarEnv is a test API whose avatars go to a real IPFS node of its own.
+func avatarEnv(t *testing.T) (*testEnv, *ipfs.Node) {
 	node, err := ipfs.Open(t.Context(), ipfs.Config{Dir: t.TempDir(), Registerer: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = node.Close() })
-	e := newEnv(t, func(_ *Config, d *Deps) { d.Blocks = node })
+	return newEnv(t, func(_ *Config, d *Deps) { d.Blocks = node }), node
+}
+
+func TestAvatar(t *testing.T) {
+	t.Parallel()
+	e, node := avatarEnv(t)
 	u := e.login()
 	put := func(ct, body string) request {
 		return request{method: http.MethodPut, path: "/v1/me/avatar", token: u.tokens.AccessToken, body: body, header: map[string]string{"Content-Type": ct}}
@@ -95,12 +100,7 @@ func TestAvatar(t *testing.T) {
 // same image, so changing avatars does not keep every old image on the node forever.
 func TestAvatarReplacedIsUnpinned(t *testing.T) {
 	t.Parallel()
-	node, err := ipfs.Open(t.Context(), ipfs.Config{Dir: t.TempDir(), Registerer: prometheus.NewRegistry()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = node.Close() })
-	e := newEnv(t, func(_ *Config, d *Deps) { d.Blocks = node })
+	e, node := avatarEnv(t)
 	alice, bob := e.login(), e.login()
 	set := func(u user, img string) cid.Cid {
 		var p gen.Profile

@@ -60,6 +60,9 @@ func expectGroup(t *testing.T, c *client.Client, group uuid.UUID, from common.Ad
 	}
 }
 
+// withGroups has a client learn its groups from a.
+func withGroups(a *client.API) func(*client.Config) { return func(c *client.Config) { c.Groups = a } }
+
 // TestGroupMessages runs three clients against the real API and relay: a group created through
 // the API, messages both ways reaching every other member (the receivers learn the group from
 // the API), then a member removed: the next send finds its chain stale, re-reads the members,
@@ -71,7 +74,6 @@ func TestGroupMessages(t *testing.T) {
 	aliceID, aliceAPI := s.device(t, must(crypto.GenerateKey()), 1)
 	bobID, bobAPI := s.device(t, must(crypto.GenerateKey()), 1)
 	carolID, carolAPI := s.device(t, must(crypto.GenerateKey()), 1)
-	withGroups := func(a *client.API) func(*client.Config) { return func(c *client.Config) { c.Groups = a } }
 	alice := run(t, s, aliceID, aliceAPI, nil, withGroups(aliceAPI))
 	bob := run(t, s, bobID, bobAPI, nil, withGroups(bobAPI))
 	carol := run(t, s, carolID, carolAPI, nil, withGroups(carolAPI))
@@ -138,7 +140,6 @@ func TestRemovedMemberKeepsReceiving(t *testing.T) {
 	aliceID, aliceAPI := s.device(t, must(crypto.GenerateKey()), 1)
 	bobID, bobAPI := s.device(t, must(crypto.GenerateKey()), 1)
 	carolID, carolAPI := s.device(t, must(crypto.GenerateKey()), 1)
-	withGroups := func(a *client.API) func(*client.Config) { return func(c *client.Config) { c.Groups = a } }
 	statePath := filepath.Join(t.TempDir(), "alice.key"+client.StateSuffix)
 	open := func() *client.StateFile { return must(client.OpenStateFile(statePath, []byte("pw"), cheap)) }
 	alice := run(t, s, aliceID, aliceAPI, open(), withGroups(aliceAPI))

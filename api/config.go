@@ -58,7 +58,8 @@ type Config struct {
 	// DeviceChainID is the chain whose DeviceRegistry the indexer follows, for device proofs
 	// and device lists (PARLEY_API_DEVICE_CHAIN_ID, default the first of ChainIDs).
 	DeviceChainID int64
-	// RequestsPerDay caps the chat requests an account may send in 24 hours (default 50).
+	// RequestsPerDay caps the chat requests and group additions of strangers an account may make
+	// in 24 hours, together (default 50).
 	RequestsPerDay int
 	// DeclineCooldown is how long a declined sender must wait to ask the same person again (default 168h).
 	DeclineCooldown time.Duration

@@ -88,7 +88,8 @@ func (s *Server) groupOf(ctx context.Context, q *appdb.Queries, group uuid.UUID)
 	return out, nil
 }
 
-// CreateGroup creates a group owned by the caller with the given members.
+// CreateGroup creates a group owned by the caller with the given members; those who have not
+// allowed the caller count against the caller's chat-request quota.
 func (s *Server) CreateGroup(c echo.Context) error {
 	var in gen.GroupInput
 	if err := bindJSON(c, &in); err != nil {
@@ -111,6 +112,9 @@ func (s *Server) CreateGroup(c echo.Context) error {
 			if err := mayJoin(ctx, q, me, m); err != nil {
 				return err
 			}
+		}
+		if err := s.countStrangerAdds(ctx, q, me, members, now); err != nil {
+			return err
 		}
 		if err := q.InsertGroup(ctx, appdb.InsertGroupParams{ID: pgUUID(id), Name: in.Name, MaxMembers: int32(s.cfg.MaxGroupSize), CreatedAt: ts(now)}); err != nil {
 			return fmt.Errorf("insert group: %w", err)
@@ -157,7 +161,8 @@ func (s *Server) GetGroup(c echo.Context, group uuid.UUID) error {
 	return jsonOr(c, http.StatusOK, out, err)
 }
 
-// AddGroupMember lets an admin or the owner add someone.
+// AddGroupMember lets an admin or the owner add someone; someone who has not allowed the caller
+// counts against the caller's chat-request quota.
 func (s *Server) AddGroupMember(c echo.Context, group uuid.UUID) error {
 	var in gen.MemberInput
 	if err := bindJSON(c, &in); err != nil {
@@ -182,6 +187,9 @@ func (s *Server) AddGroupMember(c echo.Context, group uuid.UUID) error {
 			return ErrNotAdmin.with("only the owner may make admins", nil)
 		}
 		if err := mayJoin(ctx, q, me, who); err != nil {
+			return err
+		}
+		if err := s.countStrangerAdds(ctx, q, me, []string{who}, now); err != nil {
 			return err
 		}
 		if err := s.addMembers(ctx, q, group, []string{who}, role, me, "member_added", now); err != nil {

@@ -133,14 +133,41 @@ func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to stri
 	if declined.Valid && now.Before(declined.Time.Add(s.cfg.DeclineCooldown)) {
 		return ErrCooldown
 	}
+	return s.withinQuota(ctx, q, from, 1, now)
+}
+
+// withinQuota refuses (ErrQuota) when n more reaches out to strangers would take from's chat
+// requests and group additions of strangers of the last 24 hours beyond RequestsPerDay. The
+// caller holds from's LockChatRequests.
+func (s *Server) withinQuota(ctx context.Context, q *appdb.Queries, from string, n int, now time.Time) error {
 	sent, err := q.CountRecentRequests(ctx, appdb.CountRecentRequestsParams{Sender: from, Since: ts(now.Add(-24 * time.Hour))})
 	if err != nil {
 		return fmt.Errorf("count requests: %w", err)
 	}
-	if sent >= int64(s.cfg.RequestsPerDay) {
+	if sent+int64(n) > int64(s.cfg.RequestsPerDay) {
 		return ErrQuota
 	}
 	return nil
+}
+
+// countStrangerAdds charges by's daily chat-request quota with the accounts about to be added
+// to a group whose consent toward by is not allowed, under by's chat-request lock (held until
+// the transaction ends); beyond the quota nobody is added (ErrQuota).
+func (s *Server) countStrangerAdds(ctx context.Context, q *appdb.Queries, by string, accounts []string, now time.Time) error {
+	if err := q.LockChatRequests(ctx, by); err != nil {
+		return fmt.Errorf("lock chat requests: %w", err)
+	}
+	strangers, err := q.StrangersOf(ctx, appdb.StrangersOfParams{Accounts: accounts, Adder: by})
+	if err != nil || len(strangers) == 0 {
+		return wrap("strangers of", err)
+	}
+	switch err := s.withinQuota(ctx, q, by, len(strangers), now); {
+	case errors.Is(err, ErrQuota):
+		return ErrQuota.with("adding strangers to groups counts with your chat requests: you reached today's quota", nil)
+	case err != nil:
+		return err
+	}
+	return wrap("insert stranger adds", q.InsertStrangerAdds(ctx, appdb.InsertStrangerAddsParams{Adder: by, Accounts: strangers, Now: ts(now)}))
 }
 
 // ListChatRequests answers the caller's incoming or outgoing requests.

@@ -242,7 +242,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // purge deletes expired nonces, challenges and rooms, sessions dead for longer than a refresh
-// lifetime, mail counts older than the quota's day and notifications past NotificationTTL.
+// lifetime, mail counts and stranger adds older than their quota's day and notifications past
+// NotificationTTL.
 func (s *Server) purge(ctx context.Context) {
 	now := ts(s.now())
 	for what, del := range map[string]func() (int64, error){
@@ -251,6 +252,7 @@ func (s *Server) purge(ctx context.Context) {
 		"rooms":             func() (int64, error) { return s.q.PurgeExpiredRooms(ctx, now) },
 		"sessions":          func() (int64, error) { return s.q.PurgeDeadSessions(ctx, ts(now.Time.Add(-s.cfg.RefreshTTL))) },
 		"sent_mails":        func() (int64, error) { return s.q.PurgeSentMails(ctx, ts(now.Time.Add(-24*time.Hour))) },
+		"stranger_adds":     func() (int64, error) { return s.q.PurgeStrangerAdds(ctx, ts(now.Time.Add(-24*time.Hour))) },
 		"notifications":     func() (int64, error) { return s.q.PurgeOldNotifications(ctx, ts(now.Time.Add(-s.cfg.NotificationTTL))) },
 	} {
 		n, err := del()

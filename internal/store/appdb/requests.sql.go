@@ -77,7 +77,8 @@ func (q *Queries) ChatRequestFor(ctx context.Context, arg ChatRequestForParams) 
 }
 
 const countRecentRequests = `-- name: CountRecentRequests :one
-SELECT count(*) FROM chat_requests WHERE sender = $1 AND created_at > $2::timestamptz
+SELECT ((SELECT count(*) FROM chat_requests WHERE sender = $1 AND created_at > $2::timestamptz)
+     + (SELECT count(*) FROM stranger_adds WHERE adder = $1 AND added_at > $2::timestamptz))::bigint AS sent
 `
 
 type CountRecentRequestsParams struct {
@@ -85,11 +86,12 @@ type CountRecentRequestsParams struct {
 	Since  pgtype.Timestamptz
 }
 
+// The sender's chat requests and group additions of strangers since a time (one daily quota).
 func (q *Queries) CountRecentRequests(ctx context.Context, arg CountRecentRequestsParams) (int64, error) {
 	row := q.db.QueryRow(ctx, countRecentRequests, arg.Sender, arg.Since)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var sent int64
+	err := row.Scan(&sent)
+	return sent, err
 }
 
 const decideChatRequest = `-- name: DecideChatRequest :one
@@ -232,6 +234,22 @@ func (q *Queries) InsertRoom(ctx context.Context, arg InsertRoomParams) (Room, e
 		&i.ExpiresAt,
 	)
 	return i, err
+}
+
+const insertStrangerAdds = `-- name: InsertStrangerAdds :exec
+INSERT INTO stranger_adds (adder, added, added_at)
+SELECT $1, unnest($2::text[]), $3::timestamptz
+`
+
+type InsertStrangerAddsParams struct {
+	Adder    string
+	Accounts []string
+	Now      pgtype.Timestamptz
+}
+
+func (q *Queries) InsertStrangerAdds(ctx context.Context, arg InsertStrangerAddsParams) error {
+	_, err := q.db.Exec(ctx, insertStrangerAdds, arg.Adder, arg.Accounts, arg.Now)
+	return err
 }
 
 const lastDeclinedAt = `-- name: LastDeclinedAt :one
@@ -381,6 +399,18 @@ func (q *Queries) PurgeOldNotifications(ctx context.Context, before pgtype.Times
 	return result.RowsAffected(), nil
 }
 
+const purgeStrangerAdds = `-- name: PurgeStrangerAdds :execrows
+DELETE FROM stranger_adds WHERE added_at <= $1::timestamptz
+`
+
+func (q *Queries) PurgeStrangerAdds(ctx context.Context, cutoff pgtype.Timestamptz) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeStrangerAdds, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setConsent = `-- name: SetConsent :exec
 INSERT INTO contacts (owner, peer, consent, created_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (owner, peer) DO UPDATE SET consent = excluded.consent
@@ -401,4 +431,35 @@ func (q *Queries) SetConsent(ctx context.Context, arg SetConsentParams) error {
 		arg.Now,
 	)
 	return err
+}
+
+const strangersOf = `-- name: StrangersOf :many
+SELECT a::text AS account FROM unnest($1::text[]) AS a
+WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE owner = a AND peer = $2 AND consent = 'allowed')
+`
+
+type StrangersOfParams struct {
+	Accounts []string
+	Adder    string
+}
+
+// The accounts whose consent toward adder is not allowed.
+func (q *Queries) StrangersOf(ctx context.Context, arg StrangersOfParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, strangersOf, arg.Accounts, arg.Adder)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var account string
+		if err := rows.Scan(&account); err != nil {
+			return nil, err
+		}
+		items = append(items, account)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }

@@ -20,7 +20,21 @@ WHERE sender = $1 AND recipient = $2 AND status = 'declined';
 SELECT pg_advisory_xact_lock(hashtext('parley.requests.' || sqlc.arg(sender)::text));
 
 -- name: CountRecentRequests :one
-SELECT count(*) FROM chat_requests WHERE sender = $1 AND created_at > sqlc.arg(since)::timestamptz;
+-- The sender's chat requests and group additions of strangers since a time (one daily quota).
+SELECT ((SELECT count(*) FROM chat_requests WHERE sender = sqlc.arg(sender) AND created_at > sqlc.arg(since)::timestamptz)
+     + (SELECT count(*) FROM stranger_adds WHERE adder = sqlc.arg(sender) AND added_at > sqlc.arg(since)::timestamptz))::bigint AS sent;
+
+-- name: StrangersOf :many
+-- The accounts whose consent toward adder is not allowed.
+SELECT a::text AS account FROM unnest(sqlc.arg(accounts)::text[]) AS a
+WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE owner = a AND peer = sqlc.arg(adder) AND consent = 'allowed');
+
+-- name: InsertStrangerAdds :exec
+INSERT INTO stranger_adds (adder, added, added_at)
+SELECT sqlc.arg(adder), unnest(sqlc.arg(accounts)::text[]), sqlc.arg(now)::timestamptz;
+
+-- name: PurgeStrangerAdds :execrows
+DELETE FROM stranger_adds WHERE added_at <= sqlc.arg(cutoff)::timestamptz;
 
 -- name: InsertChatRequest :one
 INSERT INTO chat_requests (id, sender, recipient, note, created_at) VALUES ($1, $2, $3, $4, $5)

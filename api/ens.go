@@ -145,10 +145,7 @@ func plainENSName(name string) bool {
 	}
 	runes := []rune(name)
 	for i, r := range runes {
-		if r == zeroWidthJoiner && i > 0 && i < len(runes)-1 && isEmojiPart(runes[i-1]) && unicode.Is(unicode.So, runes[i+1]) {
-			continue // inside an emoji sequence, which ENSIP-15 allows
-		}
-		if r == utf8.RuneError || unicode.IsUpper(r) || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Z) {
+		if hiddenRune(runes, i) || r == utf8.RuneError || unicode.IsUpper(r) || unicode.In(r, unicode.Co, unicode.Z) {
 			return false
 		}
 	}

@@ -95,6 +95,9 @@ func (s *Server) CreateGroup(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
+	if err := oneLineName("name", in.Name); err != nil {
+		return err
+	}
 	ctx, me, now := c.Request().Context(), account(c), s.now()
 	members := make([]string, 0, len(in.Members))
 	for _, m := range in.Members {

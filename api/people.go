@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -60,6 +61,9 @@ func (s *Server) GetMyProfile(c echo.Context) error {
 func (s *Server) PutMyProfile(c echo.Context) error {
 	var in gen.ProfileInput
 	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := cmp.Or(oneLineName("displayName", in.DisplayName), oneLineName("gender", deref(in.Gender)), plainText("bio", in.Bio, true)); err != nil {
 		return err
 	}
 	arg := appdb.UpsertProfileParams{

@@ -74,6 +74,9 @@ func (s *Server) CreateChatRequest(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
+	if err := plainText("note", deref(in.Note), true); err != nil {
+		return err
+	}
 	ctx, me, now := c.Request().Context(), account(c), s.now()
 	to, err := resolve(ctx, s.q, in.To)
 	if err != nil {

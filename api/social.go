@@ -47,6 +47,9 @@ func (s *Server) PutContact(c echo.Context, address gen.PeerAddress) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
+	if err := oneLineName("nickname", in.Nickname); err != nil {
+		return err
+	}
 	ctx, me := c.Request().Context(), account(c)
 	consent := string(gen.Unknown)
 	if in.Consent != nil {

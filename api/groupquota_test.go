@@ -8,14 +8,6 @@ import (
 	"github.com/parleychat/parley/api/gen"
 )
 
-// groupCount answers how many groups u belongs to.
-func (e *testEnv) groupCount(u user) int {
-	e.t.Helper()
-	var mine struct{ Groups []gen.GroupSummary }
-	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/groups", token: u.tokens.AccessToken}).decode(e.t, &mine)
-	return len(mine.Groups)
-}
-
 // allow sets owner's consent toward peer to allowed.
 func (e *testEnv) allow(owner, peer user) {
 	e.t.Helper()
@@ -49,11 +41,11 @@ func TestGroupAddsShareTheRequestQuota(t *testing.T) {
 		t.Fatalf("create over quota: %+v", p)
 	}
 	for _, u := range []user{s3, friend2} {
-		if n := e.groupCount(u); n != 0 {
+		if n := len(e.groupsOf(u)); n != 0 {
 			t.Fatalf("%s is in %d groups", u.address, n)
 		}
 	}
-	if n := e.groupCount(spammer); n != 1 {
+	if n := len(e.groupsOf(spammer)); n != 1 {
 		t.Fatalf("the refused group was created: spammer is in %d groups", n)
 	}
 	// Over the quota, people who allowed the spammer can still be added, and someone can still

@@ -27,6 +27,14 @@ func (e *testEnv) groupEpochs(u user) int {
 	return n
 }
 
+// groupsOf answers u's groups.
+func (e *testEnv) groupsOf(u user) []gen.GroupSummary {
+	e.t.Helper()
+	var mine struct{ Groups []gen.GroupSummary }
+	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/groups", token: u.tokens.AccessToken}).decode(e.t, &mine)
+	return mine.Groups
+}
+
 // newGroup creates a group of owner with members and answers it and its path.
 func (e *testEnv) newGroup(owner user, members ...user) (gen.Group, string) {
 	e.t.Helper()
@@ -56,9 +64,7 @@ func TestGroups(t *testing.T) {
 	e.must(http.StatusNotFound, request{method: http.MethodGet, path: gp + "/join-requests", token: outsider.tokens.AccessToken})
 	e.must(http.StatusNotFound, request{method: http.MethodPost, path: gp + "/members", token: outsider.tokens.AccessToken, body: gen.MemberInput{Address: outsider.address}})
 	e.must(http.StatusOK, request{method: http.MethodGet, path: gp, token: member.tokens.AccessToken})
-	var mine struct{ Groups []gen.GroupSummary }
-	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/groups", token: member.tokens.AccessToken}).decode(t, &mine)
-	if len(mine.Groups) != 1 || mine.Groups[0].Role != gen.RoleMember || mine.Groups[0].MemberCount != 3 {
+	if mine := e.groupsOf(member); len(mine) != 1 || mine[0].Role != gen.RoleMember || mine[0].MemberCount != 3 {
 		t.Fatalf("member's groups %+v", mine)
 	}
 
@@ -307,10 +313,8 @@ func TestGroupAddRespectsDeniedConsent(t *testing.T) {
 	var g gen.Group
 	e.must(http.StatusCreated, request{method: http.MethodPost, path: "/v1/groups", token: mallory.tokens.AccessToken, body: gen.GroupInput{Name: "spam", Members: []string{}}}).decode(t, &g)
 	e.must(http.StatusForbidden, request{method: http.MethodPost, path: "/v1/groups/" + g.Id.String() + "/members", token: mallory.tokens.AccessToken, body: gen.MemberInput{Address: alice.address}})
-	var mine struct{ Groups []gen.GroupSummary }
-	e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/groups", token: alice.tokens.AccessToken}).decode(t, &mine)
-	if len(mine.Groups) != 0 {
-		t.Fatalf("alice was added to %+v", mine.Groups)
+	if mine := e.groupsOf(alice); len(mine) != 0 {
+		t.Fatalf("alice was added to %+v", mine)
 	}
 	// Allowing mallory again lets her add alice.
 	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/contacts/" + mallory.address, token: alice.tokens.AccessToken, body: gen.ContactInput{Nickname: "", Consent: ptr(gen.Unknown)}})

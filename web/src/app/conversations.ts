@@ -222,6 +222,9 @@ const typingHint = 5_000;
  * receive (the relay's envelope handler): decrypted, stored together with the session state, and
  * only then acknowledged by the relay client.
  */
+/** How many CIDs with early receipts a store remembers. */
+const earlyReceiptsKept = 256;
+
 export class IndexedConversations implements ConversationStore {
   private readonly me: string;
   private readonly convs = new Map<string, Promise<Conv>>();
@@ -231,6 +234,12 @@ export class IndexedConversations implements ConversationStore {
   /** Conversation key → typing account → until when. */
   private readonly typingUntil = new Map<string, Map<string, number>>();
   private readonly lastTypingSent = new Map<string, number>();
+  /**
+   * Receipts naming a CID none of my messages has yet, by CID: a reader's receipt can overtake
+   * the relay's answer to my send (until then the message has its local key). Applied when a
+   * message gets that CID; the oldest go beyond earlyReceiptsKept.
+   */
+  private readonly earlyReceipts = new Map<string, { kind: ReceiptKind; from: string }[]>();
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
   private readonly db: Promise<IDBPDatabase<Schema>>;
@@ -465,7 +474,10 @@ export class IndexedConversations implements ConversationStore {
       const tx = db.transaction('messages', 'readwrite');
       await Promise.all([tx.store.delete(local.key), tx.store.put(sent), tx.done]);
       this.replace(local.key, sent);
-      return sent;
+      const early = this.earlyReceipts.get(sent.key);
+      this.earlyReceipts.delete(sent.key);
+      for (const r of early ?? []) await this.receipt(sent.peer, r.kind, new Set([sent.key]), r.from);
+      return this.messages(sent.peer).find((m) => m.key === sent.key) ?? sent;
     } catch (err) {
       return this.fail(local, err);
     }
@@ -518,6 +530,7 @@ export class IndexedConversations implements ConversationStore {
     const db = await this.db;
     const h = this.messages(peer);
     const last = kind === 'read' ? h.findLastIndex((m) => cids.has(m.key)) : -1;
+    if (from !== this.me) for (const cid of cids) if (!h.some((m) => m.key === cid)) this.keepEarly(cid, kind, from);
     const changed: ChatMessage[] = [];
     h.forEach((m, i) => {
       let patch: Partial<ChatMessage> | undefined;
@@ -529,6 +542,12 @@ export class IndexedConversations implements ConversationStore {
     for (const m of changed) this.replace(m.key, m);
     const tx = db.transaction('messages', 'readwrite');
     await Promise.all([...changed.map((m) => tx.store.put(m)), tx.done]);
+  }
+
+  /** Keeps a receipt for a CID that no message has yet (see earlyReceipts). */
+  private keepEarly(cid: string, kind: ReceiptKind, from: string): void {
+    this.earlyReceipts.set(cid, [...(this.earlyReceipts.get(cid) ?? []), { kind, from }]);
+    if (this.earlyReceipts.size > earlyReceiptsKept) this.earlyReceipts.delete(this.earlyReceipts.keys().next().value!);
   }
 
   /** The receipts a new message of mine starts with: in a group, none yet from the other accounts it is encrypted to. */

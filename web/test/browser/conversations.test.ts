@@ -40,6 +40,10 @@ class LoopbackRelay {
   readonly groups = new Map<string, { epoch: number; members: string[]; read?: boolean }>();
   /** The CID a lying relay names beside the next envelope it stores, instead of the envelope's own. */
   lieCID: string | undefined;
+  /** Set: the next send's answer is held back until release() (receipts may overtake it). */
+  holdSent = false;
+  /** Sends the held answers. */
+  release: () => void = () => {};
 
   open(account: string): SocketLike {
     const relay = this;
@@ -84,7 +88,10 @@ class LoopbackRelay {
         (this.queues.get(to) ?? this.queues.set(to, []).get(to)!).push(item);
         this.sockets.get(to)?.push({ type: 'envelope', ...item });
       }
-      socket.push({ type: 'sent', id: f.id!, cid });
+      if (this.holdSent) {
+        this.holdSent = false;
+        this.release = () => socket.push({ type: 'sent', id: f.id!, cid });
+      } else socket.push({ type: 'sent', id: f.id!, cid });
     } else if (f.type === 'ack') {
       this.queues.set(from, (this.queues.get(from) ?? []).filter((q) => !f.seqs!.includes(q.seq)));
     } else if (f.type === 'frame') {
@@ -218,6 +225,20 @@ describe('conversation store (IndexedDB, browser only)', () => {
     expect(b.store.messages(alice).find((m) => m.key === lost.key)?.body).toEqual({ kind: 'text', text: 'lost' });
     expect(await b.store.loadOlder(alice)).toBe(0);
 
+    await stop(a, b);
+  });
+
+  it('applies a receipt that arrives before the relay answered the send, once the message has its CID', async () => {
+    const { alice, bob, relay, a, b } = await pair();
+    relay.holdSent = true;
+    const sending = a.store.send(bob, { kind: 'text', text: 'quick reader' });
+    await until(() => b.store.messages(alice).length === 1);
+    b.store.markRead(alice);
+    await until(() => relay.written.get(bob)?.some((f) => f.type === 'frame') === true);
+    await new Promise((r) => setTimeout(r, 200)); // Alice's page takes in the receipts first
+    relay.release();
+    const sent = await sending;
+    await until(() => a.store.messages(bob).find((m) => m.key === sent.key)?.state === 'read');
     await stop(a, b);
   });
 

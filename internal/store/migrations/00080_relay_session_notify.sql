@@ -1,7 +1,7 @@
 -- The relay closes the WebSocket of a session that ends: revoking a session (logout, a refresh
 -- token's reuse revoking its family, "revoke my session") or deleting it (the purge of dead
 -- sessions, an account's deletion) announces its id on parley_session_ended, once, at commit.
--- A revoked session's later deletion was announced already. Numbers 00080-00089 belong to the relay.
+-- A revoked session's later deletion was announced already.
 
 -- +goose Up
 -- +goose StatementBegin

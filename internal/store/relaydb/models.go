@@ -291,6 +291,12 @@ type SiweNonce struct {
 	ExpiresAt pgtype.Timestamptz
 }
 
+type StrangerAdd struct {
+	Adder   string
+	Added   string
+	AddedAt pgtype.Timestamptz
+}
+
 type Tip struct {
 	ChainID     int64
 	TxHash      []byte

@@ -155,6 +155,9 @@ func plainENSName(name string) bool {
 // zeroWidthJoiner joins emoji into one (e.g. a family).
 const zeroWidthJoiner = '\u200d'
 
+// zeroWidthNonJoiner keeps two letters apart that would join (Persian writes it inside words).
+const zeroWidthNonJoiner = '\u200c'
+
 // isEmojiPart reports whether r can precede a joiner in an emoji sequence.
 func isEmojiPart(r rune) bool {
 	return unicode.Is(unicode.So, r) || r == '\ufe0f' || unicode.Is(unicode.Sk, r)

@@ -9,7 +9,7 @@ import (
 
 // TestPlainText: one-line names refuse controls (line breaks included), bidi overrides and
 // isolates, zero-width characters and separators; multiline text keeps its line breaks only;
-// emoji joined by a zero-width joiner stay.
+// emoji joined by a zero-width joiner stay, and so do the joiners inside Persian and Indic words.
 func TestPlainText(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
@@ -32,6 +32,11 @@ func TestPlainText(t *testing.T) {
 		{"vita\u200blik", false, false},
 		{"vitalik\u200d", false, false},
 		{"a\u200db", false, false},
+		{"a\u200cb", false, false},
+		{"\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", false, true}, // Persian می‌خواهم: ZWNJ inside a word
+		{"\u0915\u094d\u200d\u0937", false, true},                         // Devanagari half form: ZWJ after a virama
+		{"\u0645\u200c", false, false},                                    // a joiner at the end joins nothing
+		{"\u0645\u200ca", false, false},                                   // nor one between scripts
 		{"\ufeffbom", false, false},
 		{"a\u2028b", true, false},
 		{"a\u2029b", true, false},

@@ -159,17 +159,18 @@ func (n *Node) MaxBlockSize() int { return n.cfg.MaxBlockSize }
 // PutRaw stores data as a raw block (CIDv1, raw codec, sha2-256), pins it and returns its CID.
 // Storing the same data again returns the same CID and keeps the first pin time.
 func (n *Node) PutRaw(ctx context.Context, data []byte) (cid.Cid, error) {
-	cids, err := n.PutMany(ctx, [][]byte{data})
-	if err != nil {
-		return cid.Undef, err
-	}
-	return cids[0], nil
+	return n.putOne(ctx, data, false)
 }
 
 // PutKept stores data as PutRaw does with a kept pin: UnpinOlderThan (the history TTL) never
 // removes it, only Unpin does. For blocks that are not history, such as profile pictures.
 func (n *Node) PutKept(ctx context.Context, data []byte) (cid.Cid, error) {
-	cids, err := n.put(ctx, [][]byte{data}, true)
+	return n.putOne(ctx, data, true)
+}
+
+// putOne is put of a single block.
+func (n *Node) putOne(ctx context.Context, data []byte, kept bool) (cid.Cid, error) {
+	cids, err := n.put(ctx, [][]byte{data}, kept)
 	if err != nil {
 		return cid.Undef, err
 	}

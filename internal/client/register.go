@@ -33,28 +33,51 @@ type Registry struct {
 	Address common.Address
 }
 
+// registryPage is how many devices one activeDevices call asks for.
+const registryPage = 50
+
 // Check returns a Directory of the devices dir lists that the registry holds as active with
 // the same keys and suite, so the API cannot make this client trust or encrypt to a key the
 // chain never saw; a device the chain does not confirm (yet) is left out.
 func (r Registry) Check(dir Directory) Directory {
-	abi := deviceregistry.NewDeviceRegistry()
-	contract := abi.Instance(r.Backend, r.Address)
 	return func(ctx context.Context, account common.Address) ([]protocol.Member, error) {
 		listed, err := dir(ctx, account)
+		if err != nil || len(listed) == 0 {
+			return nil, err
+		}
+		active, err := r.activeDevices(ctx, account)
 		if err != nil {
 			return nil, err
 		}
 		var out []protocol.Member
 		for _, m := range listed {
-			d, err := bind.Call(contract, &bind.CallOpts{Context: ctx}, abi.PackDevice(account, m.DeviceID), abi.UnpackDevice)
-			if err != nil {
-				return nil, fmt.Errorf("client: registry device %s/%d: %w", account.Hex(), m.DeviceID, err)
-			}
-			if d.Active && d.SigningKey == m.Keys.SigningKey && protocol.Suite(d.Suite) == m.Keys.Suite && bytes.Equal(d.KeyAgreementKey[:], m.Keys.KEMPublicKey) {
+			d, ok := active[m.DeviceID]
+			if ok && d.SigningKey == m.Keys.SigningKey && protocol.Suite(d.Suite) == m.Keys.Suite && bytes.Equal(d.KeyAgreementKey[:], m.Keys.KEMPublicKey) {
 				out = append(out, m)
 			}
 		}
 		return out, nil
+	}
+}
+
+// activeDevices reads the account's active devices from the registry page by page, by id.
+func (r Registry) activeDevices(ctx context.Context, account common.Address) (map[uint32]deviceregistry.IDeviceRegistryDeviceInfo, error) {
+	abi := deviceregistry.NewDeviceRegistry()
+	contract := abi.Instance(r.Backend, r.Address)
+	out := make(map[uint32]deviceregistry.IDeviceRegistryDeviceInfo)
+	var cursor uint32
+	for {
+		page, err := bind.Call(contract, &bind.CallOpts{Context: ctx}, abi.PackActiveDevices(account, cursor, registryPage), abi.UnpackActiveDevices)
+		if err != nil {
+			return nil, fmt.Errorf("client: registry active devices %s: %w", account.Hex(), err)
+		}
+		for _, d := range page.Devices {
+			out[d.DeviceId] = d
+		}
+		if page.NextCursor == 0 {
+			return out, nil
+		}
+		cursor = page.NextCursor
 	}
 }
 

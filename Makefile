@@ -14,8 +14,7 @@ tools: ## install the pinned toolchain (Foundry, solc from npm; Go tools build o
 
 .PHONY: web
 web: ## build the web app into web/dist (npm ci first when needed), embedded by the next go build
-	@cd web && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
-	  bash ../scripts/npm-ci.sh .; fi
+	@bash scripts/npm-ci.sh web
 	cd web && npm run build
 	@touch web/dist/.gitkeep # vite empties dist; go:embed needs the tracked placeholder
 

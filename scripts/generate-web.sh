@@ -5,7 +5,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/web"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  bash "$root/scripts/npm-ci.sh" .
-fi
+bash "$root/scripts/npm-ci.sh" .
 node scripts/gen-contracts.mjs

@@ -12,9 +12,7 @@ cd "$root"
 bash scripts/toolchain.sh || exit 1
 PATH="$root/.tools/bin:$PATH" forge build --quiet || exit 1
 cd "$root/web"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  bash "$root/scripts/npm-ci.sh" . || exit 1
-fi
+bash "$root/scripts/npm-ci.sh" . || exit 1
 mkdir -p "$root/.data"
 json="$root/.data/vitest.json"
 rm -f "$json"

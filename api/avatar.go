@@ -76,7 +76,7 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 		old pgtype.Text
 		row appdb.SetAvatarRow
 	)
-	err = s.inTx(ctx, func(q *appdb.Queries) error {
+	err = s.changeProfile(ctx, func(q *appdb.Queries) error {
 		if err := q.LockAvatars(ctx); err != nil {
 			return fmt.Errorf("lock avatars: %w", err)
 		}

@@ -80,7 +80,7 @@ func (s *Server) PutMyProfile(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	var row appdb.UpsertProfileRow
-	err := s.inTx(ctx, func(q *appdb.Queries) error {
+	err := s.changeProfile(ctx, func(q *appdb.Queries) error {
 		var err error
 		row, err = q.UpsertProfile(ctx, arg)
 		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == pgUniqueViolation {
@@ -91,10 +91,17 @@ func (s *Server) PutMyProfile(c echo.Context) error {
 		}
 		return wrap("set interests discoverable", q.SetInterestsDiscoverable(ctx, appdb.SetInterestsDiscoverableParams{Account: arg.Account, Discoverable: arg.Discoverable}))
 	})
-	if err == nil {
-		s.search.invalidate()
-	}
 	return jsonOr(c, http.StatusOK, profileOf(appdb.GetProfileRow(row)), err)
+}
+
+// changeProfile runs fn, a change to the caller's searchable profile (fields, interests,
+// avatar), in a transaction and, once it committed, drops the cached search rankings.
+func (s *Server) changeProfile(ctx context.Context, fn func(q *appdb.Queries) error) error {
+	if err := s.inTx(ctx, fn); err != nil {
+		return err
+	}
+	s.search.invalidate()
+	return nil
 }
 
 // GetUser answers a profile by address or username, hidden (as if there were none) when either
@@ -152,7 +159,7 @@ func (s *Server) PutMyInterests(c echo.Context) error {
 		return err
 	}
 	ctx, me := c.Request().Context(), account(c)
-	err := s.inTx(ctx, func(q *appdb.Queries) error {
+	err := s.changeProfile(ctx, func(q *appdb.Queries) error {
 		if err := q.LockInterests(ctx, me); err != nil {
 			return fmt.Errorf("lock interests: %w", err)
 		}
@@ -167,7 +174,6 @@ func (s *Server) PutMyInterests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.search.invalidate()
 	return s.GetMyInterests(c)
 }
 

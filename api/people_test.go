@@ -347,15 +347,15 @@ func TestSearchTagsFollowInterests(t *testing.T) {
 
 // TestSearchRankingCached checks what the search cache keeps and what it does not: changes made
 // elsewhere (as through another instance: a sign-in's recency, a hidden profile) show only
-// after SearchCacheTTL, while blocks take effect at once.
+// after SearchCacheTTL, while blocks and avatars set here take effect at once.
 func TestSearchRankingCached(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e, _ := avatarEnv(t)
 	people := e.discoverable(3, time.Second, "music")
 	me := people[2]
+	var page gen.SearchPage
 	search := func() []string {
 		t.Helper()
-		var page gen.SearchPage
 		e.must(http.StatusOK, request{method: http.MethodGet, path: "/v1/search/people", token: me.tokens.AccessToken}).decode(t, &page)
 		var got []string
 		for _, h := range page.Results {
@@ -365,6 +365,12 @@ func TestSearchRankingCached(t *testing.T) {
 	}
 	if got, want := search(), []string{people[1].address, people[0].address}; !slices.Equal(got, want) {
 		t.Fatalf("results %v, want %v", got, want)
+	}
+	var avatar gen.Profile
+	e.must(http.StatusOK, request{method: http.MethodPut, path: "/v1/me/avatar", token: people[1].tokens.AccessToken,
+		body: encodeImage(t, 4, 4, "png"), header: map[string]string{"Content-Type": "image/png"}}).decode(t, &avatar)
+	if search(); page.Results[0].Profile.AvatarCid == nil || *page.Results[0].Profile.AvatarCid != *avatar.AvatarCid {
+		t.Fatalf("after an avatar change: %+v, want avatar %s", page.Results[0].Profile, *avatar.AvatarCid)
 	}
 	if _, err := e.srv.db.Exec(t.Context(), "UPDATE account_interests SET last_active_at = last_active_at + interval '1 day' WHERE account = $1", people[0].address); err != nil {
 		t.Fatal(err)

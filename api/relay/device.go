@@ -148,12 +148,12 @@ func (r *Relay) runDevice(ws *websocket.Conn, out *gatherConn, key deviceKey, se
 	// Checked once registered: a revocation announced from now on closes the socket
 	// (chainEvent, endSession), one made before is seen here: the device's, even with the
 	// session still live, and the session's since Authenticate checked it.
-	switch ended, err := r.ended(ctx, c); {
+	switch ended, err := r.endedSockets(ctx, []*deviceConn{c}); {
 	case err != nil:
 		c.logger().Warn("check the device and session", "err", err)
 		c.close("internal error")
-	case ended != "":
-		c.close(ended)
+	case ended[c] != "":
+		c.close(ended[c])
 	default:
 		if err := c.hello(ctx); err != nil {
 			c.logger().Warn("hello", "err", err)

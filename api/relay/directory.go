@@ -3,7 +3,6 @@ package relay
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -106,13 +105,4 @@ func (r *Relay) signingKey(key [32]byte) (*ed25519.ExpandedPublicKey, error) {
 	return cached(&r.dir, func() map[[32]byte]*ed25519.ExpandedPublicKey { return r.dir.keys }, maxSigningKeys, key, func() (*ed25519.ExpandedPublicKey, error) {
 		return ed25519.NewExpandedPublicKey(key[:])
 	})
-}
-
-// revoked reports whether the registry revoked the device.
-func (r *Relay) revoked(ctx context.Context, k deviceKey) (bool, error) {
-	rows, err := r.memberDevices(ctx, []common.Address{k.account})
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(rows, func(d relaydb.MemberDevicesRow) bool { return uint32(d.DeviceID) == k.device && d.Revoked }), nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -328,49 +329,56 @@ func (r *Relay) endSession(id string) {
 // closeEnded closes the local sockets of devices the registry revoked and of API sessions
 // revoked or deleted, whose announcements may have been sent while no listener was connected.
 func (r *Relay) closeEnded(ctx context.Context) {
-	conns := r.localDevices()
+	ended, err := r.endedSockets(ctx, r.localDevices())
+	if err != nil && ctx.Err() == nil {
+		r.deps.Logger.Warn("check connected devices and sessions for revocations", "err", err)
+	}
+	for c, reason := range ended {
+		c.close(reason)
+	}
+}
+
+// endedChunk is how many accounts or sessions one endedSockets query checks.
+const endedChunk = 1000
+
+// endedSockets returns why each of conns may not stay open (its device revoked, its session
+// revoked or deleted); a socket that may stay is not in the map. On an error it returns the
+// ones found so far.
+func (r *Relay) endedSockets(ctx context.Context, conns []*deviceConn) (map[*deviceConn]string, error) {
+	ended := make(map[*deviceConn]string)
+	byAcct := make(map[common.Address][]*deviceConn)
 	for _, c := range conns {
-		revoked, err := r.revoked(ctx, c.key)
+		byAcct[c.key.account] = append(byAcct[c.key.account], c)
+	}
+	for chunk := range slices.Chunk(slices.Collect(maps.Keys(byAcct)), endedChunk) {
+		rows, err := r.memberDevices(ctx, chunk)
 		if err != nil {
-			if ctx.Err() == nil {
-				r.deps.Logger.Warn("check connected devices for revocations", "err", err)
-			}
-			return
+			return ended, err
 		}
-		if revoked {
-			c.close(closeDeviceRevoked)
+		for _, d := range rows {
+			for _, c := range byAcct[common.BytesToAddress(d.Account)] {
+				if d.Revoked && c.key.device == uint32(d.DeviceID) {
+					ended[c] = closeDeviceRevoked
+				}
+			}
 		}
 	}
-	for chunk := range slices.Chunk(conns, 1000) {
+	for chunk := range slices.Chunk(conns, endedChunk) {
 		ids := make([]string, len(chunk))
 		for i, c := range chunk {
 			ids[i] = c.session
 		}
-		ended, err := r.q.EndedSessions(ctx, ids)
+		sessions, err := r.q.EndedSessions(ctx, ids)
 		if err != nil {
-			if ctx.Err() == nil {
-				r.deps.Logger.Warn("check connected sessions for revocations", "err", err)
-			}
-			return
+			return ended, fmt.Errorf("ended sessions: %w", err)
 		}
 		for _, c := range chunk {
-			if slices.Contains(ended, c.session) {
-				c.close(closeSessionRevoked)
+			if _, done := ended[c]; !done && slices.Contains(sessions, c.session) {
+				ended[c] = closeSessionRevoked
 			}
 		}
 	}
-}
-
-// ended returns why a device socket may not stay open (its device revoked, its session
-// revoked or deleted), or "".
-func (r *Relay) ended(ctx context.Context, c *deviceConn) (string, error) {
-	if revoked, err := r.revoked(ctx, c.key); err != nil || revoked {
-		return closeDeviceRevoked, err
-	}
-	if ended, err := r.q.EndedSessions(ctx, []string{c.session}); err != nil || len(ended) > 0 {
-		return closeSessionRevoked, err
-	}
-	return "", nil
+	return ended, nil
 }
 
 // Close reasons of a socket whose credentials ended.

@@ -42,19 +42,34 @@ func TestFrameFloodDropsFrames(t *testing.T) {
 	s := session(t, f, bob, aliceAddr)
 	typing := must(s.SealFrame(bytes.Repeat([]byte("x"), protocol.MaxFramePlaintextSize)))
 	attacker := rawDial(t, in.wsURL(), header(bob))
+	pong := make(chan struct{})
 	go func() {
 		for {
-			if _, _, err := attacker.ReadMessage(); err != nil {
+			var fr wire.Frame
+			if err := attacker.ReadJSON(&fr); err != nil {
 				return
+			}
+			if fr.Type == wire.TypePong && fr.ID == "flood" {
+				close(pong)
 			}
 		}
 	}()
-	for range 3000 {
+	const sent = 3000
+	for range sent {
 		if err := attacker.WriteJSON(wire.Frame{Type: wire.TypeFrame, Peer: &aliceAddr, Envelope: typing}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(2 * time.Second) // the flood reaches alice's socket
+	// Bob's socket reads its frames in order: its pong comes once every typing frame was
+	// checked and announced, while alice has not read any.
+	if err := attacker.WriteJSON(wire.Frame{Type: wire.TypePing, ID: "flood"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-pong:
+	case <-time.After(time.Minute):
+		t.Fatal("no pong after the flood")
+	}
 	frames := 0
 	for {
 		_ = victim.SetReadDeadline(time.Now().Add(2 * time.Second))
@@ -70,8 +85,8 @@ func TestFrameFloodDropsFrames(t *testing.T) {
 			frames++
 		}
 	}
-	if frames == 0 {
-		t.Fatal("no typing frame reached alice")
+	if frames == 0 || frames >= sent {
+		t.Fatalf("%d of %d typing frames reached alice, want some, and fewer than all (the rest dropped)", frames, sent)
 	}
-	t.Logf("%d of 3000 typing frames reached alice", frames)
+	t.Logf("%d of %d typing frames reached alice", frames, sent)
 }

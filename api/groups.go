@@ -35,6 +35,27 @@ func memberRole(ctx context.Context, q *appdb.Queries, group uuid.UUID, who stri
 	return gen.Role(role), wrap("member role", err)
 }
 
+// lockGroup locks a group's row for the rest of the transaction: every change to a group or its
+// members holds it, so checks made after it see the outcome of earlier changes. A missing group
+// is not found.
+func lockGroup(ctx context.Context, q *appdb.Queries, group uuid.UUID) (appdb.LockGroupRow, error) {
+	g, err := q.LockGroup(ctx, pgUUID(group))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return g, ErrNotFound.with("no such group", err)
+	}
+	return g, wrap("lock group", err)
+}
+
+// lockedRole locks the group, then answers who's role in it (see memberRole).
+func lockedRole(ctx context.Context, q *appdb.Queries, group uuid.UUID, who string) (appdb.LockGroupRow, gen.Role, error) {
+	g, err := lockGroup(ctx, q, group)
+	if err != nil {
+		return g, "", err
+	}
+	role, err := memberRole(ctx, q, group, who)
+	return g, role, err
+}
+
 func isAdmin(r gen.Role) bool { return r == gen.RoleOwner || r == gen.RoleAdmin }
 
 // mayJoin checks that who exists and accepts by: neither blocked the other and who did not
@@ -46,13 +67,10 @@ func mayJoin(ctx context.Context, q *appdb.Queries, by, who string) error {
 	return accepts(ctx, q, who, by)
 }
 
-// addMembers adds accounts to a locked group within its size limit, settles their pending
-// join requests as approved by by, and bumps the epoch.
-func (s *Server) addMembers(ctx context.Context, q *appdb.Queries, group uuid.UUID, accounts []string, role gen.Role, by, reason string, now time.Time) error {
-	g, err := q.LockGroup(ctx, pgUUID(group))
-	if err != nil {
-		return fmt.Errorf("lock group: %w", err)
-	}
+// addMembers adds accounts to g, a group locked by lockGroup, within its size limit, settles
+// their pending join requests as approved by by, and bumps the epoch.
+func (s *Server) addMembers(ctx context.Context, q *appdb.Queries, g appdb.LockGroupRow, accounts []string, role gen.Role, by, reason string, now time.Time) error {
+	group := g.ID.Bytes
 	if int(g.MemberCount)+len(accounts) > int(g.MaxMembers) {
 		return ErrGroupFull.with(fmt.Sprintf("the group allows %d members", g.MaxMembers), nil)
 	}
@@ -179,7 +197,7 @@ func (s *Server) AddGroupMember(c echo.Context, group uuid.UUID) error {
 	}
 	var out gen.Group
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
-		mine, err := memberRole(ctx, q, group, me)
+		g, mine, err := lockedRole(ctx, q, group, me)
 		if err != nil {
 			return err
 		}
@@ -195,7 +213,7 @@ func (s *Server) AddGroupMember(c echo.Context, group uuid.UUID) error {
 		if err := s.countStrangerAdds(ctx, q, me, []string{who}, now); err != nil {
 			return err
 		}
-		if err := s.addMembers(ctx, q, group, []string{who}, role, me, "member_added", now); err != nil {
+		if err := s.addMembers(ctx, q, g, []string{who}, role, me, "member_added", now); err != nil {
 			return err
 		}
 		if err := notify(ctx, q, who, "group_added", map[string]any{"groupId": group, "by": me}, now); err != nil {
@@ -214,13 +232,9 @@ func (s *Server) RemoveGroupMember(c echo.Context, group uuid.UUID, address gen.
 	ctx, me, now := c.Request().Context(), account(c), s.now()
 	who := strings.ToLower(address)
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
-		mine, err := memberRole(ctx, q, group, me)
+		g, mine, err := lockedRole(ctx, q, group, me)
 		if err != nil {
 			return err
-		}
-		g, err := q.LockGroup(ctx, pgUUID(group))
-		if err != nil {
-			return fmt.Errorf("lock group: %w", err)
 		}
 		theirs, err := memberRole(ctx, q, group, who)
 		if err != nil {
@@ -264,13 +278,7 @@ func (s *Server) SetGroupMemberRole(c echo.Context, group uuid.UUID, address gen
 	var out gen.Group
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
 		// Under the group's lock, so that concurrent handovers see each other's outcome.
-		switch _, err := q.LockGroup(ctx, pgUUID(group)); {
-		case errors.Is(err, pgx.ErrNoRows):
-			return ErrNotFound.with("no such group", err)
-		case err != nil:
-			return fmt.Errorf("lock group: %w", err)
-		}
-		mine, err := memberRole(ctx, q, group, me)
+		_, mine, err := lockedRole(ctx, q, group, me)
 		switch {
 		case err != nil:
 			return err
@@ -327,7 +335,8 @@ func (s *Server) DecideJoinRequest(c echo.Context, group uuid.UUID, id uuid.UUID
 	status := map[string]string{"approve": "approved", "decline": "declined"}[decision]
 	var out gen.JoinRequest
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
-		if _, err := memberRole(ctx, q, group, me); err != nil {
+		g, _, err := lockedRole(ctx, q, group, me)
+		if err != nil {
 			return err
 		}
 		r, err := q.DecideJoinRequest(ctx, appdb.DecideJoinRequestParams{ID: pgUUID(id), GroupID: pgUUID(group), Status: status, Now: ts(now), DecidedBy: ptrText(me)})
@@ -342,7 +351,7 @@ func (s *Server) DecideJoinRequest(c echo.Context, group uuid.UUID, id uuid.UUID
 		}
 		out = joinRequestOf(appdb.InsertJoinRequestRow(r))
 		if status == "approved" {
-			if err := s.addMembers(ctx, q, group, []string{r.Account}, gen.RoleMember, me, "member_joined", now); err != nil {
+			if err := s.addMembers(ctx, q, g, []string{r.Account}, gen.RoleMember, me, "member_joined", now); err != nil {
 				return err
 			}
 		}
@@ -429,8 +438,8 @@ func (s *Server) RedeemInvite(c echo.Context, token string) error {
 		}
 		// Under the group's lock, so a concurrent add either comes first (and this conflicts)
 		// or settles the request filed here.
-		if _, err := q.LockGroup(ctx, inv.GroupID); err != nil {
-			return fmt.Errorf("lock group: %w", err)
+		if _, err := lockGroup(ctx, q, inv.GroupID.Bytes); err != nil {
+			return err
 		}
 		if _, err := memberRole(ctx, q, inv.GroupID.Bytes, me); err == nil {
 			return ErrConflict.with("you are already a member", nil)

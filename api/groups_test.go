@@ -369,3 +369,28 @@ func TestOwnershipHandoversAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupAddRacesRemoval: an admin adding someone while the owner removes that admin either
+// adds first (and the newcomer sees the removal's epoch) or is refused; the admin's role is read
+// under the group's lock, never before it.
+func TestGroupAddRacesRemoval(t *testing.T) {
+	t.Parallel()
+	const rounds = 15
+	e := newEnv(t, func(c *Config, _ *Deps) { c.RequestsPerDay = 10 * rounds })
+	owner := e.login()
+	for range rounds {
+		admin, newcomer := e.login(), e.login()
+		_, gp := e.newGroup(owner, admin)
+		e.must(http.StatusOK, request{method: http.MethodPut, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken, body: `{"role":"admin"}`})
+		reqs := make(chan request, 2)
+		reqs <- request{method: http.MethodPost, path: gp + "/members", token: admin.tokens.AccessToken, body: gen.MemberInput{Address: newcomer.address}}
+		reqs <- request{method: http.MethodDelete, path: gp + "/members/" + admin.address, token: owner.tokens.AccessToken}
+		statuses := concurrently(2, func() int { return e.do(<-reqs).status })
+		switch {
+		case statuses[http.StatusNoContent] != 1 || statuses[http.StatusOK]+statuses[http.StatusNotFound] != 1:
+			t.Fatalf("statuses %v", statuses)
+		case statuses[http.StatusOK] == 1 && e.groupEpochs(newcomer) != 2:
+			t.Fatalf("added by an admin already removed: the newcomer saw %d epochs, want the add's and the removal's", e.groupEpochs(newcomer))
+		}
+	}
+}

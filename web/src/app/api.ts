@@ -223,12 +223,9 @@ export class ApiClient {
   }
 }
 
-/**
- * Whether a failed call may succeed when made again: the network failed (fetch rejects with a
- * TypeError) or the API answered 429 or 5xx. A 403 or 404 (e.g. a group this account left) will not change.
- */
-export function passing(err: unknown): boolean {
-  return err instanceof TypeError || (err instanceof ApiError && (err.status === 429 || err.status >= 500));
+/** Whether the API refused a call for good: a 403 or 404 (e.g. a group this account left) will not change when asked again. */
+export function refused(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 403 || err.status === 404);
 }
 
 /** Decodes a response: JSON on success (undefined for 204), ApiError from a problem otherwise. */

@@ -15,6 +15,7 @@ import {
   fromHex,
   isProtocolError,
   KindMessage,
+  ProtocolError,
   Session,
   SuiteX25519,
   toHex,
@@ -24,7 +25,7 @@ import {
   type Message,
   type SessionState,
 } from '../protocol/index.js';
-import { passing, type ApiClient } from './api.js';
+import { refused, type ApiClient } from './api.js';
 import { applyReceipt, type DeliveryState, type GroupReceipts, type ReceiptKind } from './receipts.js';
 import type { DeviceCheck } from './registry.js';
 import { RelayClosedError, RelayError, RetryLater, type ConversationTarget, type DeviceRef, type Notification, type PushedEnvelope, type RelayClient } from './relay.js';
@@ -377,14 +378,15 @@ export class IndexedConversations implements ConversationStore {
    * its conversation and stores message and session state; the relay client acks afterwards.
    * Envelopes are known by their own CID, never by the one the relay names beside them: a relay
    * could otherwise hide a new message under a stored CID, or replay an old one under a new CID.
-   * A lookup the API could not answer for now rejects with RetryLater (the envelope comes again);
-   * any other failure drops the envelope, e.g. one of a group this account left (403/404).
+   * Only a verdict about the envelope itself drops it: it does not decode or open (a protocol
+   * error), or the API refuses its group (403/404, one this account left). Anything else (the
+   * network, the API or the chain failing for now, IndexedDB) rejects with RetryLater: it comes again.
    */
   async receive(e: PushedEnvelope): Promise<void> {
     try {
       await this.receiveEnvelope(e);
     } catch (err) {
-      throw passing(err) ? new RetryLater(err instanceof Error ? err.message : String(err)) : err;
+      throw err instanceof ProtocolError || refused(err) ? err : new RetryLater(err instanceof Error ? err.message : String(err));
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient, ApiError, passing, type Fetch, type LockManagerLike } from '../../src/app/api.js';
+import { ApiClient, ApiError, refused, type Fetch, type LockManagerLike } from '../../src/app/api.js';
 
 const problem = (status: number, code: string, detail: string) =>
   new Response(JSON.stringify({ type: 'about:blank', title: 'x', status, code, detail }), { status, headers: { 'content-type': 'application/problem+json' } });
@@ -152,15 +152,15 @@ describe('ApiClient', () => {
   });
 });
 
-describe('passing', () => {
+describe('refused', () => {
   it.each([
-    { name: 'a network failure (fetch rejects with TypeError)', err: new TypeError('Failed to fetch'), want: true },
-    { name: 'rate limited', err: new ApiError(429, 'rate_limited', 'slow down'), want: true },
-    { name: 'unavailable', err: new ApiError(503, 'unavailable', 'try later'), want: true },
-    { name: 'not a member any more', err: new ApiError(403, 'forbidden', 'not a member'), want: false },
-    { name: 'no such group', err: new ApiError(404, 'not_found', 'no such group'), want: false },
+    { name: 'a network failure (fetch rejects with TypeError)', err: new TypeError('Failed to fetch'), want: false },
+    { name: 'rate limited', err: new ApiError(429, 'rate_limited', 'slow down'), want: false },
+    { name: 'unavailable', err: new ApiError(503, 'unavailable', 'try later'), want: false },
+    { name: 'not a member any more', err: new ApiError(403, 'forbidden', 'not a member'), want: true },
+    { name: 'no such group', err: new ApiError(404, 'not_found', 'no such group'), want: true },
     { name: 'anything else', err: new Error('undecryptable'), want: false },
   ])('$name: $want', ({ err, want }) => {
-    expect(passing(err)).toBe(want);
+    expect(refused(err)).toBe(want);
   });
 });

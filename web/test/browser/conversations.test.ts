@@ -1,4 +1,5 @@
 import { h, render } from 'preact';
+import { HttpRequestError } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { ApiClient, type Fetch } from '../../src/app/api.js';
 import { toBase64 } from '../../src/app/base64.js';
@@ -330,7 +331,7 @@ describe('conversation store (IndexedDB, browser only)', () => {
     await stop(a, b, c);
   });
 
-  it('gets again an envelope whose lookup failed for now, and drops one of a group it left without holding the rest', async () => {
+  it('gets again an envelope whose lookup failed for now (the network, the chain), and drops one of a group it left without holding the rest', async () => {
     const { alice, bob, carol, devices, relay, fetchFn, a, b, c, id, key } = await trio();
     relay.groups.set(id, { epoch: 1, members: [alice, bob, carol] });
     const hi = await c.store.send(key, { kind: 'text', text: 'hi all' });
@@ -349,10 +350,20 @@ describe('conversation store (IndexedDB, browser only)', () => {
       if (path === '/v1/groups') return Response.json({ groups: [] });
       return fetchFn(path, init);
     };
-    const a2 = await user(alice, devices.get(alice)!, relay, aliceFetch);
+    // Then the chain read of Alice's devices fails once: a viem error, neither a network TypeError nor an ApiError.
+    let chainDown = true;
+    const chain: DeviceCheck = async (account, listed) => {
+      if (chainDown && account === alice) {
+        chainDown = false;
+        throw new HttpRequestError({ url: 'http://127.0.0.1:8545', details: 'fetch failed' });
+      }
+      return listed;
+    };
+    const a2 = await user(alice, devices.get(alice)!, relay, aliceFetch, chain);
     const direct = await b.store.send(alice, { kind: 'text', text: 'sent while the API was down' });
     await until(() => a2.store.messages(bob).some((m) => m.key === direct.key));
     expect(down).toBe(false);
+    expect(chainDown).toBe(false);
     const left = await c.store.send(key, { kind: 'text', text: 'after alice left' });
     const next = await b.store.send(alice, { kind: 'text', text: 'behind the group message' });
     await until(() => a2.store.messages(bob).some((m) => m.key === next.key));

@@ -121,7 +121,11 @@ func TestCloseWithUnreadFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // the pushes fill Incoming
+	for deadline := time.Now().Add(10 * time.Second); len(c.Incoming()) < cap(c.Incoming()); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Incoming holds %d of %d pushes 10 s later", len(c.Incoming()), cap(c.Incoming()))
+		}
+	}
 	closed := make(chan struct{})
 	go func() { c.Close(); close(closed) }()
 	select {

@@ -345,14 +345,14 @@ func (c *deviceConn) takeOffered() []pushRow {
 
 func (c *deviceConn) accountText() string { return strings.ToLower(c.key.account.Hex()) }
 
-// notificationsPage is the LIMIT of relaydb's NotificationsAfter.
+// notificationsPage is how many notifications one NotificationsAfter query reads.
 const notificationsPage = 100
 
 // pushNotifications pushes the account's notifications newer than the last one pushed, a page
 // at a time: one announcement may stand for many rows.
 func (c *deviceConn) pushNotifications(ctx context.Context) error {
 	for {
-		rows, err := c.r.q.NotificationsAfter(ctx, relaydb.NotificationsAfterParams{Account: c.accountText(), After: c.notified})
+		rows, err := c.r.q.NotificationsAfter(ctx, relaydb.NotificationsAfterParams{Account: c.accountText(), After: c.notified, PageSize: notificationsPage})
 		if err != nil {
 			return fmt.Errorf("notifications after %d: %w", c.notified, err)
 		}

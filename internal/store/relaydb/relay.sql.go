@@ -388,12 +388,13 @@ const notificationsAfter = `-- name: NotificationsAfter :many
 SELECT id, kind, data, created_at FROM notifications
 WHERE account = $1::text AND id > $2::bigint
 ORDER BY id
-LIMIT 100
+LIMIT $3
 `
 
 type NotificationsAfterParams struct {
-	Account string
-	After   int64
+	Account  string
+	After    int64
+	PageSize int32
 }
 
 type NotificationsAfterRow struct {
@@ -403,9 +404,9 @@ type NotificationsAfterRow struct {
 	CreatedAt pgtype.Timestamptz
 }
 
-// An account's notifications after an id, oldest first.
+// A page of an account's notifications after an id, oldest first.
 func (q *Queries) NotificationsAfter(ctx context.Context, arg NotificationsAfterParams) ([]NotificationsAfterRow, error) {
-	rows, err := q.db.Query(ctx, notificationsAfter, arg.Account, arg.After)
+	rows, err := q.db.Query(ctx, notificationsAfter, arg.Account, arg.After, arg.PageSize)
 	if err != nil {
 		return nil, err
 	}

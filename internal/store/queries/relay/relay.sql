@@ -143,11 +143,11 @@ DELETE FROM relay_room_members WHERE lease_until <= @now;
 SELECT coalesce(max(id), 0)::bigint AS id FROM notifications WHERE account = @account::text;
 
 -- name: NotificationsAfter :many
--- An account's notifications after an id, oldest first.
+-- A page of an account's notifications after an id, oldest first.
 SELECT id, kind, data, created_at FROM notifications
 WHERE account = @account::text AND id > @after::bigint
 ORDER BY id
-LIMIT 100;
+LIMIT @page_size;
 
 -- name: EndedSessions :many
 -- The API sessions among the given ids that were revoked or no longer exist.

@@ -59,10 +59,11 @@ func lockedRole(ctx context.Context, q *appdb.Queries, group uuid.UUID, who stri
 func isAdmin(r gen.Role) bool { return r == gen.RoleOwner || r == gen.RoleAdmin }
 
 // mayJoin checks that who exists and accepts by: neither blocked the other and who did not
-// deny by consent (as for chat requests).
-func mayJoin(ctx context.Context, q *appdb.Queries, by, who string) error {
+// deny by consent (as for chat requests); it reports whether who is a stranger to by (consent
+// not allowed), whose add counts against by's quota.
+func mayJoin(ctx context.Context, q *appdb.Queries, by, who string) (stranger bool, err error) {
 	if _, err := resolve(ctx, q, who); err != nil {
-		return err
+		return false, err
 	}
 	return accepts(ctx, q, who, by)
 }
@@ -129,12 +130,17 @@ func (s *Server) CreateGroup(c echo.Context) error {
 	id := uuid.New()
 	var out gen.Group
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
+		var strangers []string
 		for _, m := range members {
-			if err := mayJoin(ctx, q, me, m); err != nil {
+			stranger, err := mayJoin(ctx, q, me, m)
+			if err != nil {
 				return err
 			}
+			if stranger {
+				strangers = append(strangers, m)
+			}
 		}
-		if err := s.countStrangerAdds(ctx, q, me, members, now); err != nil {
+		if err := s.countStrangerAdds(ctx, q, me, strangers, now); err != nil {
 			return err
 		}
 		if err := q.InsertGroup(ctx, appdb.InsertGroupParams{ID: pgUUID(id), Name: in.Name, MaxMembers: int32(s.cfg.MaxGroupSize), CreatedAt: ts(now)}); err != nil {
@@ -207,11 +213,14 @@ func (s *Server) AddGroupMember(c echo.Context, group uuid.UUID) error {
 		case role == gen.RoleAdmin && mine != gen.RoleOwner:
 			return ErrNotAdmin.with("only the owner may make admins", nil)
 		}
-		if err := mayJoin(ctx, q, me, who); err != nil {
+		stranger, err := mayJoin(ctx, q, me, who)
+		if err != nil {
 			return err
 		}
-		if err := s.countStrangerAdds(ctx, q, me, []string{who}, now); err != nil {
-			return err
+		if stranger {
+			if err := s.countStrangerAdds(ctx, q, me, []string{who}, now); err != nil {
+				return err
+			}
 		}
 		if err := s.addMembers(ctx, q, g, []string{who}, role, me, "member_added", now); err != nil {
 			return err
@@ -424,7 +433,7 @@ func (s *Server) RedeemInvite(c echo.Context, token string) error {
 		if inv.Creator == me && !inv.GroupID.Valid {
 			return ErrInvalidRequest.with("this is your own invite", nil)
 		}
-		if err := accepts(ctx, q, inv.Creator, me); err != nil {
+		if _, err := accepts(ctx, q, inv.Creator, me); err != nil {
 			return err
 		}
 		if !inv.GroupID.Valid {

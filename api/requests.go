@@ -104,20 +104,20 @@ func (s *Server) CreateChatRequest(c echo.Context) error {
 }
 
 // accepts refuses (ErrNotAllowed) when to and from blocked each other either way or to denied
-// from consent.
-func accepts(ctx context.Context, q *appdb.Queries, to, from string) error {
+// from consent, and reports whether from is a stranger to to (to has not allowed from).
+func accepts(ctx context.Context, q *appdb.Queries, to, from string) (stranger bool, err error) {
 	blocked, err := q.BlockedEitherWay(ctx, appdb.BlockedEitherWayParams{A: from, B: to})
 	if err != nil {
-		return fmt.Errorf("blocked either way: %w", err)
+		return false, fmt.Errorf("blocked either way: %w", err)
 	}
 	consent, err := q.GetContactConsent(ctx, appdb.GetContactConsentParams{Owner: to, Peer: from})
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("consent: %w", err)
+		return false, fmt.Errorf("consent: %w", err)
 	}
 	if blocked || consent == string(gen.Denied) {
-		return ErrNotAllowed
+		return false, ErrNotAllowed
 	}
-	return nil
+	return consent != string(gen.Allowed), nil
 }
 
 // mayRequest applies the anti-spam rules of CreateChatRequest, holding the sender's lock until
@@ -126,7 +126,7 @@ func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to stri
 	if err := q.LockChatRequests(ctx, from); err != nil {
 		return fmt.Errorf("lock chat requests: %w", err)
 	}
-	if err := accepts(ctx, q, to, from); err != nil {
+	if _, err := accepts(ctx, q, to, from); err != nil {
 		return err
 	}
 	declined, err := q.LastDeclinedAt(ctx, appdb.LastDeclinedAtParams{Sender: from, Recipient: to})
@@ -153,16 +153,15 @@ func (s *Server) withinQuota(ctx context.Context, q *appdb.Queries, from string,
 	return nil
 }
 
-// countStrangerAdds charges by's daily chat-request quota with the accounts about to be added
-// to a group whose consent toward by is not allowed, under by's chat-request lock (held until
-// the transaction ends); beyond the quota nobody is added (ErrQuota).
-func (s *Server) countStrangerAdds(ctx context.Context, q *appdb.Queries, by string, accounts []string, now time.Time) error {
+// countStrangerAdds charges by's daily chat-request quota with strangers, the accounts about to
+// be added to a group whose consent toward by is not allowed (see mayJoin), under by's
+// chat-request lock (held until the transaction ends); beyond the quota nobody is added (ErrQuota).
+func (s *Server) countStrangerAdds(ctx context.Context, q *appdb.Queries, by string, strangers []string, now time.Time) error {
+	if len(strangers) == 0 {
+		return nil
+	}
 	if err := q.LockChatRequests(ctx, by); err != nil {
 		return fmt.Errorf("lock chat requests: %w", err)
-	}
-	strangers, err := q.StrangersOf(ctx, appdb.StrangersOfParams{Accounts: accounts, Adder: by})
-	if err != nil || len(strangers) == 0 {
-		return wrap("strangers of", err)
 	}
 	switch err := s.withinQuota(ctx, q, by, len(strangers), now); {
 	case errors.Is(err, ErrQuota):

@@ -432,34 +432,3 @@ func (q *Queries) SetConsent(ctx context.Context, arg SetConsentParams) error {
 	)
 	return err
 }
-
-const strangersOf = `-- name: StrangersOf :many
-SELECT a::text AS account FROM unnest($1::text[]) AS a
-WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE owner = a AND peer = $2 AND consent = 'allowed')
-`
-
-type StrangersOfParams struct {
-	Accounts []string
-	Adder    string
-}
-
-// The accounts whose consent toward adder is not allowed.
-func (q *Queries) StrangersOf(ctx context.Context, arg StrangersOfParams) ([]string, error) {
-	rows, err := q.db.Query(ctx, strangersOf, arg.Accounts, arg.Adder)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []string
-	for rows.Next() {
-		var account string
-		if err := rows.Scan(&account); err != nil {
-			return nil, err
-		}
-		items = append(items, account)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}

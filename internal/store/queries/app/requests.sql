@@ -24,11 +24,6 @@ SELECT pg_advisory_xact_lock(hashtext('parley.requests.' || sqlc.arg(sender)::te
 SELECT ((SELECT count(*) FROM chat_requests WHERE sender = sqlc.arg(sender) AND created_at > sqlc.arg(since)::timestamptz)
      + (SELECT count(*) FROM stranger_adds WHERE adder = sqlc.arg(sender) AND added_at > sqlc.arg(since)::timestamptz))::bigint AS sent;
 
--- name: StrangersOf :many
--- The accounts whose consent toward adder is not allowed.
-SELECT a::text AS account FROM unnest(sqlc.arg(accounts)::text[]) AS a
-WHERE NOT EXISTS (SELECT 1 FROM contacts WHERE owner = a AND peer = sqlc.arg(adder) AND consent = 'allowed');
-
 -- name: InsertStrangerAdds :exec
 INSERT INTO stranger_adds (adder, added, added_at)
 SELECT sqlc.arg(adder), unnest(sqlc.arg(accounts)::text[]), sqlc.arg(now)::timestamptz;

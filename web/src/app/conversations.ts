@@ -221,11 +221,9 @@ const typingHint = 5_000;
 /**
  * IndexedConversations is the ConversationStore of the app. Received envelopes come through
  * receive (the relay's envelope handler): decrypted, stored together with the session state, and
- * only then acknowledged by the relay client.
+ * only then acknowledged by the relay client. A message I send is known by its envelope's CID from
+ * the moment it is sealed, so a reader's receipt that overtakes the relay's answer finds it.
  */
-/** How many CIDs with early receipts a store remembers. */
-const earlyReceiptsKept = 256;
-
 export class IndexedConversations implements ConversationStore {
   private readonly me: string;
   private readonly convs = new Map<string, Promise<Conv>>();
@@ -235,12 +233,6 @@ export class IndexedConversations implements ConversationStore {
   /** Conversation key → typing account → until when. */
   private readonly typingUntil = new Map<string, Map<string, number>>();
   private readonly lastTypingSent = new Map<string, number>();
-  /**
-   * Receipts naming a CID none of my messages has yet, by CID: a reader's receipt can overtake
-   * the relay's answer to my send (until then the message has its local key). Applied when a
-   * message gets that CID; the oldest go beyond earlyReceiptsKept.
-   */
-  private readonly earlyReceipts = new Map<string, { kind: ReceiptKind; from: string }[]>();
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
   private readonly db: Promise<IDBPDatabase<Schema>>;
@@ -451,9 +443,11 @@ export class IndexedConversations implements ConversationStore {
 
   private async deliver(conv: Conv, local: ChatMessage): Promise<ChatMessage> {
     const plaintext = encodeBody(local.body);
+    let m = local;
     try {
       let { envelope, cid } = await conv.session.seal(plaintext);
       await this.saveSession(conv);
+      m = await this.rekey(conv, m, cid.toString());
       for (let refreshed = 0; ; ) {
         try {
           await this.deps.relay.send(this.target(conv.peer), conv.to, envelope);
@@ -466,23 +460,37 @@ export class IndexedConversations implements ConversationStore {
             await this.refresh(conv);
             ({ envelope, cid } = await conv.session.seal(plaintext));
             await this.saveSession(conv);
+            m = await this.rekey(conv, m, cid.toString());
             continue;
           }
           throw err;
         }
       }
-      const sent: ChatMessage = { ...local, key: cid.toString(), state: 'sent', ...this.receiptsOf(conv) };
       const db = await this.db;
-      const tx = db.transaction('messages', 'readwrite');
-      await Promise.all([tx.store.delete(local.key), tx.store.put(sent), tx.done]);
-      this.replace(local.key, sent);
-      const early = this.earlyReceipts.get(sent.key);
-      this.earlyReceipts.delete(sent.key);
-      for (const r of early ?? []) await this.receipt(sent.peer, r.kind, new Set([sent.key]), r.from);
-      return this.messages(sent.peer).find((m) => m.key === sent.key) ?? sent;
+      m = this.current(m);
+      if (m.state !== 'sending') return m; // receipts moved it further already
+      const sent: ChatMessage = { ...m, state: 'sent' };
+      this.replace(m.key, sent);
+      await db.put('messages', sent);
+      return sent;
     } catch (err) {
-      return this.fail(local, err);
+      return this.fail(this.current(m), err);
     }
+  }
+
+  /** Stores my message still sending under the CID of its (re)sealed envelope, with the receipts it starts with. */
+  private async rekey(conv: Conv, m: ChatMessage, cid: string): Promise<ChatMessage> {
+    const next: ChatMessage = { ...m, key: cid, ...this.receiptsOf(conv) };
+    const db = await this.db;
+    const tx = db.transaction('messages', 'readwrite');
+    await Promise.all([tx.store.delete(m.key), tx.store.put(next), tx.done]);
+    this.replace(m.key, next);
+    return next;
+  }
+
+  /** The shown version of a message (receipts may have changed it), else m. */
+  private current(m: ChatMessage): ChatMessage {
+    return this.messages(m.peer).find((x) => x.key === m.key) ?? m;
   }
 
   private async fail(local: ChatMessage, err: unknown): Promise<ChatMessage> {
@@ -532,7 +540,6 @@ export class IndexedConversations implements ConversationStore {
     const db = await this.db;
     const h = this.messages(peer);
     const last = kind === 'read' ? h.findLastIndex((m) => cids.has(m.key)) : -1;
-    if (from !== this.me) for (const cid of cids) if (!h.some((m) => m.key === cid)) this.keepEarly(cid, kind, from);
     const changed: ChatMessage[] = [];
     h.forEach((m, i) => {
       let patch: Partial<ChatMessage> | undefined;
@@ -544,12 +551,6 @@ export class IndexedConversations implements ConversationStore {
     for (const m of changed) this.replace(m.key, m);
     const tx = db.transaction('messages', 'readwrite');
     await Promise.all([...changed.map((m) => tx.store.put(m)), tx.done]);
-  }
-
-  /** Keeps a receipt for a CID that no message has yet (see earlyReceipts). */
-  private keepEarly(cid: string, kind: ReceiptKind, from: string): void {
-    this.earlyReceipts.set(cid, [...(this.earlyReceipts.get(cid) ?? []), { kind, from }]);
-    if (this.earlyReceipts.size > earlyReceiptsKept) this.earlyReceipts.delete(this.earlyReceipts.keys().next().value!);
   }
 
   /** The receipts a new message of mine starts with: in a group, none yet from the other accounts it is encrypted to. */

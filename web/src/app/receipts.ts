@@ -26,16 +26,16 @@ export interface Receipted {
   receipts?: GroupReceipts;
 }
 
-const order: DeliveryState[] = ['sent', 'delivered', 'read'];
+const order: DeliveryState[] = ['sending', 'sent', 'delivered', 'read'];
 
-/** Whether state a comes after state b (both reached through the relay). */
+/** Whether state a comes after state b (neither failed); a receipt may overtake the relay's answer to the send. */
 function after(a: DeliveryState, b: DeliveryState): boolean {
   return order.indexOf(b) >= 0 && order.indexOf(a) > order.indexOf(b);
 }
 
 /**
  * Applies account from's receipt to a message of mine; returns the changed fields, or undefined
- * when the receipt changes nothing (a message not yet at the relay, one that failed, a group
+ * when the receipt changes nothing (a message that failed, a group
  * message from someone it was not sent to, a receipt already counted).
  */
 export function applyReceipt(m: Receipted, kind: ReceiptKind, from: string): Partial<Receipted> | undefined {

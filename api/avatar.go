@@ -77,7 +77,7 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 		row appdb.SetAvatarRow
 	)
 	err = s.changeProfile(ctx, func(q *appdb.Queries) error {
-		if err := q.LockAvatars(ctx); err != nil {
+		if err := q.AdvisoryXactLock(ctx, lockAvatars); err != nil {
 			return fmt.Errorf("lock avatars: %w", err)
 		}
 		var err error
@@ -104,7 +104,7 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 // setting an avatar holds while it pins); a failure is logged and leaves the image pinned.
 func (s *Server) unpinAvatar(ctx context.Context, old string) {
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
-		if err := q.LockAvatars(ctx); err != nil {
+		if err := q.AdvisoryXactLock(ctx, lockAvatars); err != nil {
 			return fmt.Errorf("lock avatars: %w", err)
 		}
 		inUse, err := q.AvatarInUse(ctx, ptrText(old))

@@ -24,10 +24,10 @@ var ErrMailQuota = &Problem{Status: http.StatusTooManyRequests, Code: "mail_quot
 // countMail counts one mail sent for account against its daily quota; q must be in a
 // transaction, which holds the account's lock until it ends.
 func (s *Server) countMail(ctx context.Context, q *appdb.Queries, account string, now time.Time) error {
-	if err := q.LockAccountMail(ctx, account); err != nil {
+	if err := q.AdvisoryXactLock(ctx, lockMail+account); err != nil {
 		return fmt.Errorf("lock account mail: %w", err)
 	}
-	n, err := q.CountMail(ctx, appdb.CountMailParams{Account: account, Now: ts(now), Since: ts(now.Add(-24 * time.Hour)), Quota: int32(s.cfg.MailPerDay)})
+	n, err := q.CountMail(ctx, appdb.CountMailParams{Account: account, Now: ts(now), Since: ts(now.Add(-quotaWindow)), Quota: int32(s.cfg.MailPerDay)})
 	switch {
 	case err != nil:
 		return fmt.Errorf("count mail: %w", err)

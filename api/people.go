@@ -160,7 +160,7 @@ func (s *Server) PutMyInterests(c echo.Context) error {
 	}
 	ctx, me := c.Request().Context(), account(c)
 	err := s.changeProfile(ctx, func(q *appdb.Queries) error {
-		if err := q.LockInterests(ctx, me); err != nil {
+		if err := q.AdvisoryXactLock(ctx, lockInterests+me); err != nil {
 			return fmt.Errorf("lock interests: %w", err)
 		}
 		if err := q.DeleteInterests(ctx, me); err != nil {

@@ -137,10 +137,10 @@ func (s *Server) RelayDeviceRegistration(c echo.Context) error {
 		deviceSig, big.NewInt(in.Deadline), hexutil.MustDecode(in.AccountSignature))
 	var txHash common.Hash
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
-		if err := q.LockAccountRelay(ctx, me); err != nil {
+		if err := q.AdvisoryXactLock(ctx, lockRelay+me); err != nil {
 			return fmt.Errorf("lock account relay: %w", err)
 		}
-		usage, err := q.RelayUsage(ctx, appdb.RelayUsageParams{Now: ts(now), Since: ts(now.Add(-24 * time.Hour)), Account: me, ChainID: s.cfg.DeviceChainID})
+		usage, err := q.RelayUsage(ctx, appdb.RelayUsageParams{Now: ts(now), Since: ts(now.Add(-quotaWindow)), Account: me, ChainID: s.cfg.DeviceChainID})
 		switch {
 		case err != nil:
 			return fmt.Errorf("relay usage: %w", err)

@@ -123,7 +123,7 @@ func accepts(ctx context.Context, q *appdb.Queries, to, from string) (stranger b
 // mayRequest applies the anti-spam rules of CreateChatRequest, holding the sender's lock until
 // the transaction ends so that concurrent requests cannot all pass the quota.
 func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to string, now time.Time) error {
-	if err := q.LockChatRequests(ctx, from); err != nil {
+	if err := q.AdvisoryXactLock(ctx, lockRequests+from); err != nil {
 		return fmt.Errorf("lock chat requests: %w", err)
 	}
 	if _, err := accepts(ctx, q, to, from); err != nil {
@@ -141,9 +141,9 @@ func (s *Server) mayRequest(ctx context.Context, q *appdb.Queries, from, to stri
 
 // withinQuota refuses (ErrQuota) when n more reaches out to strangers would take from's chat
 // requests and group additions of strangers of the last 24 hours beyond RequestsPerDay. The
-// caller holds from's LockChatRequests.
+// caller holds from's lockRequests lock.
 func (s *Server) withinQuota(ctx context.Context, q *appdb.Queries, from string, n int, now time.Time) error {
-	sent, err := q.CountRecentRequests(ctx, appdb.CountRecentRequestsParams{Sender: from, Since: ts(now.Add(-24 * time.Hour))})
+	sent, err := q.CountRecentRequests(ctx, appdb.CountRecentRequestsParams{Sender: from, Since: ts(now.Add(-quotaWindow))})
 	if err != nil {
 		return fmt.Errorf("count requests: %w", err)
 	}
@@ -160,7 +160,7 @@ func (s *Server) countStrangerAdds(ctx context.Context, q *appdb.Queries, by str
 	if len(strangers) == 0 {
 		return nil
 	}
-	if err := q.LockChatRequests(ctx, by); err != nil {
+	if err := q.AdvisoryXactLock(ctx, lockRequests+by); err != nil {
 		return fmt.Errorf("lock chat requests: %w", err)
 	}
 	switch err := s.withinQuota(ctx, q, by, len(strangers), now); {
@@ -169,7 +169,7 @@ func (s *Server) countStrangerAdds(ctx context.Context, q *appdb.Queries, by str
 	case err != nil:
 		return err
 	}
-	return wrap("insert stranger adds", q.InsertStrangerAdds(ctx, appdb.InsertStrangerAddsParams{Adder: by, Accounts: strangers, Now: ts(now)}))
+	return wrap("insert stranger adds", q.InsertStrangerAdds(ctx, appdb.InsertStrangerAddsParams{Adder: by, Count: int32(len(strangers)), Now: ts(now)}))
 }
 
 // ListChatRequests answers the caller's incoming or outgoing requests.

@@ -251,8 +251,8 @@ func (s *Server) purge(ctx context.Context) {
 		"device_challenges": func() (int64, error) { return s.q.PurgeExpiredDeviceChallenges(ctx, now) },
 		"rooms":             func() (int64, error) { return s.q.PurgeExpiredRooms(ctx, now) },
 		"sessions":          func() (int64, error) { return s.q.PurgeDeadSessions(ctx, ts(now.Time.Add(-s.cfg.RefreshTTL))) },
-		"sent_mails":        func() (int64, error) { return s.q.PurgeSentMails(ctx, ts(now.Time.Add(-24*time.Hour))) },
-		"stranger_adds":     func() (int64, error) { return s.q.PurgeStrangerAdds(ctx, ts(now.Time.Add(-24*time.Hour))) },
+		"sent_mails":        func() (int64, error) { return s.q.PurgeSentMails(ctx, ts(now.Time.Add(-quotaWindow))) },
+		"stranger_adds":     func() (int64, error) { return s.q.PurgeStrangerAdds(ctx, ts(now.Time.Add(-quotaWindow))) },
 		"notifications":     func() (int64, error) { return s.q.PurgeOldNotifications(ctx, ts(now.Time.Add(-s.cfg.NotificationTTL))) },
 	} {
 		n, err := del()

@@ -66,16 +66,6 @@ func (q *Queries) GetEmail(ctx context.Context, account string) (GetEmailRow, er
 	return i, err
 }
 
-const lockAccountMail = `-- name: LockAccountMail :exec
-SELECT pg_advisory_xact_lock(hashtext('parley.mail.' || $1::text))
-`
-
-// Serializes the mail quota check and count of one account.
-func (q *Queries) LockAccountMail(ctx context.Context, account string) error {
-	_, err := q.db.Exec(ctx, lockAccountMail, account)
-	return err
-}
-
 const purgeSentMails = `-- name: PurgeSentMails :execrows
 DELETE FROM sent_mails WHERE sent_at <= $1::timestamptz
 `

@@ -199,27 +199,6 @@ func (q *Queries) ListTaxonomy(ctx context.Context) ([]ListTaxonomyRow, error) {
 	return items, nil
 }
 
-const lockAvatars = `-- name: LockAvatars :exec
-SELECT pg_advisory_xact_lock(hashtext('parley.avatars'))
-`
-
-// Serializes avatar changes with the unpinning of replaced avatars (an image two profiles
-// share must not be unpinned while one of them is being set to it).
-func (q *Queries) LockAvatars(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, lockAvatars)
-	return err
-}
-
-const lockInterests = `-- name: LockInterests :exec
-SELECT pg_advisory_xact_lock(hashtext('parley.interests.' || $1::text))
-`
-
-// Serializes replacements of one account's interests (two at once collided on its rows).
-func (q *Queries) LockInterests(ctx context.Context, account string) error {
-	_, err := q.db.Exec(ctx, lockInterests, account)
-	return err
-}
-
 const rankSearch = `-- name: RankSearch :many
 WITH qt AS MATERIALIZED (
     SELECT it.id, it.tag FROM interest_tags it WHERE it.tag = ANY ($1::text[])

@@ -111,16 +111,6 @@ func (q *Queries) ListAccountDevicesWithPending(ctx context.Context, arg ListAcc
 	return items, nil
 }
 
-const lockAccountRelay = `-- name: LockAccountRelay :exec
-SELECT pg_advisory_xact_lock(hashtext('parley.relay.' || $1::text))
-`
-
-// Serializes the relayer limit check and insert of one account.
-func (q *Queries) LockAccountRelay(ctx context.Context, account string) error {
-	_, err := q.db.Exec(ctx, lockAccountRelay, account)
-	return err
-}
-
 const relayUsage = `-- name: RelayUsage :one
 SELECT count(*) FILTER (WHERE r.deadline > $1::timestamptz AND d.device_id IS NULL)::int AS pending,
        count(*) FILTER (WHERE r.created_at > $2::timestamptz)::int                     AS recent

@@ -237,18 +237,19 @@ func (q *Queries) InsertRoom(ctx context.Context, arg InsertRoomParams) (Room, e
 }
 
 const insertStrangerAdds = `-- name: InsertStrangerAdds :exec
-INSERT INTO stranger_adds (adder, added, added_at)
-SELECT $1, unnest($2::text[]), $3::timestamptz
+INSERT INTO stranger_adds (adder, added_at)
+SELECT $1, $2::timestamptz FROM generate_series(1, $3::int)
 `
 
 type InsertStrangerAddsParams struct {
-	Adder    string
-	Accounts []string
-	Now      pgtype.Timestamptz
+	Adder string
+	Now   pgtype.Timestamptz
+	Count int32
 }
 
+// One row per stranger added.
 func (q *Queries) InsertStrangerAdds(ctx context.Context, arg InsertStrangerAddsParams) error {
-	_, err := q.db.Exec(ctx, insertStrangerAdds, arg.Adder, arg.Accounts, arg.Now)
+	_, err := q.db.Exec(ctx, insertStrangerAdds, arg.Adder, arg.Now, arg.Count)
 	return err
 }
 
@@ -374,16 +375,6 @@ func (q *Queries) ListOutgoingRequests(ctx context.Context, sender string) ([]Ch
 		return nil, err
 	}
 	return items, nil
-}
-
-const lockChatRequests = `-- name: LockChatRequests :exec
-SELECT pg_advisory_xact_lock(hashtext('parley.requests.' || $1::text))
-`
-
-// Serializes the anti-spam checks and insert of one sender's chat requests.
-func (q *Queries) LockChatRequests(ctx context.Context, sender string) error {
-	_, err := q.db.Exec(ctx, lockChatRequests, sender)
-	return err
 }
 
 const purgeOldNotifications = `-- name: PurgeOldNotifications :execrows

@@ -5,7 +5,6 @@
 -- +goose Up
 CREATE TABLE stranger_adds (
     adder    text        NOT NULL REFERENCES accounts (address) ON DELETE CASCADE,
-    added    text        NOT NULL,
     added_at timestamptz NOT NULL
 );
 CREATE INDEX stranger_adds_adder ON stranger_adds (adder, added_at);

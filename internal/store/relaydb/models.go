@@ -293,7 +293,6 @@ type SiweNonce struct {
 
 type StrangerAdd struct {
 	Adder   string
-	Added   string
 	AddedAt pgtype.Timestamptz
 }
 

@@ -20,9 +20,6 @@ UPDATE account_emails SET verified_at = COALESCE(verified_at, sqlc.arg(now)::tim
 WHERE account = sqlc.arg(account) AND email = sqlc.arg(email)
 RETURNING email, verified_at;
 
--- name: LockAccountMail :exec
--- Serializes the mail quota check and count of one account.
-SELECT pg_advisory_xact_lock(hashtext('parley.mail.' || sqlc.arg(account)::text));
 
 -- name: CountMail :execrows
 -- Counts one mail for the account unless it sent quota mails since sqlc.arg(since).

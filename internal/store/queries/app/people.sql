@@ -30,10 +30,6 @@ SELECT id, label, category FROM interest_taxonomy ORDER BY position;
 -- name: ListInterests :many
 SELECT tag FROM account_interests WHERE account = $1 ORDER BY tag;
 
--- name: LockInterests :exec
--- Serializes replacements of one account's interests (two at once collided on its rows).
-SELECT pg_advisory_xact_lock(hashtext('parley.interests.' || sqlc.arg(account)::text));
-
 -- name: DeleteInterests :exec
 DELETE FROM account_interests WHERE account = $1;
 
@@ -91,11 +87,6 @@ SELECT ARRAY(SELECT ai.tag FROM account_interests ai WHERE ai.account = sqlc.arg
        ARRAY(SELECT b.blocked FROM blocks b WHERE b.blocker = sqlc.arg(viewer)
              UNION ALL
              SELECT b.blocker FROM blocks b WHERE b.blocked = sqlc.arg(viewer))::text[] AS blocked;
-
--- name: LockAvatars :exec
--- Serializes avatar changes with the unpinning of replaced avatars (an image two profiles
--- share must not be unpinned while one of them is being set to it).
-SELECT pg_advisory_xact_lock(hashtext('parley.avatars'));
 
 -- name: AvatarOf :one
 SELECT avatar_cid FROM profiles WHERE account = $1;

@@ -1,6 +1,3 @@
--- name: LockAccountRelay :exec
--- Serializes the relayer limit check and insert of one account.
-SELECT pg_advisory_xact_lock(hashtext('parley.relay.' || sqlc.arg(account)::text));
 
 -- name: RelayUsage :one
 -- The account's registrations still pending (not indexed, deadline ahead) and those relayed

@@ -15,9 +15,6 @@ SELECT EXISTS (
 SELECT max(decided_at)::timestamptz AS declined_at FROM chat_requests
 WHERE sender = $1 AND recipient = $2 AND status = 'declined';
 
--- name: LockChatRequests :exec
--- Serializes the anti-spam checks and insert of one sender's chat requests.
-SELECT pg_advisory_xact_lock(hashtext('parley.requests.' || sqlc.arg(sender)::text));
 
 -- name: CountRecentRequests :one
 -- The sender's chat requests and group additions of strangers since a time (one daily quota).
@@ -25,8 +22,9 @@ SELECT ((SELECT count(*) FROM chat_requests WHERE sender = sqlc.arg(sender) AND 
      + (SELECT count(*) FROM stranger_adds WHERE adder = sqlc.arg(sender) AND added_at > sqlc.arg(since)::timestamptz))::bigint AS sent;
 
 -- name: InsertStrangerAdds :exec
-INSERT INTO stranger_adds (adder, added, added_at)
-SELECT sqlc.arg(adder), unnest(sqlc.arg(accounts)::text[]), sqlc.arg(now)::timestamptz;
+-- One row per stranger added.
+INSERT INTO stranger_adds (adder, added_at)
+SELECT sqlc.arg(adder), sqlc.arg(now)::timestamptz FROM generate_series(1, sqlc.arg(count)::int);
 
 -- name: PurgeStrangerAdds :execrows
 DELETE FROM stranger_adds WHERE added_at <= sqlc.arg(cutoff)::timestamptz;

@@ -149,13 +149,6 @@ func (a *API) BindDevice(ctx context.Context, id Identity) error {
 		map[string]any{"deviceId": id.DeviceID, "challenge": ch.Challenge, "signature": hexutil.Encode(sig)}, nil)
 }
 
-// Header carries the session's current access token.
-func (a *API) Header() http.Header {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return http.Header{"Authorization": {"Bearer " + a.token}}
-}
-
 // FreshHeader carries an access token valid for a while, rotating the session's tokens first
 // when the current one is about to expire: what Dial needs to open a socket.
 func (a *API) FreshHeader(ctx context.Context) (http.Header, error) {

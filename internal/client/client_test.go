@@ -116,7 +116,7 @@ func TestLoginBindDevices(t *testing.T) {
 	if len(members) != 1 || members[0].DeviceID != 5 || members[0].Keys.SigningKey != keys.SigningKey {
 		t.Fatalf("devices %+v, want device 5 with its keys", members)
 	}
-	if h := a.Header().Get("Authorization"); len(h) < 10 {
+	if h := must(a.FreshHeader(t.Context())).Get("Authorization"); len(h) < 10 {
 		t.Fatalf("authorization header %q", h)
 	}
 }

@@ -30,7 +30,7 @@ func apiCall(t *testing.T, s *chatServer, a *client.API, method, path string, in
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header = a.Header()
+	req.Header = must(a.FreshHeader(t.Context()))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

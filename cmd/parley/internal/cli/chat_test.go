@@ -143,7 +143,10 @@ func createGroup(t *testing.T, api *client.API, members ...common.Address) strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header = api.Header()
+	req.Header, err = api.FreshHeader(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -153,11 +153,19 @@ export class ApiClient {
     return token;
   }
 
-  /** The current access token, rotated first when it is due; undefined when signed out. */
+  /**
+   * The current access token, rotated first when it is due; undefined when signed out. An early
+   * rotation that fails for now (network, 5xx) leaves the still valid token in use until the next call.
+   */
   private async fresh(): Promise<string | undefined> {
     const s = this.session;
-    if (s?.renewAt !== undefined && this.now() >= s.renewAt) return (await this.refresh(s.accessToken)).accessToken;
-    return s?.accessToken;
+    if (s?.renewAt === undefined || this.now() < s.renewAt) return s?.accessToken;
+    try {
+      return (await this.refresh(s.accessToken)).accessToken;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) throw err;
+      return s.accessToken;
+    }
   }
 
   /** Sends one request; on a 401 with a session it rotates the tokens and tries once more. */

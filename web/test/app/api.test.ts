@@ -125,6 +125,28 @@ describe('ApiClient', () => {
     expect(s.calls.filter((c) => c.endsWith('/v1/auth/refresh'))).toHaveLength(2); // one rotation for all three
   });
 
+  it('an early rotation that fails for now keeps using the still valid token and rotates on the next call', async () => {
+    const s = server();
+    let now = 1_000_000;
+    let down: 'network' | 'unavailable' | undefined;
+    const fetchFn: Fetch = async (path, init) => {
+      if (path === '/v1/auth/refresh' && down === 'network') throw new TypeError('Failed to fetch');
+      if (path === '/v1/auth/refresh' && down === 'unavailable') return problem(503, 'unavailable', 'try later');
+      return s.fetchFn(path, init);
+    };
+    const api = new ApiClient(fetchFn, memoryStore(), { now: () => now });
+    api.setSession({ ...session, expiresIn: 900 });
+    now += 721_000; // past four fifths
+    down = 'network';
+    expect(await api.get('/v1/a')).toMatchObject({ path: '/v1/a' });
+    down = 'unavailable';
+    expect(await api.accessToken()).toBe('a1');
+    expect(api.current?.accessToken).toBe('a1');
+    down = undefined;
+    expect(await api.accessToken()).toBe('a2');
+    expect(s.calls).toEqual(['GET /v1/a', 'POST /v1/auth/refresh']);
+  });
+
   it('two tabs sharing the kept session rotate it once: the other adopts the new pair instead of reusing the old refresh token', async () => {
     const s = server();
     const store = memoryStore();

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/ipfs/boxo/ipld/merkledag"
 	"github.com/ipfs/go-cid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -72,13 +73,14 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 		return ErrInvalidRequest.with(fmt.Sprintf("an avatar has at most %d×%d pixels", maxAvatarPixels, maxAvatarPixels), nil)
 	}
 	ctx, me := c.Request().Context(), account(c)
+	want := merkledag.NewRawNode(data).Cid() // the CID PutKept gives the image, to lock before pinning it
 	var (
 		old pgtype.Text
 		row appdb.SetAvatarRow
 	)
 	err = s.changeProfile(ctx, func(q *appdb.Queries) error {
-		if err := q.AdvisoryXactLock(ctx, lockAvatars); err != nil {
-			return fmt.Errorf("lock avatars: %w", err)
+		if err := q.AdvisoryXactLock(ctx, lockAvatar+want.String()); err != nil {
+			return fmt.Errorf("lock avatar: %w", err)
 		}
 		var err error
 		if old, err = q.AvatarOf(ctx, me); err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -88,6 +90,9 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 		if err != nil {
 			return fmt.Errorf("pin avatar: %w", err)
 		}
+		if id != want {
+			return fmt.Errorf("pin avatar: stored as %s, locked as %s", id, want)
+		}
 		row, err = q.SetAvatar(ctx, appdb.SetAvatarParams{Account: me, AvatarCid: ptrText(id.String()), Now: ts(s.now())})
 		return wrap("set avatar", err)
 	})
@@ -95,17 +100,18 @@ func (s *Server) PutMyAvatar(c echo.Context) error {
 		return err
 	}
 	if old.Valid && old != row.AvatarCid {
-		s.unpinAvatar(ctx, old.String)
+		// Committed: a client gone now must not leave the old image pinned.
+		s.unpinAvatar(context.WithoutCancel(ctx), old.String)
 	}
 	return c.JSON(http.StatusOK, profileOf(appdb.GetProfileRow(row)))
 }
 
-// unpinAvatar unpins a replaced avatar unless a profile shows it (checked under the lock that
-// setting an avatar holds while it pins); a failure is logged and leaves the image pinned.
+// unpinAvatar unpins a replaced avatar unless a profile shows it (checked under the CID's lock,
+// which setting that avatar holds while it pins); a failure is logged and leaves the image pinned.
 func (s *Server) unpinAvatar(ctx context.Context, old string) {
 	err := s.inTx(ctx, func(q *appdb.Queries) error {
-		if err := q.AdvisoryXactLock(ctx, lockAvatars); err != nil {
-			return fmt.Errorf("lock avatars: %w", err)
+		if err := q.AdvisoryXactLock(ctx, lockAvatar+old); err != nil {
+			return fmt.Errorf("lock avatar: %w", err)
 		}
 		inUse, err := q.AvatarInUse(ctx, ptrText(old))
 		if err != nil || inUse {

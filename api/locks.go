@@ -9,7 +9,7 @@ const (
 	lockMail      = "parley.mail."      // mail quota check and count
 	lockRequests  = "parley.requests."  // chat-request anti-spam checks and insert, stranger adds
 	lockInterests = "parley.interests." // replacements of the interests
-	lockAvatars   = "parley.avatars"    // avatar changes with the unpinning of replaced ones (deployment-wide)
+	lockAvatar    = "parley.avatar."    // followed by a CID: setting that avatar, unpinning it once replaced
 )
 
 // quotaWindow is the span of the daily quotas (mail, chat requests with stranger adds, relayer).

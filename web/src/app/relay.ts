@@ -341,9 +341,8 @@ export class RelayClient {
    * beat after a probe (silent since the frame before it, two beats): a connection that died
    * without a close (a sleeping laptop, a dropped NAT mapping) would hold every send and push
    * until the browser's TCP timeout. Browsers cannot send WebSocket pings, so the probe is a
-   * ping frame; the relay answers it with a pong (a relay older than the pong frame: with an
-   * error naming an unknown frame type, id probeId), and any frame counts. Measuring from the probe keeps a background tab, whose timers the browser
-   * slows down, from giving up healthy sockets.
+   * ping frame; the relay answers it with a pong, and any frame counts. Measuring from the probe
+   * keeps a background tab, whose timers the browser slows down, from giving up healthy sockets.
    */
   private keepAlive(ws: SocketLike): void {
     let probed = 0;
@@ -386,7 +385,6 @@ export class RelayClient {
     switch (f.type) {
       case 'sent':
       case 'error': {
-        if (f.id === probeId) return; // the heartbeat's answer
         const w = f.id ? this.waiters.get(f.id) : undefined;
         const err = f.type === 'error' ? new RelayError(f.code ?? 'unknown', f.message ?? '', f.cid, f.missing, f.stale) : undefined;
         if (w) {

@@ -10,14 +10,14 @@ class Socket implements SocketLike {
   onerror: SocketLike['onerror'] = null;
   written: WireFrame[] = [];
   closed = false;
-  /** Whether the relay behind it answers heartbeat pings (as api/relay does: an error naming an unknown frame type). */
+  /** Whether the relay behind it answers heartbeat pings (as api/relay does: a pong with the ping's id). */
   answers = false;
   constructor(readonly url: string) {}
   send(data: string) {
     if (this.closed) throw new Error('closed');
     const f = JSON.parse(data) as WireFrame;
     this.written.push(f);
-    if (this.answers && f.type === 'ping') queueMicrotask(() => this.push({ type: 'error', id: f.id!, code: 'malformed', message: 'unknown frame type "ping"' }));
+    if (this.answers && f.type === 'ping') queueMicrotask(() => this.push({ type: 'pong', id: f.id! }));
   }
   close() {
     if (this.closed) return;

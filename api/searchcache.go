@@ -91,16 +91,12 @@ func (sc *searchCache) built(key string, r *ranking, hits []appdb.RankSearchRow,
 		delete(sc.byTags, key)
 		return
 	}
-	if sc.hits+len(hits) > searchCacheMaxHits {
-		for k, old := range sc.byTags {
-			if old != r && isReady(old) && !now.Before(old.until) {
-				sc.drop(k, old)
-			}
+	for _, anyAge := range []bool{false, true} { // all the expired first, then all the others
+		if sc.hits+len(hits) <= searchCacheMaxHits {
+			break
 		}
-	}
-	if sc.hits+len(hits) > searchCacheMaxHits {
 		for k, old := range sc.byTags {
-			if old != r && isReady(old) {
+			if old != r && isReady(old) && (anyAge || !now.Before(old.until)) {
 				sc.drop(k, old)
 			}
 		}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64 } from '../../src/app/base64.js';
 import { RelayClient, RelayClosedError, RelayError, RetryLater, type PushedEnvelope, type RelayConfig, type SocketLike, type WireFrame } from '../../src/app/relay.js';
 
@@ -201,9 +201,15 @@ describe('RelayClient', () => {
     expect(sockets[0]!.closed).toBe(true);
     expect(sockets[0]!.written.some((f) => f.type === 'ping')).toBe(true);
     expect(urls[1]![1]).toBe(false); // it had said hello: the token is still good
-    sockets[1]!.answers = true;
-    sockets[1]!.hello();
-    await new Promise((r) => setTimeout(r, 300)); // fifteen heartbeats
+    vi.useFakeTimers(); // from the heartbeat hello starts
+    try {
+      sockets[1]!.answers = true;
+      sockets[1]!.hello();
+      await vi.advanceTimersByTimeAsync(300); // fifteen heartbeats
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sockets[1]!.written.filter((f) => f.type === 'ping').length).toBeGreaterThanOrEqual(14);
     expect(sockets).toHaveLength(2);
     expect(client.state).toBe('open');
     expect(errors).toEqual([]); // the pings' answers are no errors

@@ -229,16 +229,18 @@ describe('conversation store (IndexedDB, browser only)', () => {
     await stop(a, b);
   });
 
-  it('applies a receipt that arrives before the relay answered the send, once the message has its CID', async () => {
+  it('applies a receipt that arrives before the relay answered the send: the message has its CID from sealing on', async () => {
     const { alice, bob, relay, a, b } = await pair();
     relay.holdSent = true;
     const sending = a.store.send(bob, { kind: 'text', text: 'quick reader' });
     await until(() => b.store.messages(alice).length === 1);
+    const key = b.store.messages(alice)[0]!.key;
     b.store.markRead(alice);
     await until(() => relay.written.get(bob)?.some((f) => f.type === 'frame') === true);
-    await new Promise((r) => setTimeout(r, 200)); // Alice's page takes in the receipts first
+    await until(() => a.store.messages(bob).find((m) => m.key === key)?.state === 'read'); // Alice's page took in the receipts first
     relay.release();
     const sent = await sending;
+    expect(sent).toMatchObject({ key, state: 'read' });
     await until(() => a.store.messages(bob).find((m) => m.key === sent.key)?.state === 'read');
     await stop(a, b);
   });

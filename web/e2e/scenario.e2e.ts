@@ -170,8 +170,10 @@ describe('two people', () => {
     await alice.page.waitForTimeout((accessTTLSeconds + 1) * 1000); // every token the pages hold has expired
     // The network drops and returns: Alice's page dials the relay again, with a fresh token (a
     // stale one would be refused: a console error fails the step).
+    const redial = alice.page.waitForEvent('websocket');
     await alice.context.setOffline(true);
     await alice.context.setOffline(false);
+    await redial;
     await alice.page.getByRole('status', { name: 'Connection' }).getByText('Connected').waitFor();
     const back = say('still here after the tokens expired');
     await send(alice, back);

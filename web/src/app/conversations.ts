@@ -126,6 +126,11 @@ export function groupOf(key: string): string | undefined {
   return key.startsWith(groupPrefix) ? key.slice(groupPrefix.length) : undefined;
 }
 
+/** Whether key names a conversation: a lowercase account address or group:<uuid> (e.g. from a /chat/ URL). */
+export function isConversationKey(key: string): boolean {
+  return /^(0x[0-9a-f]{40}|group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(key);
+}
+
 /** The id of the conversation key names, as account me sees it. */
 export function conversationId(me: string, key: string): Uint8Array {
   const group = groupOf(key);

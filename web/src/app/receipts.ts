@@ -53,13 +53,19 @@ export function applyReceipt(m: Receipted, kind: ReceiptKind, from: string): Par
 
 const stateLabel: Record<DeliveryState, string> = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not sent' };
 
+/** The per-member receipts worth showing: those of a group message to other accounts that has not failed. */
+export function memberReceipts(m: Receipted): GroupReceipts | undefined {
+  const r = m.receipts;
+  return r && r.audience.length > 0 && order.includes(m.state) ? r : undefined;
+}
+
 /**
  * The delivery line of a message of mine: its state, and for a group message on its way to some
  * members "Delivered to N of M", "Read by N of M" and "Read by everyone".
  */
 export function receiptLabel(m: Receipted): string {
-  const r = m.receipts;
-  if (!r || r.audience.length === 0 || !order.includes(m.state)) return stateLabel[m.state];
+  const r = memberReceipts(m);
+  if (!r) return stateLabel[m.state];
   if (m.state === 'read') return 'Read by everyone';
   if (r.read.length > 0) return `Read by ${r.read.length} of ${r.audience.length}`;
   if (m.state === 'delivered') return 'Delivered to everyone';

@@ -3,7 +3,7 @@
 // theirs on the left, a typing line, read receipts, older history loaded from IPFS.
 import type { ComponentType } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
-import { groupOf } from '../app/conversations.js';
+import { groupOf, isConversationKey } from '../app/conversations.js';
 import type { AppContext, ChatMessage, TipButtonProps, TipStatusProps } from '../app/context.js';
 import { Avatar, ErrorText, Name, nameOf, short, useProfile } from './common.js';
 import { useContacts } from './Contacts.js';
@@ -260,7 +260,7 @@ export function Chat({ app, peer }: { app: AppContext; peer?: string }) {
         </ul>
       </aside>
       {active ? (
-        /^(0x[0-9a-f]{40}|group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(active) ? (
+        isConversationKey(active) ? (
           <Conversation app={app} peer={active} key={active} />
         ) : (
           <p role="alert">That is not an account address or a group.</p>

@@ -2,7 +2,7 @@
 // and has read it ("Read by 1 of 2", an expandable list of their names).
 import type { ApiClient } from '../app/api.js';
 import type { ChatMessage } from '../app/conversations.js';
-import { receiptLabel, type DeliveryState } from '../app/receipts.js';
+import { memberReceipts, receiptLabel, type DeliveryState } from '../app/receipts.js';
 import { Name } from './common.js';
 
 const stateMark: Record<DeliveryState, string> = { sending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
@@ -15,8 +15,8 @@ export function Delivery({ api, m }: { api: ApiClient; m: ChatMessage }) {
       {stateMark[m.state]} {label}
     </span>
   );
-  const r = m.receipts;
-  if (!r || r.audience.length === 0 || m.state === 'sending' || m.state === 'failed') return state;
+  const r = memberReceipts(m);
+  if (!r) return state;
   return (
     <details class="receipts">
       <summary>{state}</summary>

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/app/api.js';
-import { conversationId, decodeBody, directConversationId, encodeBody, fetchMembers, groupConversationId, groupKey, groupOf, type MessageBody } from '../../src/app/conversations.js';
+import { conversationId, decodeBody, directConversationId, encodeBody, fetchMembers, groupConversationId, groupKey, groupOf, isConversationKey, type MessageBody } from '../../src/app/conversations.js';
 import { toHex } from '../../src/protocol/index.js';
 
 describe('message bodies', () => {
@@ -67,5 +67,17 @@ describe('fetchMembers', () => {
     const devices = [device(1, {}), device(2, { state: 'pending', txHash: `0x${'33'.repeat(32)}` }), device(3, { revoked: true }), device(4, { valid: false }), device(5, { suite: 2 })];
     const api = new ApiClient(async (path) => (path === `/v1/users/${account}/devices` ? Response.json({ devices }) : new Response(null, { status: 404 })));
     expect((await fetchMembers(api, account.toUpperCase().replace('0X', '0x'))).map((m) => m.deviceId)).toEqual([1]);
+  });
+});
+
+describe('isConversationKey', () => {
+  it.each([
+    { key: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', want: true },
+    { key: groupKey('3F2504E0-4F89-11D3-9A0C-0305E82C3301'), want: true },
+    { key: '0x70997970C51812dc3a010c7d01b50e0d17dc79c8', want: false },
+    { key: 'group:not-a-uuid', want: false },
+    { key: 'bob', want: false },
+  ])('$key: $want', ({ key, want }) => {
+    expect(isConversationKey(key)).toBe(want);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyReceipt, receiptLabel, type Receipted } from '../../src/app/receipts.js';
+import { applyReceipt, memberReceipts, receiptLabel, type Receipted } from '../../src/app/receipts.js';
 
 const bob = '0x00000000000000000000000000000000000000b0';
 const carol = '0x00000000000000000000000000000000000000c0';
@@ -53,5 +53,8 @@ describe('receipts of a group message', () => {
     expect(applyReceipt({ ...fresh(), state: 'failed' }, 'read', bob)).toBeUndefined();
     expect(receiptLabel(fresh())).toBe('Sent');
     expect(receiptLabel({ state: 'sent', receipts: { audience: [], delivered: [], read: [] } })).toBe('Sent');
+    expect(memberReceipts(fresh())).toEqual(fresh().receipts);
+    expect(memberReceipts({ ...fresh(), state: 'failed' })).toBeUndefined();
+    expect(memberReceipts({ state: 'sent', receipts: { audience: [], delivered: [], read: [] } })).toBeUndefined();
   });
 });

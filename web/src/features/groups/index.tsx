@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isAddress } from 'viem';
 import type { AppContext, FeatureProps } from '../../app/context.js';
+import { groupKey } from '../../app/conversations.js';
 import '../features.css';
 import { groupsApi, inviteLink, inviteToken, type Group, type GroupSummary, type JoinRequest } from './api.js';
 
@@ -123,7 +124,7 @@ function GroupDetail({ app, id, onLeft }: { app: AppContext; id: string; onLeft:
       </p>
       {myRole && (
         <p>
-          <a href={`/chat/group:${group.id.toLowerCase()}`}>
+          <a href={`/chat/${groupKey(group.id)}`}>
             Open chat
           </a>
         </p>

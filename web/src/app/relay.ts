@@ -242,9 +242,7 @@ export class RelayClient {
   reconnect(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.socket?.close(4000, 'reconnect');
-    this.dropSocket();
-    void this.connect(false);
+    this.redial(this.socket, 4000, 'reconnect');
   }
 
   /** Resolves once a socket is open (after its hello). */
@@ -350,9 +348,7 @@ export class RelayClient {
     this.beat = setInterval(() => {
       if (this.socket !== ws) return;
       if (this.heard < probed) {
-        ws.close(4001, 'silent');
-        this.dropSocket();
-        this.retry(false);
+        this.redial(ws, 4001, 'silent', this.attempt++);
         return;
       }
       probed = Date.now();
@@ -369,6 +365,14 @@ export class RelayClient {
     this.acks = [];
     if (this.current === 'open') this.ready = deferred();
     this.setState(this.stopped ? 'offline' : 'connecting');
+  }
+
+  /** Closes ws with code and reason, forgets it and dials again: at once, or after the backoff of attempt. */
+  private redial(ws: SocketLike | undefined, code: number, reason: string, attempt?: number): void {
+    ws?.close(code, reason);
+    this.dropSocket();
+    if (attempt === undefined) void this.connect(false);
+    else this.retry(false, attempt);
   }
 
   /** Dials again after the backoff of the given attempt (0 the first). */
@@ -432,9 +436,7 @@ export class RelayClient {
       if (this.socket !== socket) return; // pushed again on the next socket
       if (later) {
         if (this.acks.length) this.write({ type: 'ack', seqs: this.acks });
-        socket?.close(4003, 'receive failed for now');
-        this.dropSocket();
-        this.retry(false, this.failures++);
+        this.redial(socket, 4003, 'receive failed for now', this.failures++);
         return;
       }
       this.acks.push(e.seq);

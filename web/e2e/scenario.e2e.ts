@@ -114,6 +114,23 @@ function overflowingIn(page: Page): Promise<string[]> {
   );
 }
 
+/** Runs steps on p's page at a phone's size (390×844), then returns it to the desktop size. */
+async function onPhone(p: Person, steps: () => Promise<void>): Promise<void> {
+  await p.page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await steps();
+  } finally {
+    await p.page.setViewportSize({ width: 1280, height: 800 });
+  }
+}
+
+/** Checks that the chat named chat fits p's screen (its way back shown, nothing scrolling sideways) and takes shot. */
+async function chatFits(p: Person, chat: string, shot: string): Promise<void> {
+  await p.page.getByRole('region', { name: chat }).getByRole('link', { name: 'Back to chats' }).waitFor();
+  expect(await overflowingIn(p.page), `${chat} scrolls sideways`).toEqual([]);
+  await p.shot(shot);
+}
+
 /** Waits until text shows in the open conversation's history. */
 async function sees(p: Person, text: string): Promise<void> {
   await p.page.getByRole('log', { name: 'Conversation history' }).getByText(text).waitFor({ timeout: 30_000 });
@@ -238,21 +255,15 @@ describe('two people', () => {
 
   it('fit a phone-sized screen: the conversation and the people screen', async () => {
     const { page } = bob;
-    const overflowing = () => overflowingIn(page);
-    await page.setViewportSize({ width: 390, height: 844 });
-    try {
-      await page.getByRole('region', { name: 'Chat with Alice' }).getByRole('link', { name: 'Back to chats' }).waitFor();
-      expect(await overflowing(), 'the conversation scrolls sideways').toEqual([]);
-      await bob.shot('phone-chat');
+    await onPhone(bob, async () => {
+      await chatFits(bob, 'Chat with Alice', 'phone-chat');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
       await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
       // Alice is a contact by now: her card leads to the chat instead of offering a request.
       await page.getByRole('list', { name: 'Search results' }).getByRole('article', { name: 'Alice' }).getByRole('link', { name: 'Chat with Alice' }).waitFor();
-      expect(await overflowing(), 'the people screen scrolls sideways').toEqual([]);
+      expect(await overflowingIn(page), 'the people screen scrolls sideways').toEqual([]);
       await bob.shot('phone-people');
-    } finally {
-      await page.setViewportSize({ width: 1280, height: 800 });
-    }
+    });
   });
 
   it('let a third person join their group after approval, and leave it', async () => {
@@ -322,14 +333,7 @@ describe('two people', () => {
     await carol.page.getByRole('button', { name: 'Send message', exact: true }).click();
     await Promise.all([from(alice, 'Carol', thanks), from(bob, 'Carol', thanks)]);
     await Promise.all([alice.shot('group-chat'), carol.shot('group-chat')]);
-    await bob.page.setViewportSize({ width: 390, height: 844 });
-    try {
-      await bob.page.getByRole('region', { name: 'Chat with E2E Club' }).getByRole('link', { name: 'Back to chats' }).waitFor();
-      expect(await overflowingIn(bob.page), 'the group chat scrolls sideways').toEqual([]);
-      await bob.shot('phone-group-chat');
-    } finally {
-      await bob.page.setViewportSize({ width: 1280, height: 800 });
-    }
+    await onPhone(bob, () => chatFits(bob, 'Chat with E2E Club', 'phone-group-chat'));
     await groups(alice);
     await alice.page.getByRole('list', { name: 'My groups' }).getByRole('button', { name: /^E2E Club · / }).click();
     await expect.poll(() => members.getByRole('listitem').count(), { timeout: 30_000 }).toBe(3);

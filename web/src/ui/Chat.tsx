@@ -151,7 +151,7 @@ function Conversation({ app, peer }: { app: AppContext; peer: string }) {
         <h2>{peerName}</h2>
         <div class="conv-actions">
           {hasSafety && <a href={`/safety/${peer}`}>Safety number</a>}
-          {TipButton && !group && <TipButton app={app} peer={peer} lastCid={[...messages].reverse().find((m) => !m.key.startsWith('local:'))?.key} />}
+          {TipButton && !group && <TipButton app={app} peer={peer} lastCid={[...messages].reverse().find((m) => m.state !== 'sending' && m.state !== 'failed')?.key} />}
         </div>
       </header>
       <div class="log" role="log" aria-label="Conversation history" ref={log}>
